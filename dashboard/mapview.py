@@ -1,0 +1,369 @@
+"""The folium web map: base layers (municipalities, regions, provinces) and initiatives.
+
+No Streamlit here. The page builds the base map once per language/layer choice
+and passes the filtered initiatives separately as a FeatureGroup, so filtering
+does not remount the map (streamlit-folium ``feature_group_to_add``).
+
+Tooltips carry a hidden key (``gm:GM1714`` for a municipality, ``id:slug`` for
+initiatives) that the page reads back from ``last_object_clicked_tooltip``.
+Every string that reaches a tooltip or label is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+
+import folium
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard import assets, geo, style
+from dashboard.i18n import number, percent, regiotype_label, t
+
+NL_BOUNDS = [[50.75, 3.36], [53.56, 7.23]]  # [[south, west], [north, east]]
+CLUSTER_THRESHOLD = 150  # above this many points markers are clustered
+
+BASEMAPS: dict[str, tuple[str, str] | None] = {
+    "pdok-grijs": (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+        "Kaartgegevens &copy; <a href='https://www.kadaster.nl'>Kadaster</a>",
+    ),
+    "pdok-pastel": (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/pastel/EPSG:3857/{z}/{x}/{y}.png",
+        "Kaartgegevens &copy; <a href='https://www.kadaster.nl'>Kadaster</a>",
+    ),
+    "pdok-standaard": (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        "Kaartgegevens &copy; <a href='https://www.kadaster.nl'>Kadaster</a>",
+    ),
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a>",
+    ),
+    "geen": None,
+}
+DEFAULT_BASEMAP = "pdok-grijs"
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What the base map shows; hashable so the page can cache one map per choice."""
+
+    lang: str = "nl"
+    basemap: str = DEFAULT_BASEMAP
+    population: bool = False
+    region_names: bool = True
+    base_url_path: str = ""
+    static_serving: bool = True
+    height_px: int = 640
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _round(coords: object, digits: int) -> object:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), digits) for c in coords]
+    return [_round(c, digits) for c in coords]  # type: ignore[union-attr]
+
+
+def _features(frame, props: Sequence[str], simplify_deg: float = 0.0) -> list[dict]:
+    """GeoJSON features with only ``props``; coordinates stay at 5 decimals."""
+    out = []
+    for row in frame.itertuples(index=False):
+        geom = row.geometry
+        if simplify_deg:
+            geom = shapely.simplify(geom, simplify_deg, preserve_topology=True)
+        gj = json.loads(shapely.to_geojson(geom))
+        gj["coordinates"] = _round(gj["coordinates"], 5)
+        out.append(
+            {"type": "Feature", "geometry": gj, "properties": {p: getattr(row, p) for p in props}}
+        )
+    return out
+
+
+def _tooltip_html(row, lang: str) -> str:
+    parts = [f"<b>{escape(row.statnaam)}</b>", escape(row.provincie)]
+    if row.regio:
+        parts.append(f"{escape(row.regio)} · {escape(regiotype_label(row.regiotype, lang))}")
+    if row.regio_noot:
+        parts.append(f"<small>{escape(_short(row.regio_noot))}</small>")
+    if row.bevolking_verandering_pct is not None and row.bevolking_verandering_pct == row.bevolking_verandering_pct:
+        parts.append(f"{t('population_change', lang)}: {percent(row.bevolking_verandering_pct, lang)}")
+    parts.append(f'<span style="display:none">gm:{escape(row.statcode)}</span>')
+    return "<br>".join(parts)
+
+
+def _short(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@cache
+def municipality_features(lang: str) -> tuple[str, ...]:
+    """Municipality features as JSON strings with a ready tooltip (cached per language)."""
+    frame = geo.municipalities()
+    features = []
+    for row, feature in zip(
+        frame.itertuples(index=False),
+        _features(frame, ["statcode", "regiotype", "bevolking_verandering_pct"]),
+        strict=True,
+    ):
+        pct = feature["properties"]["bevolking_verandering_pct"]
+        if pct != pct:  # NaN from the GeoJSON reader
+            feature["properties"]["bevolking_verandering_pct"] = None
+        feature["properties"]["tip"] = _tooltip_html(row, lang)
+        features.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    return tuple(features)
+
+
+@cache
+def _outline_features(layer: str) -> tuple[str, ...]:
+    if layer == "regions":
+        frame, props = geo.regions(), ["regio", "regiotype", "slug"]
+    else:
+        frame, props = geo.provinces(), ["provincie"]
+    # Outlines only: a coarser line (about 100 m) is indistinguishable at map scale.
+    return tuple(
+        json.dumps(f, ensure_ascii=False, separators=(",", ":"))
+        for f in _features(frame, props, simplify_deg=0.001)
+    )
+
+
+def _collection(features: Iterable[str]) -> dict:
+    return json.loads('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}")
+
+
+# --------------------------------------------------------------------------- base map
+
+
+def _municipality_style(feature: dict, population: bool) -> dict:
+    props = feature["properties"]
+    if population:
+        return {
+            "fillColor": style.population_colour(props.get("bevolking_verandering_pct")),
+            "fillOpacity": 0.75,
+            "color": style.MUNICIPALITY_LINE,
+            "weight": 0.5,
+        }
+    s = style.REGION_STYLES[props.get("regiotype") or ""]
+    return {"fillColor": s.fill, "fillOpacity": s.fill_opacity, "color": style.MUNICIPALITY_LINE,
+            "weight": 0.5}
+
+
+def _region_style(feature: dict) -> dict:
+    s = style.REGION_STYLES[feature["properties"]["regiotype"]]
+    out = {"fill": False, "color": s.outline, "weight": s.outline_width}
+    if s.dash:
+        out["dashArray"] = s.dash
+    return out
+
+
+def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) -> folium.Map:
+    """The map without initiatives: municipalities, region outlines and names, provinces.
+
+    ``theme_labels`` (slug -> label in the map's language) fills the theme part
+    of the legend; without it the legend shows the regions only.
+    """
+    m = folium.Map(
+        location=[52.2, 5.3], zoom_start=7, tiles=None, min_zoom=6, max_zoom=17,
+        control_scale=True, prefer_canvas=False, zoom_snap=0.5,
+        max_bounds=True, min_lat=49.5, max_lat=55.0, min_lon=1.0, max_lon=9.5,
+    )
+    js, css = assets.urls(options.base_url_path, options.static_serving)
+    m.default_js, m.default_css = js, css  # instance lists: never the shared class lists
+    m.fit_bounds(NL_BOUNDS)
+
+    tiles = BASEMAPS.get(options.basemap)
+    if tiles:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=options.basemap,
+                         max_zoom=19, max_native_zoom=19).add_to(m)
+    population = options.population
+    folium.GeoJson(
+        _collection(municipality_features(options.lang)),
+        name="gemeenten",
+        style_function=lambda f: _municipality_style(f, population),
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        smooth_factor=0.5,
+    ).add_to(m)
+    folium.GeoJson(
+        _collection(_outline_features("provinces")), name="provincies",
+        style_function=lambda f: {"fill": False, "color": style.PROVINCE_LINE,
+                                   "weight": style.PROVINCE_WIDTH},
+        interactive=False,
+    ).add_to(m)
+    folium.GeoJson(
+        _collection(_outline_features("regions")), name="regios",
+        style_function=_region_style, interactive=False,
+    ).add_to(m)
+    if options.region_names:
+        RegionLabels(region_label_points()).add_to(m)
+    Legend(options, theme_labels or {}).add_to(m)
+    Attribution(t("credit_boundaries", options.lang)).add_to(m)
+    return m
+
+
+@cache
+def region_label_points() -> tuple[tuple[float, float, str, str], ...]:
+    """(lat, lon, name, regiotype) at a point inside each region, for the name labels."""
+    frame = geo.regions()
+    out = []
+    for row in frame.itertuples(index=False):
+        p = row.geometry.representative_point()
+        out.append((round(p.y, 4), round(p.x, 4), row.regio, row.regiotype))
+    return tuple(out)
+
+
+class RegionLabels(MacroElement):
+    """Region names as non-interactive labels, hidden when zoomed far out."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var group = L.layerGroup();
+            {{ this.labels_json }}.forEach(function (r) {
+                L.marker([r[0], r[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'kk-region-label kk-' + r[3],
+                                     html: r[2], iconSize: null})}).addTo(group);
+            });
+            function toggle() {
+                if (map.getZoom() >= 7) { group.addTo(map); } else { group.remove(); }
+            }
+            map.on('zoomend', toggle); toggle();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: Sequence[tuple[float, float, str, str]]):
+        super().__init__()
+        self._name = "RegionLabels"
+        safe = [[lat, lon, escape(name), kind] for lat, lon, name, kind in labels]
+        self.labels_json = json.dumps(safe, ensure_ascii=False)
+
+
+class Attribution(MacroElement):
+    """Adds the CBS/Kadaster credit to Leaflet's attribution control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text_json = json.dumps(escape(text))
+
+
+LEGEND_CSS = """
+.kk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
+ box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 system-ui,sans-serif;color:#222;max-width:230px}
+.kk-legend h4{margin:4px 0 3px;font-size:12px;font-weight:600}
+.kk-legend .row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.kk-legend .sw{width:22px;height:13px;flex:none;box-sizing:border-box}
+.kk-legend .dot{width:16px;height:16px;border-radius:50%;flex:none;color:#fff;font-size:10px;
+ display:flex;align-items:center;justify-content:center;border:1.5px solid #fff;
+ box-shadow:0 0 0 1px #222}
+.kk-legend .note{font-size:10px;color:#555;margin-top:4px}
+.kk-region-label{font:600 11px/1.1 system-ui,sans-serif;color:#3a1a00;white-space:nowrap;
+ text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%)}
+.kk-region-label.kk-anticipeerregio{color:#123b57;font-style:italic}
+.kk-pin{width:22px;height:22px;border-radius:50%;color:#fff;font:bold 13px/22px
+ "DejaVu Sans",system-ui,sans-serif;text-align:center;border:2px solid #fff;
+ box-shadow:0 0 0 1.5px #222,0 1px 3px rgba(0,0,0,.4);margin:-13px 0 0 -13px}
+.kk-pin.kk-multi::after{content:attr(data-n);position:absolute;top:-8px;right:-9px;background:#222;
+ color:#fff;font-size:9px;line-height:13px;padding:0 3px;border-radius:7px}
+.kk-pin.kk-selected{box-shadow:0 0 0 3px #000,0 0 0 6px #ffd400}
+"""
+
+
+class Legend(MacroElement):
+    """Legend control: region types (fill + outline style) and, below, the themes."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: 'bottomleft'});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'kk-legend');
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, options: MapOptions, theme_labels: dict[str, str]):
+        super().__init__()
+        self._name = "Legend"
+        self.css = LEGEND_CSS
+        self.html_json = json.dumps(legend_html(options, theme_labels), ensure_ascii=False)
+
+
+def _swatch(kind: str) -> str:
+    s = style.REGION_STYLES[kind]
+    border = f"{max(s.outline_width, 1):.0f}px {'dashed' if s.dash else 'solid'} {s.outline}"
+    rgba = _rgba(s.fill, s.fill_opacity)
+    return f'<span class="sw" style="background:{rgba};border:{border}"></span>'
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def legend_html(options: MapOptions, theme_labels: dict[str, str]) -> str:
+    """The legend's HTML (our own strings only, escaped anyway)."""
+    lang = options.lang
+    rows = []
+    if options.population:
+        rows.append(f"<h4>{escape(t('legend_population', lang))}</h4>")
+        for label, colour in style.POPULATION_BINS:
+            rows.append(f'<div class="row"><span class="sw" style="background:{colour}"></span>'
+                        f"{escape(label)}</div>")
+        rows.append(f'<div class="row"><span class="sw" style="background:#E0E0E0"></span>'
+                    f"{escape(t('legend_no_data', lang))}</div>")
+    rows.append(f"<h4>{escape(t('legend_regions', lang))}</h4>")
+    for kind in ("krimpregio", "anticipeerregio", ""):
+        rows.append(f'<div class="row">{_swatch(kind)}{escape(regiotype_label(kind, lang))}</div>')
+    if theme_labels:
+        rows.append(f"<h4>{escape(t('legend_themes', lang))}</h4>")
+        for theme, label in theme_labels.items():
+            colour, symbol = style.marker_style([theme])
+            rows.append(f'<div class="row"><span class="dot" style="background:{colour}">{symbol}'
+                        f"</span>{escape(label)}</div>")
+    rows.append(f'<div class="note">{escape(t("credit_regions_note", lang))}</div>')
+    return "".join(rows)
+
+
+def municipality_summary(statcode: str, lang: str) -> dict | None:
+    """Facts the region panel shows for one municipality, formatted for ``lang``."""
+    frame = geo.municipalities()
+    hit = frame[frame["statcode"] == statcode]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+    return {
+        "statcode": row["statcode"], "statnaam": row["statnaam"], "provincie": row["provincie"],
+        "regio": row["regio"], "regiotype": row["regiotype"], "regio_noot": row["regio_noot"],
+        "inwoners_2024": number(row["inwoners_2024"], lang),
+        "verandering": percent(
+            None if row["bevolking_verandering_pct"] != row["bevolking_verandering_pct"]
+            else row["bevolking_verandering_pct"], lang),
+    }
