@@ -48,7 +48,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "province": {"nl": "Provincie", "en": "Province"},
     "region": {"nl": "Regio", "en": "Region"},
     "municipality": {"nl": "Gemeente", "en": "Municipality"},
-    "no_region": {"nl": "geen krimp- of anticipeerregio", "en": "not a shrink or anticipation region"},
+    "no_region": {
+        "nl": "geen krimp- of anticipeerregio",
+        "en": "not a shrink or anticipation region",
+    },
     "population_change": {"nl": "Bevolking 2014–2024", "en": "Population 2014–2024"},
 }
 

@@ -12,6 +12,7 @@ Every string that reaches a tooltip or label is HTML-escaped here.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,9 @@ from dashboard import assets, geo, style
 from dashboard.i18n import number, percent, regiotype_label, t
 
 NL_BOUNDS = [[50.75, 3.36], [53.56, 7.23]]  # [[south, west], [north, east]]
+# A fixed centre and zoom rather than fitBounds: the map's iframe is resized
+# after the first render, and fitBounds on the initial size lands off-centre.
+NL_CENTER = [52.15, 5.3]
 CLUSTER_THRESHOLD = 150  # above this many points markers are clustered
 
 BASEMAPS: dict[str, tuple[str, str] | None] = {
@@ -93,10 +97,19 @@ def _tooltip_html(row, lang: str) -> str:
         parts.append(f"{escape(row.regio)} · {escape(regiotype_label(row.regiotype, lang))}")
     if row.regio_noot:
         parts.append(f"<small>{escape(_short(row.regio_noot))}</small>")
-    if row.bevolking_verandering_pct is not None and row.bevolking_verandering_pct == row.bevolking_verandering_pct:
-        parts.append(f"{t('population_change', lang)}: {percent(row.bevolking_verandering_pct, lang)}")
+    change = optional_number(row.bevolking_verandering_pct)
+    if change is not None:
+        parts.append(f"{t('population_change', lang)}: {percent(change, lang)}")
     parts.append(f'<span style="display:none">gm:{escape(row.statcode)}</span>')
     return "<br>".join(parts)
+
+
+def optional_number(value: object) -> float | None:
+    """None for missing values (None or NaN from the GeoJSON reader), else a float."""
+    if value is None:
+        return None
+    number_ = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number_) else number_
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -114,8 +127,7 @@ def municipality_features(lang: str) -> tuple[str, ...]:
         strict=True,
     ):
         pct = feature["properties"]["bevolking_verandering_pct"]
-        if pct != pct:  # NaN from the GeoJSON reader
-            feature["properties"]["bevolking_verandering_pct"] = None
+        feature["properties"]["bevolking_verandering_pct"] = optional_number(pct)
         feature["properties"]["tip"] = _tooltip_html(row, lang)
         features.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
     return tuple(features)
@@ -170,13 +182,12 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     of the legend; without it the legend shows the regions only.
     """
     m = folium.Map(
-        location=[52.2, 5.3], zoom_start=7, tiles=None, min_zoom=6, max_zoom=17,
-        control_scale=True, prefer_canvas=False, zoom_snap=0.5,
+        location=NL_CENTER, zoom_start=7.5, tiles=None, min_zoom=6, max_zoom=17,
+        control_scale=False, prefer_canvas=False, zoom_snap=0.5,
         max_bounds=True, min_lat=49.5, max_lat=55.0, min_lon=1.0, max_lon=9.5,
     )
     js, css = assets.urls(options.base_url_path, options.static_serving)
     m.default_js, m.default_css = js, css  # instance lists: never the shared class lists
-    m.fit_bounds(NL_BOUNDS)
 
     tiles = BASEMAPS.get(options.basemap)
     if tiles:
@@ -205,6 +216,7 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
         RegionLabels(region_label_points()).add_to(m)
     Legend(options, theme_labels or {}).add_to(m)
     Attribution(t("credit_boundaries", options.lang)).add_to(m)
+    MetricScale().add_to(m)
     return m
 
 
@@ -249,6 +261,23 @@ class RegionLabels(MacroElement):
         self.labels_json = json.dumps(safe, ensure_ascii=False)
 
 
+class MetricScale(MacroElement):
+    """A kilometre-only scale bar (folium's control_scale also shows miles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, position: 'bottomright'})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 class Attribution(MacroElement):
     """Adds the CBS/Kadaster credit to Leaflet's attribution control."""
 
@@ -267,6 +296,7 @@ class Attribution(MacroElement):
 
 
 LEGEND_CSS = """
+.leaflet-container{background:#DCEAF2}
 .kk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
  box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 system-ui,sans-serif;color:#222;max-width:230px}
 .kk-legend h4{margin:4px 0 3px;font-size:12px;font-weight:600}
@@ -363,7 +393,5 @@ def municipality_summary(statcode: str, lang: str) -> dict | None:
         "statcode": row["statcode"], "statnaam": row["statnaam"], "provincie": row["provincie"],
         "regio": row["regio"], "regiotype": row["regiotype"], "regio_noot": row["regio_noot"],
         "inwoners_2024": number(row["inwoners_2024"], lang),
-        "verandering": percent(
-            None if row["bevolking_verandering_pct"] != row["bevolking_verandering_pct"]
-            else row["bevolking_verandering_pct"], lang),
+        "verandering": percent(optional_number(row["bevolking_verandering_pct"]), lang),
     }
