@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -193,15 +194,7 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=options.basemap,
                          max_zoom=19, max_native_zoom=19).add_to(m)
-    population = options.population
-    folium.GeoJson(
-        _collection(municipality_features(options.lang)),
-        name="gemeenten",
-        style_function=lambda f: _municipality_style(f, population),
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        smooth_factor=0.5,
-    ).add_to(m)
+    MunicipalityLayer(options.lang, options.population).add_to(m)
     folium.GeoJson(
         _collection(_outline_features("provinces")), name="provincies",
         style_function=lambda f: {"fill": False, "color": style.PROVINCE_LINE,
@@ -218,6 +211,56 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     Attribution(t("credit_boundaries", options.lang)).add_to(m)
     MetricScale().add_to(m)
     return m
+
+
+@cache
+def municipality_layer_js(lang: str, population: bool) -> tuple[str, str]:
+    """(features JSON, styles JSON) for the municipality layer, built once per choice.
+
+    Each feature carries its tooltip and the index of its style, so the browser
+    does no styling logic and the page does no JSON work per rerun.
+    """
+    styles: list[dict] = []
+    features = []
+    for text in municipality_features(lang):
+        feature = json.loads(text)
+        style_ = _municipality_style(feature, population)
+        if style_ not in styles:
+            styles.append(style_)
+        props = feature["properties"]
+        feature["properties"] = {"tip": props["tip"], "s": styles.index(style_)}
+        features.append(feature)
+    return js_json({"type": "FeatureCollection", "features": features}), js_json(styles)
+
+
+class MunicipalityLayer(MacroElement):
+    """The 342 municipalities, styled by region type (or population change), with tooltips."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function() {
+            var styles = {{ this.styles_json }};
+            var layer = L.geoJson({{ this.data_json }}, {
+                smoothFactor: 0.5,
+                style: function (f) { return styles[f.properties.s]; },
+                onEachFeature: function (f, l) {
+                    l.bindTooltip(f.properties.tip, {sticky: true});
+                    l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#000'}); });
+                    l.on('mouseout', function () { l.setStyle(styles[f.properties.s]); });
+                }
+            });
+            layer.addTo({{ this._parent.get_name() }});
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str, population: bool):
+        super().__init__()
+        self._name = "MunicipalityLayer"
+        self.data_json, self.styles_json = municipality_layer_js(lang, population)
 
 
 @cache
@@ -258,7 +301,7 @@ class RegionLabels(MacroElement):
         super().__init__()
         self._name = "RegionLabels"
         safe = [[lat, lon, escape(name), kind] for lat, lon, name, kind in labels]
-        self.labels_json = json.dumps(safe, ensure_ascii=False)
+        self.labels_json = js_json(safe)
 
 
 class MetricScale(MacroElement):
@@ -292,7 +335,7 @@ class Attribution(MacroElement):
     def __init__(self, text: str):
         super().__init__()
         self._name = "Attribution"
-        self.text_json = json.dumps(escape(text))
+        self.text_json = js_json(escape(text))
 
 
 LEGEND_CSS = """
@@ -311,7 +354,7 @@ LEGEND_CSS = """
 .kk-region-label.kk-anticipeerregio{color:#123b57;font-style:italic}
 .kk-pin{width:22px;height:22px;border-radius:50%;color:#fff;font:bold 13px/22px
  "DejaVu Sans",system-ui,sans-serif;text-align:center;border:2px solid #fff;
- box-shadow:0 0 0 1.5px #222,0 1px 3px rgba(0,0,0,.4);margin:-13px 0 0 -13px}
+ box-shadow:0 0 0 1.5px #222,0 1px 3px rgba(0,0,0,.4);box-sizing:border-box;position:relative}
 .kk-pin.kk-multi::after{content:attr(data-n);position:absolute;top:-8px;right:-9px;background:#222;
  color:#fff;font-size:9px;line-height:13px;padding:0 3px;border-radius:7px}
 .kk-pin.kk-selected{box-shadow:0 0 0 3px #000,0 0 0 6px #ffd400}
@@ -343,7 +386,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.css = LEGEND_CSS
-        self.html_json = json.dumps(legend_html(options, theme_labels), ensure_ascii=False)
+        self.html_json = js_json(legend_html(options, theme_labels))
 
 
 def _swatch(kind: str) -> str:
@@ -395,3 +438,102 @@ def municipality_summary(statcode: str, lang: str) -> dict | None:
         "inwoners_2024": number(row["inwoners_2024"], lang),
         "verandering": percent(optional_number(row["bevolking_verandering_pct"]), lang),
     }
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+def js_json(value: object) -> str:
+    """JSON safe to embed in a <script> block: no '</script>' or '<!--' can break out."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _marker_tooltip(rows: list[dict], lang: str) -> str:
+    names = []
+    for row in rows[:8]:
+        place = row.get("place") or row.get("statnaam") or ""
+        names.append(f"<b>{escape(row['name'])}</b>" + (f" · {escape(place)}" if place else ""))
+    if len(rows) > 8:
+        names.append(escape(t("and_more", lang, n=len(rows) - 8)))
+    ids = ",".join(escape(str(row["id"])) for row in rows)
+    return "<br>".join(names) + f'<span style="display:none">id:{ids}</span>'
+
+
+def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
+    """One entry per distinct point: [lat, lon, colour, symbol, tooltip, count, selected].
+
+    Initiatives that share a point (several records in one village) share a
+    marker whose tooltip lists them all, so none hides under another.
+    """
+    on_map = frame[frame["on_map"]]
+    groups: dict[tuple[float, float], list[dict]] = {}
+    for row in on_map.to_dict("records"):
+        groups.setdefault((round(row["lat"], 5), round(row["lon"], 5)), []).append(row)
+    points = []
+    for (lat, lon), rows in groups.items():
+        colour, symbol = style.marker_style(rows[0]["themes"])
+        selected = any(row["id"] == selected_id for row in rows)
+        points.append([lat, lon, colour, symbol, _marker_tooltip(rows, lang), len(rows), selected])
+    return points
+
+
+class InitiativeMarkers(MacroElement):
+    """Theme-coloured pins from a compact array; clustered above CLUSTER_THRESHOLD points."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var group = {{ this._parent.get_name() }};
+            var pts = {{ this.points_json }};
+            var target = group;
+            if (pts.length > {{ this.threshold }} && L.markerClusterGroup) {
+                target = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40,
+                                               chunkedLoading: true});
+                group.addLayer(target);
+            }
+            var markers = [];
+            for (var i = 0; i < pts.length; i++) {
+                var p = pts[i];
+                var cls = 'kk-pin' + (p[5] > 1 ? ' kk-multi' : '') + (p[6] ? ' kk-selected' : '');
+                var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
+                    html: '<div class="' + cls + '" data-n="' + p[5] + '" style="background:'
+                          + p[2] + '">' + p[3] + '</div>'});
+                var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true,
+                                                     zIndexOffset: p[6] ? 1000 : 0});
+                marker.bindTooltip(p[4], {direction: 'top', offset: [0, -12]});
+                markers.push(marker);
+            }
+            if (target.addLayers) { target.addLayers(markers); }
+            else { markers.forEach(function (m) { target.addLayer(m); }); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[list], threshold: int = CLUSTER_THRESHOLD):
+        super().__init__()
+        self._name = "InitiativeMarkers"
+        self.points_json = js_json(points)
+        self.threshold = int(threshold)
+
+
+def initiatives_layer(frame, lang: str, selected_id: str = "") -> folium.FeatureGroup:
+    """The filtered initiatives as one FeatureGroup (st_folium ``feature_group_to_add``)."""
+    group = folium.FeatureGroup(name="initiatieven", control=False)
+    InitiativeMarkers(marker_points(frame, lang, selected_id)).add_to(group)
+    return group
+
+
+TOOLTIP_KEY = re.compile(r"(id|gm):([A-Za-z0-9,\-]+)\s*$")
+
+
+def clicked_key(tooltip_text: str | None) -> tuple[str, list[str]] | None:
+    """('id', [ids]) or ('gm', [statcode]) from a clicked tooltip's text, else None."""
+    if not tooltip_text:
+        return None
+    match = TOOLTIP_KEY.search(tooltip_text)
+    if not match:
+        return None
+    return match.group(1), [v for v in match.group(2).split(",") if v]
