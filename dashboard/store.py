@@ -1,0 +1,906 @@
+"""The initiatives store: one small interface, a GeoPackage implementation.
+
+The app, the importer and the CLI only talk to ``Store``, so a PostGIS store
+can serve several app instances later. ``GeoPackageStore`` writes through
+``sqlite3`` directly (pyogrio rewrites whole layers and has no per-record
+transactions): every write is one ``BEGIN IMMEDIATE`` transaction that also
+records history and bumps a version counter, in WAL mode with full sync, so a
+crash or a concurrent writer never leaves a half-written store and an
+acknowledged change is on disk. The file stays a valid GeoPackage that QGIS,
+GDAL and geopandas read as the point layer ``initiatieven``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import struct
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import platformdirs
+
+Record = dict[str, Any]
+Records = list[Record]
+
+LAYER = "initiatieven"
+HISTORY = "krimpkaart_history"
+TOURS = "krimpkaart_tours"
+META = "krimpkaart_meta"
+SEED_NAME = "initiatieven.geojson"
+STORE_NAME = "initiatieven.gpkg"
+STORE_ENV = "KRIMPKAART_STORE"
+
+GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
+GPKG_USER_VERSION = 10400  # GeoPackage 1.4.0
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 10.0
+WGS84 = 4326
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# Record fields in RECORD.md order: (name, column type, kind).
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("id", "TEXT NOT NULL UNIQUE", "text"),
+    ("name", "TEXT NOT NULL", "text"),
+    ("kind", "TEXT", "text"),
+    ("summary", "TEXT", "text"),
+    ("summary_en", "TEXT", "text"),
+    ("description", "TEXT", "text"),
+    ("description_en", "TEXT", "text"),
+    ("place", "TEXT", "text"),
+    ("gemeente_code", "TEXT", "text"),
+    ("lat", "REAL", "real"),
+    ("lon", "REAL", "real"),
+    ("scope", "TEXT", "text"),
+    ("themes", "TEXT", "json"),
+    ("participation", "TEXT", "text"),
+    ("actors", "TEXT", "json"),
+    ("channels", "TEXT", "json"),
+    ("start_year", "INTEGER", "int"),
+    ("status", "TEXT", "text"),
+    ("outcomes", "TEXT", "json"),
+    ("sources", "TEXT", "json"),
+    ("website", "TEXT", "text"),
+    ("created_at", "TEXT", "text"),
+    ("updated_at", "TEXT", "text"),
+    ("author", "TEXT", "text"),
+)
+FIELD_NAMES = tuple(name for name, _, _ in FIELDS)
+TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
+REQUIRED_TABLES = (
+    "gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns", LAYER, HISTORY, TOURS, META,
+)
+
+WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+_LAST_CHANGE = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, "
+    "srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL, "
+    "organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)",
+    "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, "
+    "data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', "
+    f"last_change DATETIME NOT NULL DEFAULT ({_LAST_CHANGE}), "
+    "min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, "
+    "CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))",
+    "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+    "geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, "
+    "m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), "
+    "CONSTRAINT uk_gc_table_name UNIQUE (table_name), "
+    "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), "
+    "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))",
+    f"CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT, "
+    + ", ".join(f"{name} {sqltype}" for name, sqltype, _ in FIELDS)
+    + ")",
+    f"CREATE INDEX {LAYER}_lon ON {LAYER} (lon)",  # keeps the extent update O(log n)
+    f"CREATE INDEX {LAYER}_lat ON {LAYER} (lat)",
+    f"CREATE TABLE {HISTORY} (seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, at TEXT NOT NULL, "
+    "author TEXT NOT NULL, action TEXT NOT NULL, record_id TEXT NOT NULL, "
+    "before_json TEXT, after_json TEXT, undoes INTEGER, undone_by INTEGER)",
+    f"CREATE TABLE {TOURS} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+    "id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, steps TEXT NOT NULL, "
+    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, author TEXT NOT NULL)",
+    f"CREATE TABLE {META} (fid INTEGER PRIMARY KEY CHECK (fid = 1), "
+    "version INTEGER NOT NULL, schema_version INTEGER NOT NULL)",
+)
+
+
+class StoreError(Exception):
+    """Base of every store error; the message is meant for the user."""
+
+
+class NotFound(StoreError):
+    """No initiative (or tour) with that id."""
+
+
+class DuplicateId(StoreError):
+    """An initiative with that id exists already."""
+
+
+class Conflict(StoreError):
+    """Someone else changed the record since the caller read it."""
+
+
+class NothingToUndo(StoreError):
+    """No change left that can be undone."""
+
+
+class InvalidRecord(StoreError):
+    """The dict is not a record the store can hold (it expects validated records)."""
+
+
+class SeedError(StoreError):
+    """The seed file is missing or malformed."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store longer than the busy timeout."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change history; ``before``/``after`` are whole records."""
+
+    seq: int
+    at: str
+    author: str
+    action: str  # add, update, delete, undo
+    record_id: str
+    before: Record | None
+    after: Record | None
+    undoes: int | None = None  # for an undo: seq of the change it reverted
+
+
+Changes = list[Change]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the app, importer and CLI need from a store of initiatives."""
+
+    def list(self) -> Records: ...
+    def get(self, id: str) -> Record | None: ...
+    def add(self, record: Record, author: str) -> Record: ...
+    def add_many(self, records: Iterable[Record], author: str) -> Records: ...
+    def update(
+        self, record: Record, author: str, expected_updated_at: str | None = None
+    ) -> Record: ...
+    def delete(self, id: str, author: str) -> Record: ...
+    def history(self, limit: int = 50) -> Changes: ...
+    def undo_last(self, author: str | None = None) -> Change: ...
+    def version(self) -> int: ...
+    def reseed(self, records: Iterable[Record]) -> int: ...
+    def list_tours(self) -> Records: ...
+    def get_tour(self, id: str) -> Record | None: ...
+    def save_tour(self, tour: Record, author: str) -> Record: ...
+    def delete_tour(self, id: str, author: str) -> Record: ...
+
+
+# --- paths and seed -------------------------------------------------------------------------
+
+
+def default_store_path() -> Path:
+    """``$KRIMPKAART_STORE``, else the per-user data folder (never inside the checkout)."""
+    override = os.environ.get(STORE_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir("krimpkaart")) / STORE_NAME
+
+
+def default_seed_path() -> Path:
+    """The shipped seed file in ``geodata/``."""
+    from dashboard.geo import geodata_dir  # lazy: geo pulls in geopandas
+
+    return geodata_dir() / SEED_NAME
+
+
+def read_seed(path: str | Path) -> Records:
+    """Records from a seed GeoJSON: properties plus Point ``[lon, lat]`` as lat/lon."""
+    path = Path(path)
+    if not path.is_file():
+        raise SeedError(f"seed file {path} is missing; cannot create the store without it")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SeedError(f"seed file {path} is not readable GeoJSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise SeedError(f"seed file {path} is not a GeoJSON FeatureCollection")
+    records = []
+    for n, feature in enumerate(data.get("features") or [], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            raise SeedError(f"seed file {path}: feature {n} has no properties")
+        geometry = feature.get("geometry")
+        lat = lon = None
+        if geometry is not None:
+            point = isinstance(geometry, dict) and geometry.get("type") == "Point"
+            coords = geometry.get("coordinates") if point else None
+            if not isinstance(coords, list) or len(coords) < 2:
+                raise SeedError(f"seed file {path}: feature {n} geometry is not a Point")
+            lon, lat = coords[0], coords[1]
+        records.append({**props, "lat": lat, "lon": lon})
+    return records
+
+
+def open_store(
+    path: str | Path | None = None, seed_path: str | Path | None = None
+) -> GeoPackageStore:
+    """The store at ``path`` (default ``default_store_path()``), created and seeded on first use."""
+    path = Path(path) if path else default_store_path()
+    if _is_initialised(path):
+        return GeoPackageStore(path)
+    records = read_seed(seed_path or default_seed_path())
+    return GeoPackageStore.create(path, records)
+
+
+# --- GeoPackage geometry --------------------------------------------------------------------
+
+
+def gpkg_point(lon: float | None, lat: float | None, srs_id: int = WGS84) -> bytes:
+    """GeoPackage geometry blob for a point: GP header (no envelope) + little-endian WKB."""
+    empty = lon is None or lat is None
+    flags = 0x01 | (0x10 if empty else 0)  # little-endian, envelope 0, empty bit
+    x, y = (math.nan, math.nan) if empty else (float(lon), float(lat))
+    return b"GP" + struct.pack("<BBi", 0, flags, srs_id) + struct.pack("<BIdd", 1, 1, x, y)
+
+
+def _blob_xy(blob: bytes | None) -> tuple[float, float] | None:
+    """The x, y of a GeoPackage point blob (any envelope or byte order); None if not a point."""
+    if not blob or len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x10:
+        return None
+    envelope = (0, 32, 48, 48, 64, 0, 0, 0)[(blob[3] >> 1) & 0x07]
+    wkb = bytes(blob[8 + envelope:])
+    if len(wkb) < 21:
+        return None
+    endian = "<" if wkb[0] == 1 else ">"
+    (geometry_type,) = struct.unpack(endian + "I", wkb[1:5])
+    if geometry_type % 1000 != 1:  # Point, Point Z/M/ZM
+        return None
+    x, y = struct.unpack(endian + "dd", wkb[5:21])
+    return None if math.isnan(x) or math.isnan(y) else (x, y)
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the GDAL/QGIS R-tree triggers call, in case a tool adds a spatial index."""
+    def coord(i: int, blob: bytes | None) -> float | None:
+        xy = _blob_xy(blob)
+        return None if xy is None else xy[i]
+
+    conn.create_function("ST_IsEmpty", 1, lambda b: 1 if _blob_xy(b) is None else 0)
+    for name, i in (("ST_MinX", 0), ("ST_MaxX", 0), ("ST_MinY", 1), ("ST_MaxY", 1)):
+        conn.create_function(name, 1, lambda b, i=i: coord(i, b))
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime(STAMP_FORMAT)
+
+
+def _next_stamp(previous: str | None) -> str:
+    """Now, but strictly after ``previous`` so optimistic checks never see equal stamps."""
+    now = _now()
+    if previous and now <= previous:
+        with suppress(ValueError):
+            before = datetime.strptime(previous, STAMP_FORMAT).replace(tzinfo=UTC)
+            return (before + timedelta(seconds=1)).strftime(STAMP_FORMAT)
+    return now
+
+
+def _clean(record: Any) -> Record:
+    """A complete record in field order; rejects what the columns cannot hold."""
+    if not isinstance(record, dict):
+        raise InvalidRecord(f"a record must be a dict, not {type(record).__name__}")
+    rid = record.get("id")
+    if not isinstance(rid, str) or not rid.strip():
+        raise InvalidRecord("a record needs a non-empty text 'id'")
+    unknown = sorted(set(record) - set(FIELD_NAMES))
+    if unknown:
+        raise InvalidRecord(f"record '{rid}': unknown field(s) {', '.join(unknown)}")
+    out: Record = {}
+    for name, _, kind in FIELDS:
+        value = record.get(name)
+        if kind == "text":
+            value = TEXT_DEFAULTS.get(name, "") if value is None else value
+            if not isinstance(value, str):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be text")
+        elif kind == "real" and value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be a number or empty")
+            value = float(value)
+            if not math.isfinite(value):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be finite")
+        elif kind == "int" and value is not None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be a whole number or empty")
+        elif kind == "json":
+            value = [] if value is None else value
+            if not isinstance(value, list):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be a list")
+        out[name] = value
+    if not out["name"].strip():
+        raise InvalidRecord(f"record '{rid}': 'name' is required")
+    if (out["lat"] is None) != (out["lon"] is None):
+        raise InvalidRecord(f"record '{rid}': give both lat and lon, or neither")
+    if out["lat"] is not None and not (-90 <= out["lat"] <= 90 and -180 <= out["lon"] <= 180):
+        raise InvalidRecord(f"record '{rid}': lat/lon out of range")
+    return out
+
+
+def _row_params(record: Record) -> list[Any]:
+    geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
+    values = [
+        json.dumps(record[name], ensure_ascii=False) if kind == "json" else record[name]
+        for name, _, kind in FIELDS
+    ]
+    return [geom, *values]
+
+
+def _from_row(row: sqlite3.Row | tuple) -> Record:
+    """A record from ``geom, <fields>``; the geometry wins over lat/lon, and NULLs from
+    other tools (a point moved or a row added in QGIS) become the record defaults."""
+    record: Record = {}
+    for (name, _, kind), value in zip(FIELDS, row[1:], strict=True):
+        if kind == "json":
+            value = _json_list(value)
+        elif kind == "text" and value is None:
+            value = TEXT_DEFAULTS.get(name, "")
+        record[name] = value
+    xy = _blob_xy(row[0])
+    record["lon"], record["lat"] = xy if xy else (None, None)
+    return record
+
+
+def _json_list(value: str | None) -> list:
+    """A JSON list column; text typed in by hand is kept as a one-item list, not dropped."""
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return [value]
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
+def _dumps(record: Record | None) -> str | None:
+    return None if record is None else json.dumps(record, ensure_ascii=False)
+
+
+def _loads(text: str | None) -> Record | None:
+    return None if text is None else json.loads(text)
+
+
+_COLUMNS = ", ".join(FIELD_NAMES)
+_SELECT = f"SELECT geom, {_COLUMNS} FROM {LAYER}"
+_INSERT = (
+    f"INSERT INTO {LAYER} (geom, {_COLUMNS}) VALUES ({', '.join('?' * (len(FIELDS) + 1))})"
+)
+_UPDATE = (
+    f"UPDATE {LAYER} SET geom = ?, "
+    + ", ".join(f"{name} = ?" for name in FIELD_NAMES)
+    + " WHERE id = ?"
+)
+_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes"
+
+
+def _change(row: tuple) -> Change:
+    seq, at, author, action, record_id, before, after, undoes = row
+    return Change(seq, at, author, action, record_id, _loads(before), _loads(after), undoes)
+
+
+# --- the GeoPackage store -------------------------------------------------------------------
+
+
+class GeoPackageStore:
+    """Initiatives in one GeoPackage file; safe for several threads and processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._uri = self.path.resolve().as_uri() + "?mode=rw"  # rw: never create a new file
+        problem = _store_problem(self.path)
+        if problem:
+            raise StoreError(f"{self.path}: {problem}")
+
+    @classmethod
+    def create(cls, path: str | Path, records: Iterable[Record] = ()) -> GeoPackageStore:
+        """Create the GeoPackage with ``records``; a store that exists already is left as is."""
+        path = Path(path)
+        records = [_clean(r) for r in records]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot create the store {path}: {exc}") from exc
+        try:
+            with _sqlite_errors(path):
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                with _transaction(conn):
+                    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                    if tables:  # another process created it first, or it is foreign
+                        return cls(path)
+                    _create_schema(conn)
+                    now = _now()
+                    for record in records:
+                        _insert_seed(conn, record, now)
+                    _touch(conn)
+        finally:
+            conn.close()
+        return cls(path)
+
+    # connections ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A fresh connection per call: cheap (~0.3 ms), and safe across Streamlit's threads."""
+        with _sqlite_errors(self.path):
+            conn = sqlite3.connect(
+                self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            )
+            try:
+                if write:
+                    conn.execute("PRAGMA synchronous=FULL")  # a commit is on disk when acked
+                    _register_functions(conn)
+                yield conn
+            finally:
+                conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        with self._connect(write=True) as conn, _transaction(conn):
+            yield conn
+            _touch(conn)
+
+    # initiatives ---------------------------------------------------------------------------
+
+    def list(self) -> Records:
+        """All records, sorted by name."""
+        with self._connect() as conn:
+            rows = conn.execute(_SELECT).fetchall()
+        return sorted((_from_row(r) for r in rows), key=lambda r: (r["name"].casefold(), r["id"]))
+
+    def get(self, id: str) -> Record | None:
+        """The record with this id, or None."""
+        with self._connect() as conn:
+            return _get(conn, id)
+
+    def add(self, record: Record, author: str) -> Record:
+        """Add a new record; sets timestamps and author. Raises ``DuplicateId``."""
+        with self._write() as conn:
+            return _add(conn, _clean(record), author, _now())
+
+    def add_many(self, records: Iterable[Record], author: str) -> Records:
+        """Add all records in one transaction: any bad record and nothing is written."""
+        now = _now()
+        with self._write() as conn:
+            return [_add(conn, _clean(record), author, now) for record in records]
+
+    def update(
+        self, record: Record, author: str, expected_updated_at: str | None = None
+    ) -> Record:
+        """Replace a record. ``expected_updated_at`` guards against overwriting someone's edit."""
+        record = _clean(record)
+        with self._write() as conn:
+            before = _get(conn, record["id"])
+            if before is None:
+                raise NotFound(f"no initiative with id '{record['id']}'")
+            if expected_updated_at is not None and expected_updated_at != before["updated_at"]:
+                raise Conflict(
+                    f"'{before['name']}' was changed by {before['author'] or 'someone'} at "
+                    f"{before['updated_at']} after you opened it; reload and try again"
+                )
+            after = {
+                **record,
+                "created_at": before["created_at"],
+                "updated_at": _next_stamp(before["updated_at"]),
+                "author": author,
+            }
+            conn.execute(_UPDATE, [*_row_params(after), after["id"]])
+            _log(conn, after["updated_at"], author, "update", after["id"], before, after)
+            return after
+
+    def delete(self, id: str, author: str) -> Record:
+        """Delete a record and return it. Raises ``NotFound``."""
+        with self._write() as conn:
+            before = _get(conn, id)
+            if before is None:
+                raise NotFound(f"no initiative with id '{id}'")
+            conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (id,))
+            _log(conn, _now(), author, "delete", id, before, None)
+            return before
+
+    def history(self, limit: int = 50) -> Changes:
+        """The latest changes, newest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} ORDER BY seq DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [_change(r) for r in rows]
+
+    def undo_last(self, author: str | None = None) -> Change:
+        """Revert the latest change not yet undone (by ``author`` when given).
+
+        The undo is recorded as a change of its own (author: ``author``, else the
+        author of the undone change); undos themselves are not undone. Refuses with
+        ``Conflict`` when the record was changed after the change being undone.
+        """
+        with self._write() as conn:
+            sql = f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} "
+            sql += "WHERE action != 'undo' AND undone_by IS NULL"
+            params: tuple = ()
+            if author is not None:
+                sql, params = sql + " AND author = ?", (author,)
+            row = conn.execute(sql + " ORDER BY seq DESC LIMIT 1", params).fetchone()
+            if row is None:
+                who = f" by {author}" if author is not None else ""
+                raise NothingToUndo(f"there is no change{who} left to undo")
+            change = _change(row)
+            current = _get(conn, change.record_id)
+            _check_undo(change, current)
+            by = author if author is not None else change.author
+            stamp = _next_stamp(current["updated_at"] if current else None)
+            target = change.before
+            if target is None:
+                conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (change.record_id,))
+                after = None
+            else:
+                after = {**target, "updated_at": stamp, "author": by}
+                if current is None:
+                    conn.execute(_INSERT, _row_params(after))
+                else:
+                    conn.execute(_UPDATE, [*_row_params(after), after["id"]])
+            seq = _log(conn, stamp, by, "undo", change.record_id, current, after, change.seq)
+            conn.execute(f"UPDATE {HISTORY} SET undone_by = ? WHERE seq = ?", (seq, change.seq))
+            return Change(seq, stamp, by, "undo", change.record_id, current, after, change.seq)
+
+    def version(self) -> int:
+        """Counter bumped by every write; poll it to see whether anything changed."""
+        with self._connect() as conn:
+            return conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
+
+    def reseed(self, records: Iterable[Record]) -> int:
+        """Replace all records with ``records`` (e.g. the seed) and clear the history."""
+        records = [_clean(r) for r in records]
+        now = _now()
+        with self._write() as conn:
+            conn.execute(f"DELETE FROM {LAYER}")
+            conn.execute(f"DELETE FROM {HISTORY}")
+            for record in records:
+                _insert_seed(conn, record, now)
+        return len(records)
+
+    # tours ---------------------------------------------------------------------------------
+
+    def list_tours(self) -> Records:
+        """All tours, sorted by title."""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}").fetchall()
+        return sorted((_tour(r) for r in rows), key=lambda t: (t["title"].casefold(), t["id"]))
+
+    def get_tour(self, id: str) -> Record | None:
+        """The tour with this id, or None."""
+        with self._connect() as conn:
+            row = conn.execute(
+                f"SELECT {_TOUR_COLUMNS} FROM {TOURS} WHERE id = ?", (id,)
+            ).fetchone()
+        return None if row is None else _tour(row)
+
+    def save_tour(self, tour: Record, author: str) -> Record:
+        """Create or replace a tour ``{id, title, steps: [{initiative_id, text}]}``."""
+        tid, title, steps = _clean_tour(tour)
+        with self._write() as conn:
+            old = conn.execute(
+                f"SELECT created_at, updated_at FROM {TOURS} WHERE id = ?", (tid,)
+            ).fetchone()
+            created, stamp = (old[0], _next_stamp(old[1])) if old else (_now(), _now())
+            conn.execute(
+                f"INSERT INTO {TOURS} (id, title, steps, created_at, updated_at, author) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "title = excluded.title, steps = excluded.steps, "
+                "updated_at = excluded.updated_at, author = excluded.author",
+                (tid, title, json.dumps(steps, ensure_ascii=False), created, stamp, author),
+            )
+        return {"id": tid, "title": title, "steps": steps, "created_at": created,
+                "updated_at": stamp, "author": author}
+
+    def delete_tour(self, id: str, author: str) -> Record:
+        """Delete a tour and return it. Raises ``NotFound``."""
+        with self._write() as conn:
+            row = conn.execute(
+                f"SELECT {_TOUR_COLUMNS} FROM {TOURS} WHERE id = ?", (id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no tour with id '{id}'")
+            conn.execute(f"DELETE FROM {TOURS} WHERE id = ?", (id,))
+        return _tour(row)
+
+    # files ---------------------------------------------------------------------------------
+
+    def backup(self, dest: str | Path) -> Path:
+        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename)."""
+        dest = Path(dest)
+        if dest.exists() and dest.resolve() == self.path.resolve():
+            raise StoreError("the backup file cannot be the store itself")
+        if not dest.parent.is_dir():
+            raise StoreError(f"folder {dest.parent} does not exist")
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        try:
+            with self._connect() as conn:
+                target = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    conn.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    target.close()
+            os.replace(tmp, dest)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {dest}: {exc}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest
+
+    def restore(self, src: str | Path) -> int:
+        """Replace the store's contents with a backup, in one transaction; returns records.
+
+        The file is checked first (integrity, GeoPackage id, our tables); a bad file
+        is refused and the store left untouched.
+        """
+        src = Path(src)
+        if src.exists() and src.resolve() == self.path.resolve():
+            raise StoreError("the file to restore is the store itself; nothing to do")
+        check_backup(src)
+        with self._connect(write=True) as conn:
+            conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
+            try:
+                with _transaction(conn):
+                    for table, columns in (
+                        (LAYER, f"fid, geom, {_COLUMNS}"),
+                        (HISTORY, _HISTORY_COLUMNS + ", undone_by"),
+                        (TOURS, f"fid, {_TOUR_COLUMNS}"),
+                    ):
+                        conn.execute(f"DELETE FROM main.{table}")
+                        conn.execute(
+                            f"INSERT INTO main.{table} ({columns}) "
+                            f"SELECT {columns} FROM src.{table}"
+                        )
+                    conn.execute(
+                        f"UPDATE main.{META} SET version = "
+                        f"max(version, (SELECT version FROM src.{META} WHERE fid = 1))"
+                    )
+                    _touch(conn)
+                    return conn.execute(f"SELECT count(*) FROM main.{LAYER}").fetchone()[0]
+            finally:
+                conn.execute("DETACH DATABASE src")
+
+
+# --- helpers on a connection ----------------------------------------------------------------
+
+
+@contextmanager
+def _sqlite_errors(path: Path) -> Iterator[None]:
+    """Turn sqlite3 errors into ``StoreError`` with the path in the message."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusy(
+                f"{path} stayed locked by another writer for {BUSY_TIMEOUT_S:.0f} s; try again"
+            ) from exc
+        raise StoreError(f"{path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: {exc}") from exc
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE (take the write lock up front), COMMIT, or ROLLBACK on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+    for statement in SCHEMA:
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined",
+             "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined",
+             "undefined geographic coordinate reference system"),
+            ("WGS 84 geodetic", WGS84, "EPSG", WGS84, WGS84_WKT,
+             "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (LAYER, "features", LAYER, "Krimpkaart initiatives", WGS84),
+            (HISTORY, "attributes", HISTORY, "Krimpkaart change history", None),
+            (TOURS, "attributes", TOURS, "Krimpkaart guided tours", None),
+            (META, "attributes", META, "Krimpkaart store version", None),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)", (LAYER, WGS84)
+    )
+    conn.execute(f"INSERT INTO {META} VALUES (1, 0, ?)", (SCHEMA_VERSION,))
+
+
+def _touch(conn: sqlite3.Connection) -> None:
+    """Bump the version and keep gpkg_contents' extent and last_change true for GIS tools."""
+    conn.execute(f"UPDATE {META} SET version = version + 1 WHERE fid = 1")
+    conn.execute(
+        f"UPDATE gpkg_contents SET last_change = {_LAST_CHANGE}, "
+        f"min_x = (SELECT min(lon) FROM {LAYER}), min_y = (SELECT min(lat) FROM {LAYER}), "
+        f"max_x = (SELECT max(lon) FROM {LAYER}), max_y = (SELECT max(lat) FROM {LAYER}) "
+        "WHERE table_name = ?",
+        (LAYER,),
+    )
+
+
+def _get(conn: sqlite3.Connection, id: str) -> Record | None:
+    row = conn.execute(f"{_SELECT} WHERE id = ?", (id,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Record:
+    if conn.execute(f"SELECT 1 FROM {LAYER} WHERE id = ?", (record["id"],)).fetchone():
+        raise DuplicateId(f"an initiative with id '{record['id']}' already exists")
+    record = {**record, "created_at": now, "updated_at": now, "author": author}
+    conn.execute(_INSERT, _row_params(record))
+    _log(conn, now, author, "add", record["id"], None, record)
+    return record
+
+
+def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
+    """Seed records keep their own timestamps and author; missing ones are filled in."""
+    record = {
+        **record,
+        "created_at": record["created_at"] or now,
+        "updated_at": record["updated_at"] or record["created_at"] or now,
+        "author": record["author"] or "seed",
+    }
+    try:
+        conn.execute(_INSERT, _row_params(record))
+    except sqlite3.IntegrityError as exc:
+        raise DuplicateId(f"the seed has id '{record['id']}' more than once") from exc
+
+
+def _log(
+    conn: sqlite3.Connection, at: str, author: str, action: str, record_id: str,
+    before: Record | None, after: Record | None, undoes: int | None = None,
+) -> int:
+    cursor = conn.execute(
+        f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (at, author, action, record_id, _dumps(before), _dumps(after), undoes),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _check_undo(change: Change, current: Record | None) -> None:
+    """Refuse an undo that would overwrite a later change to the same record."""
+    if current == change.after:
+        return
+    name = (change.before or change.after or {}).get("name", change.record_id)
+    if current is None:
+        raise Conflict(f"cannot undo: '{name}' was deleted after this change")
+    if change.after is None:
+        raise Conflict(f"cannot undo the deletion: '{name}' was added again since")
+    raise Conflict(
+        f"cannot undo: '{name}' was changed by {current['author'] or 'someone'} at "
+        f"{current['updated_at']} after this change"
+    )
+
+
+_TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
+
+
+def _tour(row: tuple) -> Record:
+    tid, title, steps, created, updated, author = row
+    return {"id": tid, "title": title, "steps": json.loads(steps), "created_at": created,
+            "updated_at": updated, "author": author}
+
+
+def _clean_tour(tour: Any) -> tuple[str, str, list[dict[str, str]]]:
+    if not isinstance(tour, dict) or not isinstance(tour.get("id"), str) or not tour["id"]:
+        raise InvalidRecord("a tour needs a non-empty text 'id'")
+    title = tour.get("title") or ""
+    steps = tour.get("steps") or []
+    if not isinstance(title, str) or not isinstance(steps, list):
+        raise InvalidRecord(f"tour '{tour['id']}': 'title' must be text and 'steps' a list")
+    clean = []
+    for n, step in enumerate(steps, start=1):
+        if not isinstance(step, dict) or not isinstance(step.get("initiative_id"), str):
+            raise InvalidRecord(f"tour '{tour['id']}': step {n} needs an 'initiative_id'")
+        text = step.get("text") or ""
+        if not isinstance(text, str):
+            raise InvalidRecord(f"tour '{tour['id']}': step {n} 'text' must be text")
+        clean.append({"initiative_id": step["initiative_id"], "text": text})
+    return tour["id"], title, clean
+
+
+# --- checking files -------------------------------------------------------------------------
+
+
+def _is_initialised(path: Path) -> bool:
+    """True when ``path`` holds a database with tables (a blank file is created over)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True,
+                               timeout=BUSY_TIMEOUT_S)
+        try:
+            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True  # not a database: let GeoPackageStore() say so, never overwrite it
+
+
+def check_backup(path: str | Path) -> None:
+    """Raise ``StoreError`` unless ``path`` is an intact Krimpkaart GeoPackage to restore."""
+    problem = _store_problem(Path(path), full=True)
+    if problem:
+        raise StoreError(f"refusing to restore {path}: {problem}; the store is unchanged")
+
+
+def _store_problem(path: Path, full: bool = False) -> str | None:
+    """Why ``path`` is not a usable Krimpkaart GeoPackage, or None; ``full`` adds integrity."""
+    if not path.is_file():
+        return "no such file"
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return "not a GeoPackage (not an SQLite database file)"
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        return f"cannot open it: {exc}"
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != GPKG_APPLICATION_ID:
+            return f"not a GeoPackage (application_id {app_id:#x}, expected 0x47504B47)"
+        if full:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+            if [r[0] for r in result] != ["ok"]:
+                return f"the file is damaged (integrity check: {result[0][0]})"
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing:
+            return f"not a Krimpkaart store (missing table(s) {', '.join(missing)})"
+        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({LAYER})")}
+        missing = [c for c in ("fid", "geom", *FIELD_NAMES) if c not in columns]
+        if missing:
+            return f"table {LAYER} lacks column(s) {', '.join(missing)}"
+        row = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()
+        if row is None or row[0] > SCHEMA_VERSION:
+            return "written by a newer Krimpkaart (unknown store schema); upgrade first"
+    except sqlite3.Error as exc:
+        return f"not a readable GeoPackage ({exc})"
+    finally:
+        conn.close()
+    return None
