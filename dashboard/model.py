@@ -15,12 +15,15 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache, cached_property
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+import geopandas as gpd
+import shapely
 
 from dashboard import geo
 
@@ -233,8 +236,8 @@ def slugify(text: str, max_length: int = 60) -> str:
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[
-            :max_length]
+        cut = slug[:max_length]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
     return slug.strip("-")
 
 
@@ -286,9 +289,6 @@ def fmt_number(value: float) -> str:
 
 def rd_to_wgs84(x: float, y: float) -> tuple[float, float]:
     """RD New (EPSG:28992) x/y -> WGS84 (lat, lon)."""
-    import geopandas as gpd
-    import shapely
-
     point = gpd.GeoSeries([shapely.Point(x, y)], crs=geo.RD_NEW).to_crs(geo.WGS84).iloc[0]
     return round(point.y, 7), round(point.x, 7)
 
@@ -309,6 +309,7 @@ def _municipalities() -> dict[str, geo.Location]:
 # --------------------------------------------------------------------------- validation
 
 Severity = Literal["error", "warning"]
+Locator = Callable[[float, float], "geo.Location | None"]
 
 
 @dataclass(frozen=True)
@@ -345,21 +346,25 @@ def validate(
     *,
     existing_ids: Iterable[str] | Mapping[str, str] = (),
     convert_rd: bool = False,
+    locate: Locator | None = None,
 ) -> ValidationResult:
     """Check and normalise one record dict (from a form, a file row or the store).
 
     ``existing_ids`` are ids already taken; when it is a mapping, its values say
     where (e.g. ``"row 3"``) and appear in the message. With ``convert_rd``
     RD New coordinates are converted (with a warning) instead of rejected.
+    ``locate(lon, lat)`` defaults to ``geo.locate``; bulk callers pass a cached one.
     """
     if not isinstance(existing_ids, Container):
         existing_ids = set(existing_ids)
-    return _Validator(data, existing_ids, convert_rd).run()
+    return _Validator(data, existing_ids, convert_rd, locate or geo.locate).run()
 
 
 class _Validator:
-    def __init__(self, data: Mapping[str, Any], existing: Container[str], convert_rd: bool):
+    def __init__(self, data: Mapping[str, Any], existing: Container[str], convert_rd: bool,
+                 locate: Locator):
         self.data = data
+        self.locate = locate
         self.existing = existing
         self.convert_rd = convert_rd
         self.problems: list[Problem] = []
@@ -647,14 +652,14 @@ class _Validator:
             self.error("location", f"{shown} are not WGS84 degrees; latitude must lie between "
                        "-90 and 90 and longitude between -180 and 180")
             return None
-        found = geo.locate(lon, lat) if geo.in_nl_box(lon, lat) else None
+        found = self.locate(lon, lat) if geo.in_nl_box(lon, lat) else None
         if scope == "buitenland":
             if found is not None:
                 self.warn("scope", f"scope is buitenland but {shown} lies in "
                           f"{found['statnaam']}; check the scope or the point")
             return lat, lon, None
         if found is None:
-            swapped = geo.locate(lat, lon) if geo.in_nl_box(lat, lon) else None
+            swapped = self.locate(lat, lon) if geo.in_nl_box(lat, lon) else None
             if swapped is not None:
                 self.error("location", f"{shown} lie outside the Netherlands; are latitude and "
                            f"longitude swapped? lat {fmt_number(lon)} / lon {fmt_number(lat)} "
