@@ -1,31 +1,198 @@
-"""Krimpkaart Streamlit page: widgets and layout only; logic lives in the core modules."""
+"""Krimpkaart Streamlit page: layout and widgets; the logic lives in the core modules.
+
+Data flows one way: store (cached per store version) -> initiatives frame ->
+filters -> map layers and panels. The base map is rebuilt identically on every
+run and the filtered initiatives travel separately (``feature_group_to_add``),
+so a filter change does not remount the map or lose the user's zoom.
+"""
 
 from __future__ import annotations
 
+import os
+import time
+
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import mapview
-from dashboard.i18n import LANGS, t
+from dashboard import filters, mapview, panels, store, ui_overview, ui_panels, ui_sidebar, ui_state
+from dashboard.i18n import number, t
+from dashboard.model import THEMES
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
-lang = st.query_params.get("lang", "nl")
-lang = lang if lang in LANGS else "nl"
+PAGE_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+h1 {font-size: 2rem !important; padding-bottom: 0 !important;}
+</style>
+"""
 
-st.title(t("app_title", lang))
-st.caption(t("app_subtitle", lang))
 
-options = mapview.MapOptions(
-    lang=lang,
-    base_url_path=st.get_option("server.baseUrlPath") or "",
-    static_serving=bool(st.get_option("server.enableStaticServing")),
-)
-st_folium(
-    mapview.base_map(options),
-    key="kaart",
-    height=options.height_px,
-    use_container_width=True,
-    returned_objects=["last_object_clicked_tooltip"],
-)
-st.caption(f"{t('credit_boundaries', lang)} · {t('credit_regions_note', lang)}")
+@st.cache_resource
+def get_store() -> store.GeoPackageStore:
+    return store.open_store()
+
+
+@st.cache_resource(max_entries=4)
+def load_frame(path: str, version: int) -> pd.DataFrame:
+    """All initiatives with their location columns; rebuilt only when the store changes."""
+    del path, version  # cache keys only
+    return filters.initiatives_frame(get_store().list())
+
+
+def on_map_click() -> None:
+    """Select what was clicked: the key hides in the clicked tooltip's text."""
+    state = st.session_state.get("map_state") or {}
+    clicked = mapview.clicked_key(state.get("last_object_clicked_tooltip"))
+    if clicked is None:
+        return
+    kind, values = clicked
+    if kind == "gm":
+        ui_state.select_area(gm=values[0])
+    elif len(values) == 1:
+        ui_state.select_initiative(values[0])
+    else:
+        st.session_state.update(sel_id="", sel_gm="", sel_regio="", sel_ids=values)
+
+
+@st.cache_data
+def jump_options(lang: str) -> dict[str, str]:
+    """'Go to' choices: regions first, then every municipality by name."""
+    from dashboard import geo
+
+    options = {"": t("jump_placeholder", lang)}
+    for row in geo.regions().sort_values("regio").itertuples(index=False):
+        options[f"regio:{row.slug}"] = f"{t('region', lang)}: {row.regio}"
+    for row in geo.municipalities().sort_values("statnaam").itertuples(index=False):
+        options[f"gm:{row.statcode}"] = row.statnaam
+    return options
+
+
+def on_jump() -> None:
+    choice = st.session_state.get("jump") or ""
+    kind, _, value = choice.partition(":")
+    lang = st.session_state.get("lang", "nl")
+    profile = None
+    if kind == "gm":
+        ui_state.select_area(gm=value)
+        profile = panels.municipality_profile(value, pd.DataFrame(columns=["statcode", "id"]), lang)
+    elif kind == "regio":
+        ui_state.select_area(regio=value)
+        profile = panels.region_profile(value, pd.DataFrame(columns=["statcode", "id"]), lang)
+    if profile is not None:
+        center, zoom = mapview.view_for_bounds(profile.bounds)
+        ui_state.zoom_to(center, zoom)
+    st.session_state["jump"] = ""
+
+
+def render_map(shown: pd.DataFrame, lang: str) -> None:
+    ss = st.session_state
+    options = mapview.MapOptions(
+        lang=lang, basemap=ss.get("kaart", mapview.DEFAULT_BASEMAP),
+        population=bool(ss.get("laag_bevolking")), region_names=bool(ss.get("region_names")),
+        base_url_path=st.get_option("server.baseUrlPath") or "",
+        static_serving=bool(st.get_option("server.enableStaticServing")),
+    )
+    st_folium(
+        mapview.base_map(options, THEMES.labels(lang)),
+        key="map_state",
+        height=options.height_px,
+        use_container_width=True,
+        feature_group_to_add=mapview.initiatives_layer(shown, lang, ss.get("sel_id", "")),
+        returned_objects=["last_object_clicked_tooltip"],
+        center=ss.get("map_center"),
+        zoom=ss.get("map_zoom"),
+        on_change=on_map_click,
+    )
+
+
+def selected_area(shown: pd.DataFrame, lang: str) -> panels.AreaProfile | None:
+    ss = st.session_state
+    if ss.get("sel_gm"):
+        return panels.municipality_profile(ss["sel_gm"], shown, lang)
+    if ss.get("sel_regio"):
+        return panels.region_profile(ss["sel_regio"], shown, lang)
+    return None
+
+
+def side_panel(frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+    ss = st.session_state
+    selected = frame[frame["id"] == ss.get("sel_id")] if ss.get("sel_id") else frame.iloc[0:0]
+    if not selected.empty:
+        ui_panels.details(selected.iloc[0].to_dict(), lang)
+        if selected.iloc[0]["id"] not in set(shown["id"]):
+            st.caption(t("selected_filtered_out", lang))
+    elif ss.get("sel_ids"):
+        ui_panels.shared_point(ss["sel_ids"], shown, lang)
+    elif profile := selected_area(shown, lang):
+        ui_panels.area(profile, shown, lang)
+    else:
+        if ss.get("sel_id"):
+            st.warning(t("unknown_id", lang))
+        st.info(t("panel_hint", lang))
+    ui_panels.without_point(shown, lang)
+
+
+def about(lang: str) -> None:
+    st.markdown(t("about_body", lang))
+
+
+def log_run() -> None:
+    """Benchmarks count script runs per change: one line per run when asked to."""
+    path = os.environ.get("KRIMPKAART_RUN_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"{time.time():.3f}\n")
+
+
+def main() -> None:
+    log_run()
+    ui_state.init_from_url()
+    ss = st.session_state
+    ss.setdefault("region_names", True)
+    lang = ui_sidebar.language_switch()
+
+    db = get_store()
+    frame = load_frame(str(db.path), db.version())
+    state = ui_state.current_filters()
+    counts = filters.facet_counts(frame, state)
+    ui_sidebar.filters(frame, counts, lang)
+    ui_sidebar.map_options(lang)
+    state = ui_state.current_filters()
+    shown = filters.apply(frame, state)
+    ui_state.sync_url(state, ui_state.current_view())
+
+    st.html(PAGE_CSS)
+    st.title(t("app_title", lang))
+    st.caption(t("app_subtitle", lang))
+    for notice in ss.get("notices", []):
+        st.warning(t("url_notice", lang, notice=notice), icon=":material/link_off:")
+    ss["notices"] = []
+
+    on_map = int(shown["on_map"].sum() - shown["abroad"].sum())
+    st.markdown(t("result_line", lang, n=number(len(shown), lang), total=number(len(frame), lang),
+                  on_map=number(on_map, lang)))
+
+    tab_map, tab_overview, tab_about = st.tabs(
+        [t("tab_map", lang), t("tab_overview", lang), t("tab_about", lang)]
+    )
+    with tab_map:
+        col_map, col_side = st.columns([0.68, 0.32], gap="medium")
+        with col_map:
+            jumps = jump_options(lang)
+            st.selectbox(t("jump_to", lang), list(jumps), key="jump",
+                         format_func=jumps.get, on_change=on_jump,
+                         label_visibility="collapsed")
+            render_map(shown, lang)
+            st.caption(f"{t('credit_boundaries', lang)} · {t('credit_initiatives', lang)} · "
+                       f"{t('credit_regions_note', lang)}")
+        with col_side:
+            side_panel(frame, shown, lang)
+    with tab_overview:
+        ui_overview.overview(shown, lang)
+    with tab_about:
+        about(lang)
+
+
+main()

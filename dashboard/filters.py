@@ -66,7 +66,7 @@ FACET_VOCABULARIES: dict[str, Vocabulary] = {
 
 # The single registry of URL keys: filters, view and workshop state.
 FILTER_KEYS = ("q", *(f.key for f in FACETS), "van", "tot", "zonderjaar")
-VIEW_KEYS = ("id", "gm", "kaart", "lang", "laag", "bbox")
+VIEW_KEYS = ("id", "gm", "gebied", "kaart", "lang", "laag", "bbox")
 WORKSHOP_KEYS = ("mode", "tour", "stap")
 URL_KEYS = FILTER_KEYS + VIEW_KEYS + WORKSHOP_KEYS
 
@@ -102,6 +102,7 @@ class ViewState:
 
     id: str = ""
     gm: str = ""
+    gebied: str = ""  # slug of the region whose profile is open
     kaart: str = "pdok-grijs"
     lang: str = "nl"
     laag: str = ""  # "bevolking" shows the population-change layer
@@ -166,6 +167,16 @@ def _parse_bbox(raw: str, notices: list[str]) -> tuple[float, float, float, floa
     return None
 
 
+def _known_region(raw: str, notices: list[str]) -> str:
+    if not raw:
+        return ""
+    slug = slugify(raw)
+    if slug in allowed_values("regio"):
+        return slug
+    notices.append(f"gebied={raw!r} is not a known region; ignored")
+    return ""
+
+
 def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
     """FilterState and ViewState from URL query parameters; odd input becomes a notice."""
     notices: list[str] = []
@@ -225,6 +236,7 @@ def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
     view = ViewState(
         id=raw.get("id", "").strip()[:100],
         gm=gm,
+        gebied=_known_region(raw.get("gebied", ""), notices),
         kaart=kaart,
         lang=lang,
         laag="bevolking" if raw.get("laag", "") == "bevolking" else "",

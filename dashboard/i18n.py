@@ -12,6 +12,45 @@ from babel.numbers import format_decimal
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"
 
+ABOUT_NL = """
+**Krimpkaart** toont waar burgers en ondernemers in krimp- en anticipeerregio's de
+leefbaarheid van hun regio zelf oppakken, naast netwerken, fondsen, programma's en
+voorbeelden uit het buitenland die daarbij helpen.
+
+**Bronnen.** Gemeentegrenzen 2024, provincies en bevolkingscijfers: CBS/Kadaster (via PDOK en
+CBS StatLine 37259NED), CC BY 4.0. Krimp- en anticipeerregio's: de landelijke indeling van 2019
+(ministerie van BZK), vertaald naar de gemeenten van 2024; één van de elf anticipeerregio's
+ontbreekt in de brontabel en enkele gemeenten vallen maar deels samen met de oorspronkelijke
+aanwijzing. Initiatieven: samengesteld uit R. During, *Sociale innovatie als veelbelovend
+concept in krimpregio's*, in eigen woorden beschreven, met de feiten en cijfers uit dat artikel.
+
+**Licentie en citeren.** Kaartlagen: CC BY 4.0, bron CBS/Kadaster. Initiatievenbestand:
+CC BY 4.0, te citeren als *Krimpkaart, initiatieven sociale innovatie in krimpregio's (2026)*.
+Achtergrondkaart: Kaartgegevens © Kadaster (PDOK) of © OpenStreetMap-bijdragers.
+
+**Peildatum.** Grenzen: 1 januari 2024. Bevolking: 1 januari 2014 en 1 januari 2024.
+"""
+
+ABOUT_EN = """
+**Krimpkaart** shows where citizens and entrepreneurs in the Dutch shrink and anticipation
+regions keep their region liveable, together with the networks, funds, programmes and
+foreign examples that help them.
+
+**Sources.** Municipal boundaries 2024, provinces and population: CBS/Kadaster (via PDOK and
+CBS StatLine 37259NED), CC BY 4.0. Shrink and anticipation regions: the national
+classification of 2019 (Ministry of BZK) translated to the 2024 municipalities; one of the
+eleven anticipation regions is missing from the source table and some municipalities only
+partly match the original designation. Initiatives: compiled from R. During, *Sociale
+innovatie als veelbelovend concept in krimpregio's*, described in our own words with the
+article's facts and figures.
+
+**Licence and citation.** Map layers: CC BY 4.0, source CBS/Kadaster. Initiatives data set:
+CC BY 4.0, cite as *Krimpkaart, social innovation initiatives in shrink regions (2026)*.
+Basemap: map data © Kadaster (PDOK) or © OpenStreetMap contributors.
+
+**Reference dates.** Boundaries: 1 January 2024. Population: 1 January 2014 and 1 January 2024.
+"""
+
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"nl": "Krimpkaart", "en": "Krimpkaart"},
     "app_subtitle": {
@@ -38,6 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Anticipation region (anticipeerregio)",
     },
     "regiotype_geen": {"nl": "Overige gemeenten", "en": "Other municipalities"},
+    "legend": {"nl": "Legenda", "en": "Legend"},
     "legend_regions": {"nl": "Regio's", "en": "Regions"},
     "legend_themes": {"nl": "Thema's", "en": "Themes"},
     "legend_population": {
@@ -53,6 +93,193 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "not a shrink or anticipation region",
     },
     "population_change": {"nl": "Bevolking 2014–2024", "en": "Population 2014–2024"},
+    "filters": {"nl": "Filters", "en": "Filters"},
+    "filter_q": {"nl": "Zoeken", "en": "Search"},
+    "search_placeholder": {
+        "nl": "naam, plaats of beschrijving", "en": "name, place or description",
+    },
+    "filter_thema": {"nl": "Thema", "en": "Theme"},
+    "filter_soort": {"nl": "Soort", "en": "Kind"},
+    "filter_regiotype": {"nl": "Regiotype", "en": "Region type"},
+    "filter_regio": {"nl": "Regio", "en": "Region"},
+    "filter_provincie": {"nl": "Provincie", "en": "Province"},
+    "filter_participatie": {"nl": "Participatie (WRR)", "en": "Participation (WRR)"},
+    "filter_actor": {"nl": "Actoren", "en": "Actors"},
+    "filter_schaal": {"nl": "Schaal", "en": "Scope"},
+    "filter_status": {"nl": "Status", "en": "Status"},
+    "filter_all": {"nl": "alle", "en": "all"},
+    "filter_jaar": {"nl": "Startjaar", "en": "Start year"},
+    "with_no_year": {"nl": "ook zonder startjaar", "en": "include those without a start year"},
+    "only_with_year": {"nl": "alleen met startjaar", "en": "only with a start year"},
+    "reset": {"nl": "Alle filters wissen", "en": "Clear all filters"},
+    "map_layers": {"nl": "Kaart", "en": "Map"},
+    "basemap": {"nl": "Achtergrondkaart", "en": "Basemap"},
+    "basemap_pdok-grijs": {"nl": "PDOK grijs", "en": "PDOK grey"},
+    "basemap_pdok-pastel": {"nl": "PDOK pastel", "en": "PDOK pastel"},
+    "basemap_pdok-standaard": {"nl": "PDOK standaard", "en": "PDOK standard"},
+    "basemap_osm": {"nl": "OpenStreetMap", "en": "OpenStreetMap"},
+    "basemap_geen": {"nl": "geen (werkt offline)", "en": "none (works offline)"},
+    "layer_population": {
+        "nl": "Bevolkingsverandering 2014–2024", "en": "Population change 2014–2024",
+    },
+    "layer_region_names": {"nl": "Regionamen", "en": "Region names"},
+    "tab_map": {"nl": "Kaart", "en": "Map"},
+    "tab_overview": {"nl": "Overzicht", "en": "Overview"},
+    "tab_about": {"nl": "Over deze kaart", "en": "About this map"},
+    "result_line": {
+        "nl": "**{n}** van {total} initiatieven getoond · {on_map} op de kaart van Nederland",
+        "en": "Showing **{n}** of {total} initiatives · {on_map} on the map of the Netherlands",
+    },
+    "url_notice": {"nl": "Link deels genegeerd: {notice}", "en": "Link partly ignored: {notice}"},
+    "jump_to": {"nl": "Ga naar gemeente of regio", "en": "Go to municipality or region"},
+    "jump_placeholder": {
+        "nl": "Ga naar gemeente of regio…", "en": "Go to municipality or region…",
+    },
+    "panel_hint": {
+        "nl": "Klik op een initiatief of een gemeente op de kaart voor details, "
+        "of kies hierboven een gemeente of regio.",
+        "en": "Click an initiative or a municipality on the map for details, "
+        "or pick a municipality or region above.",
+    },
+    "unknown_id": {
+        "nl": "Het gekozen initiatief bestaat niet (meer).",
+        "en": "The selected initiative does not exist (any more).",
+    },
+    "selected_filtered_out": {
+        "nl": "Dit initiatief valt buiten de huidige filters.",
+        "en": "This initiative is outside the current filters.",
+    },
+    "close": {"nl": "Sluiten", "en": "Close"},
+    "outcomes": {"nl": "Resultaten", "en": "Outcomes"},
+    "website": {"nl": "Website", "en": "Website"},
+    "sources": {"nl": "Bronnen", "en": "Sources"},
+    "zoom_to": {"nl": "Zoom naar", "en": "Zoom to"},
+    "zoom_europe": {"nl": "Toon Europa", "en": "Show Europe"},
+    "field_place": {"nl": "Plaats", "en": "Place"},
+    "field_scope": {"nl": "Schaal", "en": "Scope"},
+    "field_participation": {"nl": "Participatie (WRR)", "en": "Participation (WRR)"},
+    "field_actors": {"nl": "Actoren", "en": "Actors"},
+    "field_channels": {"nl": "Kanalen", "en": "Channels"},
+    "field_start_year": {"nl": "Startjaar", "en": "Start year"},
+    "field_status": {"nl": "Status", "en": "Status"},
+    "col_name": {"nl": "Naam", "en": "Name"},
+    "col_kind": {"nl": "Soort", "en": "Kind"},
+    "region_type": {"nl": "Regiotype", "en": "Region type"},
+    "municipalities": {"nl": "Gemeenten", "en": "Municipalities"},
+    "inhabitants_2024": {"nl": "Inwoners 2024", "en": "Inhabitants 2024"},
+    "initiatives_here": {"nl": "Initiatieven hier", "en": "Initiatives here"},
+    "per_10k": {"nl": "Per 10.000 inwoners", "en": "Per 10,000 inhabitants"},
+    "none_here": {
+        "nl": "Geen initiatieven binnen de huidige filters.",
+        "en": "No initiatives within the current filters.",
+    },
+    "change_partial": {
+        "nl": "* Verandering over {n} van {total} gemeenten met vergelijkbare cijfers.",
+        "en": "* Change over {n} of {total} municipalities with comparable figures.",
+    },
+    "region_has_notes": {
+        "nl": "{n} gemeente(n) valt maar deels samen met de oorspronkelijke aanwijzing.",
+        "en": "{n} municipality(ies) only partly match the original designation.",
+    },
+    "at_this_point": {"nl": "{n} initiatieven op deze plek", "en": "{n} initiatives at this point"},
+    "and_more": {"nl": "en nog {n}", "en": "and {n} more"},
+    "more_in_table": {
+        "nl": "…en nog {n}; zie de tabel onder Overzicht.",
+        "en": "…and {n} more; see the table under Overview.",
+    },
+    "list_national": {"nl": "Landelijk en online", "en": "National and online"},
+    "list_national_help": {
+        "nl": "Deze initiatieven hebben geen vaste plek op de kaart.",
+        "en": "These initiatives have no single place on the map.",
+    },
+    "list_abroad": {"nl": "Inspiratie uit het buitenland", "en": "Inspiration from abroad"},
+    "list_abroad_help": {
+        "nl": "Buitenlandse voorbeelden liggen buiten de kaart van Nederland.",
+        "en": "Foreign examples lie outside the map of the Netherlands.",
+    },
+    "count": {"nl": "Aantal", "en": "Count"},
+    "no_results": {
+        "nl": "Geen initiatieven met deze filters.", "en": "No initiatives match these filters.",
+    },
+    "region_table": {"nl": "Initiatieven per regio", "en": "Initiatives per region"},
+    "initiatives_table": {"nl": "Alle getoonde initiatieven", "en": "All initiatives shown"},
+    "about_body": {
+        "nl": ABOUT_NL,
+        "en": ABOUT_EN,
+    },
+    # --- export strings (static images, HTML and data exports) ---
+    "export_title_default": {
+        "nl": "Sociale innovatie in krimpregio's",
+        "en": "Social innovation in Dutch shrink regions",
+    },
+    "export_title_filtered": {"nl": "Initiatieven: {what}", "en": "Initiatives: {what}"},
+    "export_title_selection": {"nl": "selectie", "en": "selection"},
+    "export_in_krimpregio": {"nl": "in krimpregio's", "en": "in shrink regions"},
+    "export_in_anticipeerregio": {"nl": "in anticipeerregio's", "en": "in anticipation regions"},
+    "export_in_geen": {
+        "nl": "buiten krimp- en anticipeerregio's",
+        "en": "outside shrink and anticipation regions",
+    },
+    "export_in_place": {"nl": "in {place}", "en": "in {place}"},
+    "export_and": {"nl": "en", "en": "and"},
+    "export_count_one": {"nl": "1 initiatief", "en": "1 initiative"},
+    "export_count": {"nl": "{n} initiatieven", "en": "{n} initiatives"},
+    "export_none": {"nl": "geen initiatieven", "en": "no initiatives"},
+    "export_empty_map": {
+        "nl": "Geen initiatieven op deze kaart",
+        "en": "No initiatives on this map",
+    },
+    "export_abroad": {"nl": "+{n} in het buitenland", "en": "+{n} abroad"},
+    "export_unmapped": {"nl": "+{n} landelijk/online", "en": "+{n} national/online"},
+    "export_outside_view": {"nl": "+{n} buiten dit kaartbeeld", "en": "+{n} outside this view"},
+    "export_source": {
+        "nl": "Bron: CBS/Kadaster (CC BY 4.0); initiatieven: Krimpkaart (CC BY 4.0), {date}",
+        "en": "Source: CBS/Kadaster (CC BY 4.0); initiatives: Krimpkaart (CC BY 4.0), {date}",
+    },
+    "export_no_theme": {"nl": "Zonder thema", "en": "No theme"},
+    "export_legend_initiatives": {
+        "nl": "Initiatieven (kleur: eerste thema)",
+        "en": "Initiatives (colour: first theme)",
+    },
+    "export_legend_multi": {
+        "nl": "getal = aantal initiatieven op één plek",
+        "en": "number = initiatives at one place",
+    },
+    "export_alt_map": {"nl": "Kaart van Nederland", "en": "Map of the Netherlands"},
+    "export_alt_view": {
+        "nl": "Kaartuitsnede van Nederland",
+        "en": "Section of the map of the Netherlands",
+    },
+    "export_alt_shows": {
+        "nl": "{map} met {count} als gekleurde punten (kleur en symbool volgens thema).",
+        "en": "{map} showing {count} as coloured points (colour and symbol by theme).",
+    },
+    "export_alt_shows_none": {
+        "nl": "{map} zonder initiatieven: geen enkel initiatief voldoet aan de filters.",
+        "en": "{map} without initiatives: none match the filters.",
+    },
+    "export_alt_filters": {"nl": "Filters: {filters}.", "en": "Filters: {filters}."},
+    "export_alt_regions": {
+        "nl": "Gemeenten zijn gekleurd naar regiotype: {krimp} krimpregio's in oranje met "
+        "doorgetrokken rand en {antic} anticipeerregio's in blauw met gestreepte rand.",
+        "en": "Municipalities are coloured by region type: {krimp} shrink regions in orange with "
+        "a solid outline and {antic} anticipation regions in blue with a dashed outline.",
+    },
+    "export_alt_population": {
+        "nl": "Gemeenten zijn gekleurd naar bevolkingsverandering 2014–2024 (bruin: afname, "
+        "blauwgroen: groei); krimp- en anticipeerregio's zijn omlijnd.",
+        "en": "Municipalities are coloured by population change 2014–2024 (brown: decline, "
+        "teal: growth); shrink and anticipation regions are outlined.",
+    },
+    "export_alt_top": {"nl": "De meeste initiatieven liggen in {places}.",
+                       "en": "Most initiatives are in {places}."},
+    "export_alt_themes": {"nl": "Thema's op de kaart: {themes}.",
+                          "en": "Themes on the map: {themes}."},
+    "export_alt_not_shown": {"nl": "Niet op de kaart: {items}.", "en": "Not on the map: {items}."},
+    "export_alt_abroad": {"nl": "{n} in het buitenland", "en": "{n} abroad"},
+    "export_alt_unmapped": {"nl": "{n} landelijk of online", "en": "{n} national or online"},
+    "export_alt_outside": {"nl": "{n} buiten dit kaartbeeld", "en": "{n} outside this view"},
+    # --- end export strings ---
 }
 
 

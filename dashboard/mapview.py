@@ -65,6 +65,7 @@ class MapOptions:
     region_names: bool = True
     base_url_path: str = ""
     static_serving: bool = True
+    fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # [[s, w], [n, e]]
     height_px: int = 640
 
 
@@ -183,9 +184,9 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     of the legend; without it the legend shows the regions only.
     """
     m = folium.Map(
-        location=NL_CENTER, zoom_start=7.5, tiles=None, min_zoom=6, max_zoom=17,
+        location=NL_CENTER, zoom_start=7.5, tiles=None, min_zoom=4, max_zoom=17,
         control_scale=False, prefer_canvas=False, zoom_snap=0.5,
-        max_bounds=True, min_lat=49.5, max_lat=55.0, min_lon=1.0, max_lon=9.5,
+        max_bounds=True, min_lat=38.0, max_lat=62.0, min_lon=-15.0, max_lon=25.0,
     )
     js, css = assets.urls(options.base_url_path, options.static_serving)
     m.default_js, m.default_css = js, css  # instance lists: never the shared class lists
@@ -210,6 +211,7 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     Legend(options, theme_labels or {}).add_to(m)
     Attribution(t("credit_boundaries", options.lang)).add_to(m)
     MetricScale().add_to(m)
+    FitOnLoad(options.fit_bounds or NL_BOUNDS).add_to(m)
     return m
 
 
@@ -304,6 +306,29 @@ class RegionLabels(MacroElement):
         self.labels_json = js_json(safe)
 
 
+class FitOnLoad(MacroElement):
+    """Fit the Netherlands (or a shared view) once the iframe has its final size."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            setTimeout(function () {
+                map.invalidateSize();
+                map.fitBounds({{ this.bounds_json }}, {padding: [6, 6]});
+            }, 60);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[Sequence[float]]):
+        super().__init__()
+        self._name = "FitOnLoad"
+        self.bounds_json = js_json([list(b) for b in bounds])
+
+
 class MetricScale(MacroElement):
     """A kilometre-only scale bar (folium's control_scale also shows miles)."""
 
@@ -340,10 +365,12 @@ class Attribution(MacroElement):
 
 LEGEND_CSS = """
 .leaflet-container{background:#DCEAF2}
-.kk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 system-ui,sans-serif;color:#222;max-width:230px}
-.kk-legend h4{margin:4px 0 3px;font-size:12px;font-weight:600}
-.kk-legend .row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.kk-legend{background:rgba(255,255,255,.94);padding:6px 9px;border-radius:6px;color:#222;
+ box-shadow:0 1px 4px rgba(0,0,0,.3);font:11.5px/1.3 system-ui,sans-serif;max-width:250px}
+.kk-legend summary{cursor:pointer;font-weight:600;font-size:12px}
+.kk-legend h4{margin:5px 0 2px;font-size:11.5px;font-weight:600}
+.kk-legend .row{display:flex;align-items:center;gap:5px;margin:1px 0}
+.kk-legend .grid{display:grid;grid-template-columns:1fr 1fr;column-gap:8px}
 .kk-legend .sw{width:22px;height:13px;flex:none;box-sizing:border-box}
 .kk-legend .dot{width:16px;height:16px;border-radius:50%;flex:none;color:#fff;font-size:10px;
  display:flex;align-items:center;justify-content:center;border:1.5px solid #fff;
@@ -369,14 +396,21 @@ class Legend(MacroElement):
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         (function() {
-            var legend = L.control({position: 'bottomleft'});
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: 'topleft'});
             legend.onAdd = function () {
                 var div = L.DomUtil.create('div', 'kk-legend');
                 div.innerHTML = {{ this.html_json }};
+                // Narrow maps start with the legend folded so it hides no region.
+                if (map.getSize().x < {{ this.fold_below }}) {
+                    div.querySelector('details').open = false;
+                }
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            if (map.zoomControl) { map.zoomControl.setPosition('topright'); }
+            legend.addTo(map);
         })();
         {% endmacro %}
         """
@@ -387,6 +421,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.css = LEGEND_CSS
         self.html_json = js_json(legend_html(options, theme_labels))
+        self.fold_below = 800
 
 
 def _swatch(kind: str) -> str:
@@ -416,13 +451,15 @@ def legend_html(options: MapOptions, theme_labels: dict[str, str]) -> str:
     for kind in ("krimpregio", "anticipeerregio", ""):
         rows.append(f'<div class="row">{_swatch(kind)}{escape(regiotype_label(kind, lang))}</div>')
     if theme_labels:
-        rows.append(f"<h4>{escape(t('legend_themes', lang))}</h4>")
+        rows.append(f"<h4>{escape(t('legend_themes', lang))}</h4><div class=\"grid\">")
         for theme, label in theme_labels.items():
             colour, symbol = style.marker_style([theme])
             rows.append(f'<div class="row"><span class="dot" style="background:{colour}">{symbol}'
                         f"</span>{escape(label)}</div>")
+        rows.append("</div>")
     rows.append(f'<div class="note">{escape(t("credit_regions_note", lang))}</div>')
-    return "".join(rows)
+    summary = escape(t("legend", lang))
+    return f"<details open><summary>{summary}</summary>{''.join(rows)}</details>"
 
 
 def municipality_summary(statcode: str, lang: str) -> dict | None:
@@ -537,3 +574,20 @@ def clicked_key(tooltip_text: str | None) -> tuple[str, list[str]] | None:
     if not match:
         return None
     return match.group(1), [v for v in match.group(2).split(",") if v]
+
+
+def view_for_bounds(
+    bounds: Sequence[float], width_px: int = 760, height_px: int = 620, max_zoom: float = 13.0
+) -> tuple[list[float], float]:
+    """Centre [lat, lon] and a half-step zoom that fits (minlon, minlat, maxlon, maxlat)."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+
+    def merc_y(lat: float) -> float:
+        rad = math.radians(lat)
+        return math.log(math.tan(math.pi / 4 + rad / 2))
+
+    lon_span = max(max_lon - min_lon, 1e-6) / 360.0
+    lat_span = max(merc_y(max_lat) - merc_y(min_lat), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 256 / lon_span), math.log2(height_px / 256 / lat_span))
+    zoom = max(4.0, min(max_zoom, math.floor(zoom * 2) / 2 - 0.5))
+    return [(min_lat + max_lat) / 2, (min_lon + max_lon) / 2], zoom

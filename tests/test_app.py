@@ -1,16 +1,89 @@
-"""The Streamlit page runs (streamlit.testing AppTest, no browser)."""
+"""The Streamlit page (streamlit.testing AppTest, no browser)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
-def test_page_runs_without_exceptions():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def run(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def initiatives_table(at: AppTest):
+    return at.dataframe[-1].value
+
+
+def result_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "initiatie" in m.value or "initiative" in m.value)
+
+
+def test_page_runs_in_dutch_with_credit_and_all_initiatives():
+    at = run()
     assert not at.exception
     assert at.title[0].value == "Krimpkaart"
     assert any("CBS/Kadaster" in c.value for c in at.caption)
+    table = initiatives_table(at)
+    assert len(table) >= 30 and "Naam" in table.columns
+    assert result_line(at).startswith(f"**{len(table)}** van {len(table)}")
+
+
+def test_page_runs_in_english():
+    at = run(lang="en")
+    assert not at.exception
+    assert "Name" in initiatives_table(at).columns
+    assert "Showing" in result_line(at)
+    assert at.sidebar.radio[0].value == "en"
+
+
+def test_theme_filter_from_url_narrows_the_table_and_stays_in_the_url():
+    everything = len(initiatives_table(run()))
+    at = run(thema="wonen", regiotype="krimpregio")
+    table = initiatives_table(at)
+    assert 0 < len(table) < everything
+    assert "KLUShuizen in Krimp" in set(table["Naam"])
+    assert at.query_params["thema"] == "wonen"
+    assert at.query_params["regiotype"] == "krimpregio"
+
+
+def test_filter_widget_narrows_and_reset_clears():
+    at = run()
+    everything = len(initiatives_table(at))
+    at.sidebar.multiselect(key="f_thema").set_value(["zorg"]).run()
+    narrowed = initiatives_table(at)
+    assert 0 < len(narrowed) < everything
+    assert at.query_params["thema"] == "zorg"
+    at.sidebar.button[0].click().run()
+    assert len(initiatives_table(at)) == everything
+    assert "thema" not in at.query_params
+
+
+def test_bad_query_string_gives_a_notice_not_a_crash():
+    at = run(thema="<script>", van="gisteren", onbekend="1", bbox="x")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "thema" in notices and "van" in notices and "onbekend" in notices
+    assert len(initiatives_table(at)) >= 30
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_selected_initiative_shows_details(lang):
+    at = run(id="klushuizen-oostburg", lang=lang)
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "KLUShuizen in Krimp" in text
+    assert ("70.000" if lang == "nl" else "70,000") in text
+
+
+def test_municipality_panel_from_url():
+    at = run(gm="GM1714")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Sluis" in text and "Zeeuws-Vlaanderen" in text

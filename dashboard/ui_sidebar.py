@@ -1,0 +1,88 @@
+"""The sidebar: language, filters with counts, reset, and map layer options."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import geo, ui_state
+from dashboard.filters import FACET_VOCABULARIES, FACETS, FilterState, allowed_values
+from dashboard.i18n import number, regiotype_label, t
+from dashboard.mapview import BASEMAPS
+
+YEAR_FLOOR = 1990
+
+
+def _option_labels(key: str, lang: str) -> dict[str, str]:
+    if key in FACET_VOCABULARIES:
+        return FACET_VOCABULARIES[key].labels(lang)
+    if key == "regiotype":
+        return {v: regiotype_label("" if v == "geen" else v, lang) for v in allowed_values(key)}
+    if key == "regio":
+        return dict(zip(geo.regions()["slug"], geo.regions()["regio"], strict=True))
+    return dict(zip(geo.provinces()["slug"], geo.provinces()["provincie"], strict=True))
+
+
+def _reset() -> None:
+    ui_state.apply_filters(FilterState())
+
+
+def language_switch() -> str:
+    """NL/EN switch at the top of the sidebar; returns the chosen language."""
+    st.sidebar.radio(
+        "Taal / Language", ["nl", "en"], key="lang", horizontal=True,
+        format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v],
+    )
+    return st.session_state["lang"]
+
+
+def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -> None:
+    """Search, one multiselect per facet (options labelled with counts), years, reset."""
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    sb.text_input(t("filter_q", lang), key="f_q", placeholder=t("search_placeholder", lang))
+    for facet in FACETS:
+        labels = _option_labels(facet.key, lang)
+        facet_counts = counts[facet.key]
+        options = list(allowed_values(facet.key))
+        sb.multiselect(
+            t(f"filter_{facet.key}", lang), options, key=f"f_{facet.key}",
+            format_func=lambda v, labels=labels, c=facet_counts: (
+                f"{labels.get(v, v)} ({number(c.get(v, 0), lang)})"
+            ),
+            placeholder=t("filter_all", lang),
+        )
+    _years(frame, lang)
+    sb.button(t("reset", lang), on_click=_reset, width="stretch", icon=":material/restart_alt:")
+
+
+def _years(frame: pd.DataFrame, lang: str) -> None:
+    years = frame["start_year"].dropna() if "start_year" in frame else pd.Series([], dtype=float)
+    low = min([YEAR_FLOOR, *[int(y) for y in years]])
+    high = max([dt.date.today().year, *[int(y) for y in years]])
+    ss = st.session_state
+    if ui_state.YEARS_KEY not in ss:
+        ss[ui_state.YEARS_KEY] = (ss.get("f_van") or low, ss.get("f_tot") or high)
+
+    def on_years() -> None:
+        a, b = ss[ui_state.YEARS_KEY]
+        ss["f_van"] = None if a <= low else int(a)
+        ss["f_tot"] = None if b >= high else int(b)
+
+    st.sidebar.slider(
+        t("filter_jaar", lang), min_value=low, max_value=high, key=ui_state.YEARS_KEY,
+        on_change=on_years, step=1,
+    )
+    st.sidebar.checkbox(t("with_no_year", lang), key="f_zonderjaar")
+
+
+def map_options(lang: str) -> None:
+    """Basemap, population layer and region names."""
+    sb = st.sidebar
+    sb.header(t("map_layers", lang))
+    sb.selectbox(t("basemap", lang), list(BASEMAPS), key="kaart",
+                 format_func=lambda v: t(f"basemap_{v}", lang))
+    sb.toggle(t("layer_population", lang), key="laag_bevolking")
+    sb.toggle(t("layer_region_names", lang), key="region_names")

@@ -1,0 +1,104 @@
+"""The folium map: base layers, initiative markers, escaping, clustering."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from dashboard import filters, mapview
+from dashboard.mapview import MapOptions
+
+
+def _frame(records):
+    return filters.initiatives_frame(records)
+
+
+def rec(id_, name, lat, lon, themes=("wonen",)):
+    return {"id": id_, "name": name, "lat": lat, "lon": lon, "themes": list(themes),
+            "scope": "lokaal", "kind": "initiatief", "place": "Oostburg"}
+
+
+def render(m) -> str:
+    return m.get_root().render()
+
+
+def test_base_map_has_all_layers_and_local_assets_only():
+    html = render(mapview.base_map(MapOptions(), {"wonen": "Wonen"}))
+    assert html.count('"tip":') == 342
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert not re.search(r'<script src="https?://', html)
+    assert not re.search(r'<link[^>]+href="https?://', html)
+    for needle in ("Krimpregio", "Anticipeerregio", "Wonen", "CBS/Kadaster", "Zeeuws-Vlaanderen"):
+        assert needle in html
+    assert "service.pdok.nl" in html  # default basemap
+
+
+def test_base_url_path_is_honoured_and_data_urls_without_static_serving():
+    html = render(mapview.base_map(MapOptions(base_url_path="/kaart/")))
+    assert "/kaart/app/static/vendor/leaflet/leaflet.js" in html
+    html = render(mapview.base_map(MapOptions(static_serving=False)))
+    assert "data:text/javascript;base64," in html
+
+
+def test_no_basemap_and_population_layer():
+    html = render(mapview.base_map(MapOptions(basemap="geen", population=True)))
+    assert "service.pdok.nl" not in html and "openstreetmap" not in html
+    assert "Bevolkingsverandering" in html
+    assert "#8C510A" in html  # strongest decline colour is used somewhere
+
+
+def test_marker_tooltip_escapes_user_text_and_carries_the_id():
+    frame = _frame([rec("evil", "<script>alert(1)</script>", 51.3264, 3.4931)])
+    layer = mapview.initiatives_layer(frame, "nl")
+    m = mapview.base_map(MapOptions())
+    layer.add_to(m)
+    html = render(m)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html or "\\u0026lt;script\\u0026gt;" in html
+    points = mapview.marker_points(frame, "nl")
+    assert mapview.clicked_key(re.sub("<[^>]+>", "", points[0][4])) == ("id", ["evil"])
+
+
+def test_shared_point_makes_one_marker_listing_both():
+    frame = _frame([rec("a", "Een", 52.3731, 4.8926), rec("b", "Twee", 52.3731, 4.8926),
+                    rec("c", "Drie", 51.3264, 3.4931)])
+    points = mapview.marker_points(frame, "nl", selected_id="c")
+    assert len(points) == 2
+    shared = next(p for p in points if p[5] == 2)
+    assert "Een" in shared[4] and "Twee" in shared[4]
+    assert mapview.clicked_key("Een · AmsterdamTwee · Amsterdamid:a,b") == ("id", ["a", "b"])
+    assert next(p for p in points if p[5] == 1)[6] is True  # selected
+
+
+def test_cluster_only_above_threshold():
+    few = mapview.InitiativeMarkers([[52, 5, "#000", "x", "t", 1, False]] * 3)
+    assert few.threshold == mapview.CLUSTER_THRESHOLD
+    frame = _frame([rec(f"r{i}", f"R{i}", 52.0 + i * 1e-3, 5.0, ("zorg",)) for i in range(200)])
+    group = mapview.initiatives_layer(frame, "nl")
+    m = mapview.base_map(MapOptions())
+    group.add_to(m)
+    html = render(m)
+    assert "markerClusterGroup" in html
+    data = re.search(r"var pts = (\[.*?\]);\n", html, flags=re.S)
+    assert data and len(json.loads(data.group(1))) == 200 > mapview.CLUSTER_THRESHOLD
+
+
+def test_municipality_tooltip_keys_and_records_without_point_left_out():
+    frame = _frame([rec("x", "X", None, None)])
+    assert mapview.marker_points(frame, "nl") == []
+    assert mapview.clicked_key("Sluis Zeeland gm:GM1714") == ("gm", ["GM1714"])
+    assert mapview.clicked_key("no key here") is None
+    assert mapview.clicked_key(None) is None
+
+
+def test_js_json_cannot_close_a_script_block():
+    text = mapview.js_json(["</script><script>x()</script>", "<!--"])
+    assert "</" not in text and "<!--" not in text
+    assert json.loads(text) == ["</script><script>x()</script>", "<!--"]
+
+
+def test_view_for_bounds_fits_small_and_large_areas():
+    center, zoom = mapview.view_for_bounds((3.3, 51.2, 3.7, 51.4))
+    assert 9.5 <= zoom <= 11 and abs(center[0] - 51.3) < 1e-9
+    _, zoom_nl = mapview.view_for_bounds((3.36, 50.75, 7.23, 53.56))
+    assert zoom_nl < zoom
