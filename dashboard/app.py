@@ -155,6 +155,7 @@ def main() -> None:
 
     db = get_store()
     frame = load_frame(str(db.path), db.version())
+    ui_sidebar.normalise_facets()
     state = ui_state.current_filters()
     counts = filters.facet_counts(frame, state)
     ui_sidebar.filters(frame, counts, lang)
@@ -181,6 +182,7 @@ def main() -> None:
         col_map, col_side = st.columns([0.68, 0.32], gap="medium")
         with col_map:
             jumps = jump_options(lang)
+            ss["jump"] = ss.get("jump", "")  # re-send so the label follows the language
             st.selectbox(t("jump_to", lang), list(jumps), key="jump",
                          format_func=jumps.get, on_change=on_jump,
                          label_visibility="collapsed")

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "dashboard.cli_geodata",
     "dashboard.cli_data",
     "dashboard.cli_store",
+    "dashboard.cli_export",
 )
 
 

@@ -71,11 +71,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Classification: national list 2019 (BZK) translated to 2024 municipalities; "
         "one of the eleven anticipation regions is missing from the source table.",
     },
-    "regiotype_krimpregio": {"nl": "Krimpregio", "en": "Shrink region (krimpregio)"},
-    "regiotype_anticipeerregio": {
-        "nl": "Anticipeerregio",
-        "en": "Anticipation region (anticipeerregio)",
-    },
+    "regiotype_krimpregio": {"nl": "Krimpregio", "en": "Shrink region"},
+    "regiotype_anticipeerregio": {"nl": "Anticipeerregio", "en": "Anticipation region"},
     "regiotype_geen": {"nl": "Overige gemeenten", "en": "Other municipalities"},
     "legend": {"nl": "Legenda", "en": "Legend"},
     "legend_regions": {"nl": "Regio's", "en": "Regions"},

@@ -498,7 +498,7 @@ def _marker_tooltip(rows: list[dict], lang: str) -> str:
 
 
 def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
-    """One entry per distinct point: [lat, lon, colour, symbol, tooltip, count, selected].
+    """One entry per point: [lat, lon, colour, symbol, tooltip, count, selected, ids].
 
     Initiatives that share a point (several records in one village) share a
     marker whose tooltip lists them all, so none hides under another.
@@ -511,7 +511,10 @@ def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
     for (lat, lon), rows in groups.items():
         colour, symbol = style.marker_style(rows[0]["themes"])
         selected = any(row["id"] == selected_id for row in rows)
-        points.append([lat, lon, colour, symbol, _marker_tooltip(rows, lang), len(rows), selected])
+        ids = escape(",".join(str(row["id"]) for row in rows))
+        points.append(
+            [lat, lon, colour, symbol, _marker_tooltip(rows, lang), len(rows), selected, ids]
+        )
     return points
 
 
@@ -535,8 +538,8 @@ class InitiativeMarkers(MacroElement):
                 var p = pts[i];
                 var cls = 'kk-pin' + (p[5] > 1 ? ' kk-multi' : '') + (p[6] ? ' kk-selected' : '');
                 var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
-                    html: '<div class="' + cls + '" data-n="' + p[5] + '" style="background:'
-                          + p[2] + '">' + p[3] + '</div>'});
+                    html: '<div class="' + cls + '" data-n="' + p[5] + '" data-ids="' + p[7]
+                          + '" style="background:' + p[2] + '">' + p[3] + '</div>'});
                 var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true,
                                                      zIndexOffset: p[6] ? 1000 : 0});
                 marker.bindTooltip(p[4], {direction: 'top', offset: [0, -12]});

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,36 @@ def _option_labels(key: str, lang: str) -> dict[str, str]:
     if key == "regio":
         return dict(zip(geo.regions()["slug"], geo.regions()["regio"], strict=True))
     return dict(zip(geo.provinces()["slug"], geo.provinces()["provincie"], strict=True))
+
+
+COUNT_SUFFIX = re.compile(r"\s*\([\d.,\s]+\)\s*$")
+
+
+def _to_slug(key: str, value: object) -> str | None:
+    """A facet value back as its slug, also from a stale label like 'Wonen (3)'."""
+    allowed = allowed_values(key)
+    if value in allowed:
+        return str(value)
+    text = COUNT_SUFFIX.sub("", str(value))
+    for lang in ("nl", "en"):
+        for slug, label in _option_labels(key, lang).items():
+            if label == text:
+                return slug
+    return None
+
+
+def normalise_facets() -> None:
+    """Keep every facet widget's value as slugs, re-sent to the browser on each run.
+
+    Streamlit's multiselect keeps the *formatted* labels in the browser; the
+    labels carry counts that change with the other filters (and with the
+    language), so a stale label must be mapped back and the widget refreshed.
+    """
+    ss = st.session_state
+    for facet in FACETS:
+        key = f"f_{facet.key}"
+        slugs = [s for v in ss.get(key) or [] if (s := _to_slug(facet.key, v))]
+        ss[key] = list(dict.fromkeys(slugs))
 
 
 def _reset() -> None:

@@ -71,7 +71,7 @@ def test_shared_point_makes_one_marker_listing_both():
 
 
 def test_cluster_only_above_threshold():
-    few = mapview.InitiativeMarkers([[52, 5, "#000", "x", "t", 1, False]] * 3)
+    few = mapview.InitiativeMarkers([[52, 5, "#000", "x", "t", 1, False, "a"]] * 3)
     assert few.threshold == mapview.CLUSTER_THRESHOLD
     frame = _frame([rec(f"r{i}", f"R{i}", 52.0 + i * 1e-3, 5.0, ("zorg",)) for i in range(200)])
     group = mapview.initiatives_layer(frame, "nl")

@@ -123,11 +123,11 @@ class OfflinePage:
 
 @pytest.fixture
 def offline_page(browser) -> Iterator[OfflinePage]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
     yield OfflinePage(context)
     context.close()
 
 
 def map_frame(page):
     """The streamlit-folium iframe that holds the Leaflet map."""
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
