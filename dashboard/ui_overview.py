@@ -7,16 +7,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import panels
-from dashboard.i18n import regiotype_label, t
+from dashboard.i18n import number, regiotype_label, t
 from dashboard.model import KINDS, THEMES
 
 BAR_COLOUR = "#1F5F8B"
 
 
 def _bar_chart(data: pd.DataFrame, title: str, count_title: str) -> alt.Chart:
-    height = max(60, 22 * len(data))
+    # A height per bar keeps labels readable whatever the container's size.
     return (
-        alt.Chart(data, title=title, height=height)
+        alt.Chart(data, title=title)
+        .properties(height=alt.Step(22))
         .mark_bar(color=BAR_COLOUR)
         .encode(
             x=alt.X("count:Q", title=count_title, axis=alt.Axis(tickMinStep=1)),
@@ -51,13 +52,17 @@ def overview(frame: pd.DataFrame, lang: str) -> None:
         right.altair_chart(_bar_chart(shown, t("filter_regio", lang), count_title),
                            width="stretch")
     st.markdown(f"#### {t('region_table', lang)}")
-    st.dataframe(
-        regions.rename(columns={
-            "regio": t("region", lang), "regiotype": t("region_type", lang),
-            "count": t("count", lang), "inwoners": t("inhabitants_2024", lang),
-            "per_10k": t("per_10k", lang),
-        }),
-        hide_index=True, width="stretch",
-    )
+    renamed = regions.rename(columns={
+        "regio": t("region", lang), "regiotype": t("region_type", lang),
+        "count": t("count", lang), "inwoners": t("inhabitants_2024", lang),
+        "per_10k": t("per_10k", lang),
+    })
+    # Styler formats the shown numbers in the UI language; sorting uses the raw values.
+    styled = renamed.style.format({
+        t("count", lang): lambda v: number(v, lang),
+        t("inhabitants_2024", lang): lambda v: number(v, lang),
+        t("per_10k", lang): lambda v: number(v, lang, 2),
+    })
+    st.dataframe(styled, hide_index=True, width="stretch")
     st.markdown(f"#### {t('initiatives_table', lang)}")
     st.dataframe(panels.table(frame, lang), hide_index=True, width="stretch")
