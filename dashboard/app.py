@@ -15,7 +15,18 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import filters, mapview, panels, store, ui_overview, ui_panels, ui_sidebar, ui_state
+from dashboard import (
+    filters,
+    mapview,
+    panels,
+    store,
+    ui_editing,
+    ui_overview,
+    ui_panels,
+    ui_sidebar,
+    ui_state,
+    ui_workshop,
+)
 from dashboard.i18n import number, t
 from dashboard.model import THEMES
 
@@ -42,9 +53,17 @@ def load_frame(path: str, version: int) -> pd.DataFrame:
 
 
 def on_map_click() -> None:
-    """Select what was clicked: the key hides in the clicked tooltip's text."""
-    state = st.session_state.get("map_state") or {}
-    clicked = mapview.clicked_key(state.get("last_object_clicked_tooltip"))
+    """Select what was clicked (its key hides in the tooltip), or place a new initiative."""
+    ss = st.session_state
+    state = ss.get("map_state") or {}
+    tip = state.get("last_object_clicked_tooltip")
+    new_tip, ss["_last_tip"] = tip != ss.get("_last_tip"), tip
+    if ss.get("adding"):
+        ui_editing.on_map_click_while_adding(state)
+        return
+    if not new_tip:
+        return  # a click on the empty map: keep the current selection
+    clicked = mapview.clicked_key(tip)
     if clicked is None:
         return
     kind, values = clicked
@@ -97,10 +116,10 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
     st_folium(
         mapview.base_map(options, THEMES.labels(lang)),
         key="map_state",
-        height=options.height_px,
+        height=ui_workshop.map_height() or options.height_px,
         use_container_width=True,
         feature_group_to_add=mapview.initiatives_layer(shown, lang, ss.get("sel_id", "")),
-        returned_objects=["last_object_clicked_tooltip"],
+        returned_objects=["last_object_clicked_tooltip", "last_clicked"],
         center=ss.get("map_center"),
         zoom=ss.get("map_zoom"),
         on_change=on_map_click,
@@ -116,11 +135,18 @@ def selected_area(shown: pd.DataFrame, lang: str) -> panels.AreaProfile | None:
     return None
 
 
-def side_panel(frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
     ss = st.session_state
+    if ss.get("adding") and ui_workshop.is_facilitator():
+        ui_editing.add_panel(db, frame, lang)
+        return
     selected = frame[frame["id"] == ss.get("sel_id")] if ss.get("sel_id") else frame.iloc[0:0]
     if not selected.empty:
         ui_panels.details(selected.iloc[0].to_dict(), lang)
+        if ui_workshop.is_facilitator():
+            record = db.get(str(selected.iloc[0]["id"]))
+            if record:
+                ui_editing.edit_controls(db, record, lang)
         if selected.iloc[0]["id"] not in set(shown["id"]):
             st.caption(t("selected_filtered_out", lang))
     elif ss.get("sel_ids"):
@@ -131,11 +157,57 @@ def side_panel(frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
         if ss.get("sel_id"):
             st.warning(t("unknown_id", lang))
         st.info(t("panel_hint", lang))
-    ui_panels.without_point(shown, lang)
+    if not ui_workshop.in_presentation():
+        ui_panels.without_point(shown, lang)
 
 
 def about(lang: str) -> None:
     st.markdown(t("about_body", lang))
+
+
+def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+    col_map, col_side = st.columns([0.68, 0.32], gap="medium")
+    with col_map:
+        if not ui_workshop.in_presentation():
+            jumps = jump_options(lang)
+            st.session_state["jump"] = st.session_state.get("jump", "")  # label follows lang
+            st.selectbox(t("jump_to", lang), list(jumps), key="jump",
+                         format_func=jumps.get, on_change=on_jump,
+                         label_visibility="collapsed")
+        render_map(shown, lang)
+        st.caption(f"{t('credit_boundaries', lang)} · {t('credit_initiatives', lang)} · "
+                   f"{t('credit_regions_note', lang)}")
+    with col_side:
+        side_panel(db, frame, shown, lang)
+
+
+def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+    """The policymaker's page: title, counts, map with panels, overview, about."""
+    st.title(t("app_title", lang))
+    st.caption(t("app_subtitle", lang))
+    on_map = int(shown["on_map"].sum() - shown["abroad"].sum())
+    st.markdown(t("result_line", lang, n=number(len(shown), lang), total=number(len(frame), lang),
+                  on_map=number(on_map, lang)))
+    tab_map, tab_overview, tab_about = st.tabs(
+        [t("tab_map", lang), t("tab_overview", lang), t("tab_about", lang)]
+    )
+    with tab_map:
+        ui_workshop.tour_bar(db, frame, lang)
+        map_and_panel(db, frame, shown, lang)
+    with tab_overview:
+        ui_overview.overview(shown, lang)
+    with tab_about:
+        about(lang)
+
+
+def presentation_page(
+    db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
+) -> None:
+    """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
+    ui_workshop.presentation_styles()
+    ui_workshop.presentation_bar(db, lang)
+    ui_workshop.tour_bar(db, frame, lang)
+    map_and_panel(db, frame, shown, lang)
 
 
 def log_run() -> None:
@@ -155,6 +227,10 @@ def main() -> None:
 
     db = get_store()
     frame = load_frame(str(db.path), db.version())
+    ui_workshop.presentation_toggle(lang)
+    ui_workshop.tour_picker(db, lang)
+    ui_workshop.facilitator_gate(lang)
+    ui_editing.facilitator_tools(db, lang)
     ui_sidebar.normalise_facets()
     state = ui_state.current_filters()
     counts = filters.facet_counts(frame, state)
@@ -165,36 +241,15 @@ def main() -> None:
     ui_state.sync_url(state, ui_state.current_view())
 
     st.html(PAGE_CSS)
-    st.title(t("app_title", lang))
-    st.caption(t("app_subtitle", lang))
+    ui_workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
         st.warning(t("url_notice", lang, notice=notice), icon=":material/link_off:")
     ss["notices"] = []
-
-    on_map = int(shown["on_map"].sum() - shown["abroad"].sum())
-    st.markdown(t("result_line", lang, n=number(len(shown), lang), total=number(len(frame), lang),
-                  on_map=number(on_map, lang)))
-
-    tab_map, tab_overview, tab_about = st.tabs(
-        [t("tab_map", lang), t("tab_overview", lang), t("tab_about", lang)]
-    )
-    with tab_map:
-        col_map, col_side = st.columns([0.68, 0.32], gap="medium")
-        with col_map:
-            jumps = jump_options(lang)
-            ss["jump"] = ss.get("jump", "")  # re-send so the label follows the language
-            st.selectbox(t("jump_to", lang), list(jumps), key="jump",
-                         format_func=jumps.get, on_change=on_jump,
-                         label_visibility="collapsed")
-            render_map(shown, lang)
-            st.caption(f"{t('credit_boundaries', lang)} · {t('credit_initiatives', lang)} · "
-                       f"{t('credit_regions_note', lang)}")
-        with col_side:
-            side_panel(frame, shown, lang)
-    with tab_overview:
-        ui_overview.overview(shown, lang)
-    with tab_about:
-        about(lang)
+    if ui_workshop.in_presentation():
+        presentation_page(db, frame, shown, lang)
+    else:
+        explore_page(db, frame, shown, lang)
+    ui_workshop.live_updates(db)
 
 
 main()

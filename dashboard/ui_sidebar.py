@@ -86,7 +86,8 @@ def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -
             placeholder=t("filter_all", lang),
         )
     _years(frame, lang)
-    sb.button(t("reset", lang), on_click=_reset, width="stretch", icon=":material/restart_alt:")
+    sb.button(t("reset", lang), on_click=_reset, width="stretch", icon=":material/restart_alt:",
+              key="reset")
 
 
 def _years(frame: pd.DataFrame, lang: str) -> None:

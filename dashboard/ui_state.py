@@ -26,7 +26,7 @@ def init_from_url() -> None:
         sel_id=view.id, sel_gm=view.gm, sel_regio=view.gebied, lang=view.lang,
         kaart=view.kaart, laag_bevolking=view.laag == "bevolking", bbox=view.bbox,
         mode=view.mode, tour=view.tour, stap=view.stap, notices=parsed.notices,
-        sel_ids=[], _initialised=True,
+        sel_ids=[], adding=False, pending_point=None, _initialised=True,
     )
 
 

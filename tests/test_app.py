@@ -60,7 +60,7 @@ def test_filter_widget_narrows_and_reset_clears():
     narrowed = initiatives_table(at)
     assert 0 < len(narrowed) < everything
     assert at.query_params["thema"] == "zorg"
-    at.sidebar.button[0].click().run()
+    at.sidebar.button(key="reset").click().run()
     assert len(initiatives_table(at)) == everything
     assert "thema" not in at.query_params
 
