@@ -41,15 +41,20 @@ h1 {font-size: 2rem !important; padding-bottom: 0 !important;}
 
 
 @st.cache_resource
+def open_store(path: str) -> store.GeoPackageStore:
+    return store.open_store(path)
+
+
 def get_store() -> store.GeoPackageStore:
-    return store.open_store()
+    """The store named by KRIMPKAART_STORE (or the user's default), opened once per path."""
+    return open_store(str(store.default_store_path()))
 
 
 @st.cache_resource(max_entries=4)
 def load_frame(path: str, version: int) -> pd.DataFrame:
     """All initiatives with their location columns; rebuilt only when the store changes."""
-    del path, version  # cache keys only
-    return filters.initiatives_frame(get_store().list())
+    del version  # cache key only
+    return filters.initiatives_frame(open_store(path).list())
 
 
 def on_map_click() -> None:
@@ -238,7 +243,6 @@ def main() -> None:
     ui_sidebar.map_options(lang)
     state = ui_state.current_filters()
     shown = filters.apply(frame, state)
-    ui_state.sync_url(state, ui_state.current_view())
 
     st.html(PAGE_CSS)
     ui_workshop.keyboard_shortcuts()
@@ -249,6 +253,7 @@ def main() -> None:
         presentation_page(db, frame, shown, lang)
     else:
         explore_page(db, frame, shown, lang)
+    ui_state.sync_url(state, ui_state.current_view())  # last: the tour may change selection
     ui_workshop.live_updates(db)
 
 

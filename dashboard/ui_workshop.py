@@ -10,7 +10,6 @@ from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard import auth, geo, live, mapview, tours, ui_state
 from dashboard.i18n import t
@@ -97,7 +96,7 @@ def keyboard_shortcuts() -> None:
     the map's frame for PageUp/PageDown, so arrows still pan the map there) and
     clicks the matching Streamlit button.
     """
-    components.html(
+    st.iframe(
         """
         <script>
         const doc = window.parent.document;
@@ -132,7 +131,7 @@ def keyboard_shortcuts() -> None:
         hookMaps(); setInterval(hookMaps, 2000);
         </script>
         """,
-        height=0,
+        height=1,
     )
 
 
@@ -241,13 +240,22 @@ def author() -> str:
     return st.session_state.get("author", "")
 
 
+def _remembered_author() -> str:
+    """The name this browser gave before (a reload starts a new Streamlit session)."""
+    try:
+        value = st.context.cookies.get(AUTHOR_COOKIE, "")
+    except Exception:  # no browser context (e.g. AppTest)
+        return ""
+    return value if isinstance(value, str) else ""
+
+
 def remember_author(name: str) -> None:
     """Keep the facilitator's name for this browser session (a cookie, never the passcode)."""
-    components.html(
+    st.iframe(
         "<script>window.parent.document.cookie = "
         f"{js_json(AUTHOR_COOKIE)} + '=' + encodeURIComponent({js_json(name)})"
         " + '; path=/; SameSite=Strict';</script>",
-        height=0,
+        height=1,
     )
 
 
@@ -259,10 +267,12 @@ def facilitator_gate(lang: str) -> None:
     with st.sidebar.expander(t("facilitator", lang), expanded=is_facilitator(),
                              icon=":material/edit:"):
         if is_facilitator():
+            if _remembered_author() != author():
+                remember_author(author())
             st.markdown(t("facilitator_as", lang, name=md_escape(author())))
             st.button(t("lock", lang), key="lock", on_click=lambda: ss.update(facilitator=False))
             return
-        remembered = st.context.cookies.get(AUTHOR_COOKIE, "")
+        remembered = _remembered_author()
         with st.form("unlock", border=False):
             name = st.text_input(t("your_name", lang), value=remembered, max_chars=60)
             code = st.text_input(t("passcode", lang), type="password")
@@ -286,7 +296,6 @@ def _try_unlock(name: str, code: str, lang: str) -> None:
     if auth.check_passcode(code, auth.expected_passcode(_secrets())):
         limiter.record_success()
         ss.update(facilitator=True, author=clean, limiter=asdict(limiter))
-        remember_author(clean)
         st.rerun()
     limiter.record_failure(time.monotonic())
     ss["limiter"] = asdict(limiter)
