@@ -25,6 +25,7 @@ from dashboard import (
     ui_panels,
     ui_sidebar,
     ui_state,
+    ui_view,
     ui_workshop,
 )
 from dashboard.i18n import number, t
@@ -110,6 +111,18 @@ def on_jump() -> None:
     st.session_state["jump"] = ""
 
 
+def _initial_bounds() -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The view a shared link asked for (read once, so sharing later does not remount)."""
+    ss = st.session_state
+    if "initial_bbox" not in ss:
+        ss["initial_bbox"] = ss.get("bbox")
+    bbox = ss["initial_bbox"]
+    if not bbox:
+        return None
+    west, south, east, north = bbox
+    return ((south, west), (north, east))
+
+
 def render_map(shown: pd.DataFrame, lang: str) -> None:
     ss = st.session_state
     options = mapview.MapOptions(
@@ -117,6 +130,7 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
         population=bool(ss.get("laag_bevolking")), region_names=bool(ss.get("region_names")),
         base_url_path=st.get_option("server.baseUrlPath") or "",
         static_serving=bool(st.get_option("server.enableStaticServing")),
+        fit_bounds=_initial_bounds(),
     )
     st_folium(
         mapview.base_map(options, THEMES.labels(lang)),
@@ -180,10 +194,21 @@ def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lan
                          format_func=jumps.get, on_change=on_jump,
                          label_visibility="collapsed")
         render_map(shown, lang)
+        if not ui_workshop.in_presentation():
+            share_row(lang)
         st.caption(f"{t('credit_boundaries', lang)} · {t('credit_initiatives', lang)} · "
                    f"{t('credit_regions_note', lang)}")
     with col_side:
         side_panel(db, frame, shown, lang)
+
+
+def share_row(lang: str) -> None:
+    """'Link to this view': the map's bounds go into the URL only when asked."""
+    cols = st.columns([0.35, 0.65], vertical_alignment="center")
+    with cols[0]:
+        ui_view.view_button(t("share_view", lang), "view_share", ui_view.share_view)
+    if st.session_state.get("bbox"):
+        cols[1].caption(t("share_view_done", lang))
 
 
 def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:

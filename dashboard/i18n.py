@@ -204,6 +204,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": ABOUT_NL,
         "en": ABOUT_EN,
     },
+    "share_view": {"nl": "Link naar deze kaartweergave", "en": "Link to this map view"},
+    "share_view_done": {
+        "nl": "De link in de adresbalk opent nu precies deze kaartweergave.",
+        "en": "The link in the address bar now reopens exactly this map view.",
+    },
     "present_start": {"nl": "Presentatiemodus", "en": "Presentation mode"},
     "present_leave": {"nl": "Stop presentatie", "en": "Leave presentation"},
     "high_contrast": {"nl": "Hoog contrast", "en": "High contrast"},

@@ -1,0 +1,72 @@
+"""Read the web map's current view on request ("link to this view", export of the view).
+
+Panning must not rerun the script, so the page never listens to the map's
+bounds. This small inline component reads them from the map only when the user
+presses its button, and hands them to Python as (minlon, minlat, maxlon, maxlat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+_JS = """
+export default function(component) {
+    const { data, parentElement, setTriggerValue } = component;
+    let button = parentElement.querySelector('button');
+    if (!button) {
+        button = document.createElement('button');
+        button.className = 'kk-view-button';
+        parentElement.appendChild(button);
+    }
+    button.textContent = data.label;
+    button.onclick = () => {
+        const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
+        const frame = frames[frames.length - 1];
+        const map = frame && frame.contentWindow && frame.contentWindow.map;
+        if (!map) { return; }
+        const b = map.getBounds();
+        setTriggerValue('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+    };
+}
+"""
+_CSS = """
+.kk-view-button {
+    font: inherit; font-size: 0.9rem; padding: 0.35rem 0.8rem; cursor: pointer;
+    border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: #fff;
+}
+.kk-view-button:hover { border-color: #ff4b4b; color: #ff4b4b; }
+"""
+
+_component = st.components.v2.component("krimpkaart_view_bounds", js=_JS, css=_CSS)
+
+
+def clamp_bbox(values: object) -> tuple[float, float, float, float] | None:
+    """A sane (minlon, minlat, maxlon, maxlat) from the browser, or None."""
+    try:
+        west, south, east, north = (float(v) for v in values)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    west, east = max(west, -180.0), min(east, 180.0)
+    south, north = max(south, -85.0), min(north, 85.0)
+    if not (west < east and south < north):
+        return None
+    return (round(west, 4), round(south, 4), round(east, 4), round(north, 4))
+
+
+def view_button(label: str, key: str, on_view: Callable[[tuple], None]) -> None:
+    """A button that reads the map's bounds and passes them to ``on_view``."""
+
+    def changed() -> None:
+        result = st.session_state.get(key)
+        bbox = clamp_bbox(getattr(result, "bbox", None) if result is not None else None)
+        if bbox:
+            on_view(bbox)
+
+    _component(data={"label": label}, key=key, on_bbox_change=changed)
+
+
+def share_view(bbox: tuple) -> None:
+    """Put the current view into the URL (``bbox``) so a copied link reopens it."""
+    st.session_state["bbox"] = bbox
