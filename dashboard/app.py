@@ -21,6 +21,7 @@ from dashboard import (
     panels,
     store,
     ui_editing,
+    ui_export,
     ui_overview,
     ui_panels,
     ui_sidebar,
@@ -218,14 +219,17 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
     on_map = int(shown["on_map"].sum() - shown["abroad"].sum())
     st.markdown(t("result_line", lang, n=number(len(shown), lang), total=number(len(frame), lang),
                   on_map=number(on_map, lang)))
-    tab_map, tab_overview, tab_about = st.tabs(
-        [t("tab_map", lang), t("tab_overview", lang), t("tab_about", lang)]
+    tab_map, tab_overview, tab_export, tab_about = st.tabs(
+        [t("tab_map", lang), t("tab_overview", lang), t("tab_export", lang),
+         t("tab_about", lang)]
     )
     with tab_map:
         ui_workshop.tour_bar(db, frame, lang)
         map_and_panel(db, frame, shown, lang)
     with tab_overview:
         ui_overview.overview(shown, lang)
+    with tab_export:
+        ui_export.export_tab(db, frame, shown, ui_state.current_filters(), lang)
     with tab_about:
         about(lang)
 

@@ -325,6 +325,35 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "{n} initiatives ready to import."},
     "import_go": {"nl": "Importeer {n} initiatieven", "en": "Import {n} initiatives"},
     "import_done": {"nl": "{n} initiatieven geïmporteerd.", "en": "{n} initiatives imported."},
+    "tab_export": {"nl": "Exporteren", "en": "Export"},
+    "export_intro": {
+        "nl": "Exporteer precies wat de filters nu tonen: als afbeelding voor dia's en "
+        "rapporten, als interactieve kaart (één HTML-bestand) of als data.",
+        "en": "Export exactly what the filters show now: as an image for slides and reports, "
+        "as an interactive map (one HTML file) or as data.",
+    },
+    "export_format": {"nl": "Formaat", "en": "Format"},
+    "export_title": {"nl": "Titel", "en": "Title"},
+    "export_preset": {"nl": "Afmeting", "en": "Size"},
+    "preset_slide": {"nl": "Dia 16:9 (1920×1080)", "en": "Slide 16:9 (1920×1080)"},
+    "preset_slide2x": {"nl": "Dia 16:9 scherp (3840×2160)", "en": "Slide 16:9 sharp (3840×2160)"},
+    "preset_a4": {"nl": "A4 staand", "en": "A4 portrait"},
+    "preset_a4-landscape": {"nl": "A4 liggend", "en": "A4 landscape"},
+    "export_dpi": {"nl": "Resolutie (dpi)", "en": "Resolution (dpi)"},
+    "export_labels": {"nl": "Namen van initiatieven tonen", "en": "Show initiative names"},
+    "export_use_view": {"nl": "Alleen de huidige kaartweergave", "en": "Only the current map view"},
+    "export_view_set": {
+        "nl": "De export toont het kaartbeeld zoals het nu op het scherm staat.",
+        "en": "The export shows the map view as it is on screen now.",
+    },
+    "export_view_forget": {"nl": "Heel Nederland", "en": "Whole Netherlands"},
+    "export_make": {"nl": "Maak bestand", "en": "Make file"},
+    "export_busy": {"nl": "Bezig met maken…", "en": "Making the file…"},
+    "export_download": {"nl": "Download {name}", "en": "Download {name}"},
+    "export_alt": {
+        "nl": "Alt-tekst (beschrijving voor schermlezers)",
+        "en": "Alt text (description for screen readers)",
+    },
     # --- export strings (static images, HTML and data exports) ---
     "export_title_default": {
         "nl": "Sociale innovatie in krimpregio's",
