@@ -332,7 +332,8 @@ def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
     counts = Counts(drawn=len(on_map), abroad=0, unmapped=len(shown) - len(on_map), outside=0)
     theme_labels = {s: (THEMES.label(s, lang) if s else t("export_no_theme", lang))
                     for s in shown_themes(on_map) if s}
-    options = mapview.MapOptions(lang=lang, basemap=basemap, population=population)
+    options = mapview.MapOptions(lang=lang, basemap=basemap, population=population,
+                                 embed_layers=True)
     m = mapview.base_map(options, theme_labels)
     mapview.initiatives_layer(shown, lang).add_to(m)
     bounds = [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else mapview.NL_BOUNDS

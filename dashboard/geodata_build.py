@@ -264,10 +264,29 @@ def to_geojson_text(frame: gpd.GeoDataFrame) -> str:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _write_web_layers() -> list[str]:
+    """Refresh the web map's copies of the layers (served as static files)."""
+    from dashboard import assets, geo, mapview  # after the new layers exist
+
+    geo._read.cache_clear()
+    mapview.clear_caches()
+    files = mapview.web_layer_files()
+    for rel, text in files.items():
+        path = assets.STATIC_DIR / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
 def build(src: Path | None = None, out: Path | None = None) -> BuildReport:
-    """Build all layers from ``src`` into ``out``; raise SourceError on bad input."""
+    """Build all layers from ``src`` into ``out``; raise SourceError on bad input.
+
+    Building into the shipped ``geodata/`` also refreshes the web map's static copy.
+    """
     src = Path(src) if src else default_source_dir()
-    out = Path(out) if out else Path(__file__).resolve().parents[1] / "geodata"
+    shipped = Path(__file__).resolve().parents[1] / "geodata"
+    write_web_layer = out is None or Path(out).resolve() == shipped.resolve()
+    out = Path(out) if out else shipped
     if not src.is_dir():
         raise SourceError(f"{src}: source folder not found")
 
@@ -284,6 +303,10 @@ def build(src: Path | None = None, out: Path | None = None) -> BuildReport:
         for name in layers:
             shutil.move(str(Path(tmp) / name), out / name)
     sizes = {name: (out / name).stat().st_size for name in layers}
+    if write_web_layer:
+        for rel in _write_web_layers():
+            sizes["static/" + rel] = (Path(__file__).parent / "static" / rel).stat().st_size
+
     return BuildReport(
         out_dir=out,
         sizes=sizes,

@@ -65,6 +65,7 @@ class MapOptions:
     region_names: bool = True
     base_url_path: str = ""
     static_serving: bool = True
+    embed_layers: bool = False  # True for exported HTML: one self-contained file
     fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # [[s, w], [n, e]]
     height_px: int = 640
 
@@ -195,17 +196,11 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name=options.basemap,
                          max_zoom=19, max_native_zoom=19).add_to(m)
-    MunicipalityLayer(options.lang, options.population).add_to(m)
-    folium.GeoJson(
-        _collection(_outline_features("provinces")), name="provincies",
-        style_function=lambda f: {"fill": False, "color": style.PROVINCE_LINE,
-                                   "weight": style.PROVINCE_WIDTH},
-        interactive=False,
-    ).add_to(m)
-    folium.GeoJson(
-        _collection(_outline_features("regions")), name="regios",
-        style_function=_region_style, interactive=False,
-    ).add_to(m)
+    MunicipalityLayer(options.lang, options.population,
+                      static_url(WEB_LAYER, options)).add_to(m)
+    for layer in ("provinces", "regions"):
+        url = static_url(OUTLINE_LAYERS[layer], options)
+        OutlineLayer(layer, url).add_to(m)
     if options.region_names:
         RegionLabels(region_label_points()).add_to(m)
     Legend(options, theme_labels or {}).add_to(m)
@@ -215,54 +210,161 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     return m
 
 
-@cache
-def municipality_layer_js(lang: str, population: bool) -> tuple[str, str]:
-    """(features JSON, styles JSON) for the municipality layer, built once per choice.
+WEB_LAYER = "layers/gemeenten.json"  # under dashboard/static, written by build-geodata
+OUTLINE_LAYERS = {"provinces": "layers/provincies.json", "regions": "layers/regios.json"}
 
-    Each feature carries its tooltip and the index of its style, so the browser
-    does no styling logic and the page does no JSON work per rerun.
+
+def static_url(rel: str, options: MapOptions) -> str | None:
+    """Where the browser fetches a shipped layer, or None when it must be embedded."""
+    if options.static_serving and not options.embed_layers:
+        return assets.static_prefix(options.base_url_path) + rel
+    return None
+
+
+def web_layer_files() -> dict[str, str]:
+    """Every static layer file (path under dashboard/static -> content)."""
+    files = {WEB_LAYER: web_layer_json()}
+    for layer, rel in OUTLINE_LAYERS.items():
+        files[rel] = _collection_text(_outline_features(layer)) + "\n"
+    return files
+
+
+def _collection_text(features: Iterable[str]) -> str:
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+class OutlineLayer(MacroElement):
+    """Province borders or region outlines: lines only, not clickable."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var styles = {{ this.styles_json }};
+            var layer = L.geoJson(null, {interactive: false, style: function (f) {
+                return styles[f.properties.regiotype || ''] || styles[''];
+            }});
+            layer.addTo({{ this._parent.get_name() }});
+            {% if this.data_url %}
+            fetch({{ this.data_url_json }}).then(function (r) { return r.json(); })
+                .then(function (data) { layer.addData(data); });
+            {% else %}
+            layer.addData({{ this.data_json }});
+            {% endif %}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: str, data_url: str | None):
+        super().__init__()
+        self._name = "OutlineLayer"
+        if layer == "provinces":
+            styles = {"": {"fill": False, "color": style.PROVINCE_LINE,
+                           "weight": style.PROVINCE_WIDTH}}
+        else:
+            styles = {kind: _region_style({"properties": {"regiotype": kind}})
+                      for kind in ("krimpregio", "anticipeerregio")}
+        self.styles_json = js_json(styles)
+        self.data_url = data_url
+        self.data_url_json = js_json(data_url)
+        self.data_json = "" if data_url else js_json(
+            json.loads(_collection_text(_outline_features(layer))))
+
+
+def web_layer_json() -> str:
+    """The municipality geometry the browser fetches once (and caches) from static files.
+
+    Only what styling needs travels with the shapes (code, region type, population
+    change); the tooltips, which depend on the language, stay in the page script.
+    Sending the 400 KB of shapes with every rerun was what made filtering slow.
     """
-    styles: list[dict] = []
+    frame = geo.municipalities()
     features = []
-    for text in municipality_features(lang):
-        feature = json.loads(text)
-        style_ = _municipality_style(feature, population)
+    for row, feature in zip(
+        frame.itertuples(index=False), _features(frame, ["statcode"]), strict=True
+    ):
+        feature["properties"] = {
+            "k": row.statcode,
+            "r": row.regiotype,
+            "p": optional_number(row.bevolking_verandering_pct),
+        }
+        features.append(feature)
+    text = json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, separators=(",", ":"))
+    return text + "\n"
+
+
+def _style_of(regiotype: str, pct: float | None, population: bool) -> dict:
+    props = {"regiotype": regiotype, "bevolking_verandering_pct": pct}
+    return _municipality_style({"properties": props}, population)
+
+
+@cache
+def municipality_layer_js(lang: str, population: bool) -> tuple[str, str, str]:
+    """(tooltips by code, style index by code, styles) as JSON for the page script."""
+    frame = geo.municipalities()
+    styles: list[dict] = []
+    index: dict[str, int] = {}
+    for row in frame.itertuples(index=False):
+        style_ = _style_of(row.regiotype, optional_number(row.bevolking_verandering_pct),
+                           population)
         if style_ not in styles:
             styles.append(style_)
-        props = feature["properties"]
-        feature["properties"] = {"tip": props["tip"], "s": styles.index(style_)}
-        features.append(feature)
-    return js_json({"type": "FeatureCollection", "features": features}), js_json(styles)
+        index[row.statcode] = styles.index(style_)
+    tips = {row.statcode: _tooltip_html(row, lang) for row in frame.itertuples(index=False)}
+    return js_json(tips), js_json(index), js_json(styles)
+
+
+@cache
+def _embedded_layer() -> str:
+    return js_json(json.loads(web_layer_json()))
 
 
 class MunicipalityLayer(MacroElement):
-    """The 342 municipalities, styled by region type (or population change), with tooltips."""
+    """The 342 municipalities, styled by region type (or population change), with tooltips.
+
+    In the app the shapes come from a static file (``data_url``), fetched once per
+    browser; exported HTML and pages without static serving embed them.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function() {
+            var tips = {{ this.tips_json }}, pick = {{ this.index_json }};
             var styles = {{ this.styles_json }};
-            var layer = L.geoJson({{ this.data_json }}, {
+            var styleOf = function (f) { return styles[pick[f.properties.k]]; };
+            var layer = L.geoJson(null, {
                 smoothFactor: 0.5,
-                style: function (f) { return styles[f.properties.s]; },
+                style: styleOf,
                 onEachFeature: function (f, l) {
-                    l.bindTooltip(f.properties.tip, {sticky: true});
+                    l.bindTooltip(tips[f.properties.k], {sticky: true});
                     l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#000'}); });
-                    l.on('mouseout', function () { l.setStyle(styles[f.properties.s]); });
+                    l.on('mouseout', function () { l.setStyle(styleOf(f)); });
                 }
             });
             layer.addTo({{ this._parent.get_name() }});
+            {% if this.data_url %}
+            fetch({{ this.data_url_json }}).then(function (r) { return r.json(); })
+                .then(function (data) { layer.addData(data); layer.bringToBack(); });
+            {% else %}
+            layer.addData({{ this.data_json }});
+            {% endif %}
             return layer;
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, lang: str, population: bool):
+    def __init__(self, lang: str, population: bool, data_url: str | None = None):
         super().__init__()
         self._name = "MunicipalityLayer"
-        self.data_json, self.styles_json = municipality_layer_js(lang, population)
+        self.tips_json, self.index_json, self.styles_json = municipality_layer_js(
+            lang, population)
+        self.data_url = data_url
+        self.data_url_json = js_json(data_url)
+        self.data_json = "" if data_url else _embedded_layer()
 
 
 @cache
@@ -594,3 +696,10 @@ def view_for_bounds(
     zoom = min(math.log2(width_px / 256 / lon_span), math.log2(height_px / 256 / lat_span))
     zoom = max(4.0, min(max_zoom, math.floor(zoom * 2) / 2 - 0.5))
     return [(min_lat + max_lat) / 2, (min_lon + max_lon) / 2], zoom
+
+
+def clear_caches() -> None:
+    """Forget cached layer data (after a geodata rebuild in the same process)."""
+    for func in (municipality_features, _outline_features, municipality_layer_js,
+                 _embedded_layer, region_label_points):
+        func.cache_clear()

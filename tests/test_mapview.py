@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from dashboard import filters, mapview
+from dashboard import assets, filters, mapview
 from dashboard.mapview import MapOptions
 
 
@@ -24,7 +24,9 @@ def render(m) -> str:
 
 def test_base_map_has_all_layers_and_local_assets_only():
     html = render(mapview.base_map(MapOptions(), {"wonen": "Wonen"}))
-    assert html.count('"tip":') == 342
+    assert len(re.findall(r'"GM\d{4}":"\\u003cb\\u003e', html)) == 342  # one tooltip each
+    assert "/app/static/layers/gemeenten.json" in html  # shapes are fetched, not embedded
+    assert len(html) < 150_000
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert not re.search(r'<script src="https?://', html)
     assert not re.search(r'<link[^>]+href="https?://', html)
@@ -36,8 +38,17 @@ def test_base_map_has_all_layers_and_local_assets_only():
 def test_base_url_path_is_honoured_and_data_urls_without_static_serving():
     html = render(mapview.base_map(MapOptions(base_url_path="/kaart/")))
     assert "/kaart/app/static/vendor/leaflet/leaflet.js" in html
+    assert "/kaart/app/static/layers/gemeenten.json" in html
     html = render(mapview.base_map(MapOptions(static_serving=False)))
     assert "data:text/javascript;base64," in html
+    assert "/app/static/layers/" not in html and html.count('"type":"Feature"') >= 342 + 12
+
+
+def test_static_layer_files_match_the_shipped_geodata():
+    """build-geodata writes them; this catches a rebuild that forgot to refresh them."""
+    for rel, text in mapview.web_layer_files().items():
+        shipped = (assets.STATIC_DIR / rel).read_text(encoding="utf-8")
+        assert shipped == text, f"{rel} is stale: run krimpkaart build-geodata"
 
 
 def test_no_basemap_and_population_layer():

@@ -29,7 +29,8 @@ def open_page(browser, url: str, width: int = 1400, height: int = 1100):
     wrapped = OfflinePage(context)
     wrapped.page.goto(url)
     frame = map_frame(wrapped.page)
-    frame.locator("path.leaflet-interactive").nth(300).wait_for(timeout=60_000)
+    # Zoomed-in views clip far-away municipalities, so wait for them to exist, not show.
+    frame.locator("path.leaflet-interactive").nth(300).wait_for(state="attached", timeout=60_000)
     return context, wrapped.page, frame
 
 
