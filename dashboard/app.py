@@ -219,19 +219,24 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
     on_map = int(shown["on_map"].sum() - shown["abroad"].sum())
     st.markdown(t("result_line", lang, n=number(len(shown), lang), total=number(len(frame), lang),
                   on_map=number(on_map, lang)))
+    # Tracked tabs: the map is always drawn (so it keeps its zoom), the other tabs
+    # only while open, which keeps a filter change to the work the user can see.
     tab_map, tab_overview, tab_export, tab_about = st.tabs(
         [t("tab_map", lang), t("tab_overview", lang), t("tab_export", lang),
-         t("tab_about", lang)]
+         t("tab_about", lang)], key="tab", on_change="rerun",
     )
     with tab_map:
         ui_workshop.tour_bar(db, frame, lang)
         map_and_panel(db, frame, shown, lang)
-    with tab_overview:
-        ui_overview.overview(shown, lang)
-    with tab_export:
-        ui_export.export_tab(db, frame, shown, ui_state.current_filters(), lang)
-    with tab_about:
-        about(lang)
+    if tab_overview.open:
+        with tab_overview:
+            ui_overview.overview(shown, lang)
+    if tab_export.open:
+        with tab_export:
+            ui_export.export_tab(db, frame, shown, ui_state.current_filters(), lang)
+    if tab_about.open:
+        with tab_about:
+            about(lang)
 
 
 def presentation_page(

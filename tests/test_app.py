@@ -11,9 +11,11 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
 def run(**params: str) -> AppTest:
+    """The page with the Overview tab open (its table is the accessible view of the map)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
+    at.session_state["tab"] = "Overview" if params.get("lang") == "en" else "Overzicht"
     return at.run()
 
 
@@ -23,6 +25,12 @@ def initiatives_table(at: AppTest):
 
 def result_line(at: AppTest) -> str:
     return next(m.value for m in at.markdown if "initiatie" in m.value or "initiative" in m.value)
+
+
+def test_closed_tabs_are_not_drawn():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.dataframe) == 0  # the Overview tables are only built when it is open
 
 
 def test_page_runs_in_dutch_with_credit_and_all_initiatives():
