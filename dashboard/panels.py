@@ -144,13 +144,23 @@ def _per_10k(count: int, inhabitants: float | None, lang: str) -> str:
     return number(count / inhabitants * 10_000, lang, 2)
 
 
+def _row(layer: pd.DataFrame, column: str, value: str) -> pd.Series | None:
+    hit = layer[layer[column] == value]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _initiative_facts(inside: pd.DataFrame, inhabitants: float, lang: str) -> list:
+    return [
+        (t("initiatives_here", lang), number(len(inside), lang)),
+        (t("per_10k", lang), _per_10k(len(inside), inhabitants, lang)),
+    ]
+
+
 def municipality_profile(statcode: str, frame: pd.DataFrame, lang: str) -> AreaProfile | None:
     """Profile of one municipality with the (filtered) initiatives located in it."""
-    munis = geo.municipalities()
-    hit = munis[munis["statcode"] == statcode]
-    if hit.empty:
+    row = _row(geo.municipalities(), "statcode", statcode)
+    if row is None:
         return None
-    row = hit.iloc[0]
     inside = frame[frame["statcode"] == statcode] if not frame.empty else frame
     change = row["bevolking_verandering_pct"]
     change = None if pd.isna(change) else float(change)
@@ -160,8 +170,7 @@ def municipality_profile(statcode: str, frame: pd.DataFrame, lang: str) -> AreaP
         (t("region", lang), f"{row['regio']} ({kind})" if row["regio"] else t("no_region", lang)),
         (t("inhabitants_2024", lang), number(row["inwoners_2024"], lang)),
         (t("population_change", lang), percent(change, lang)),
-        (t("initiatives_here", lang), number(len(inside), lang)),
-        (t("per_10k", lang), _per_10k(len(inside), row["inwoners_2024"], lang)),
+        *_initiative_facts(inside, row["inwoners_2024"], lang),
     ]
     return AreaProfile(
         title=f"{row['statnaam']}",
@@ -175,11 +184,9 @@ def municipality_profile(statcode: str, frame: pd.DataFrame, lang: str) -> AreaP
 
 def region_profile(slug: str, frame: pd.DataFrame, lang: str) -> AreaProfile | None:
     """Profile of one krimp- or anticipeerregio with the (filtered) initiatives in it."""
-    regions = geo.regions()
-    hit = regions[regions["slug"] == slug]
-    if hit.empty:
+    row = _row(geo.regions(), "slug", slug)
+    if row is None:
         return None
-    row = hit.iloc[0]
     members = row["gemeenten"].split(",")
     munis = geo.municipalities()
     member_rows = munis[munis["statcode"].isin(members)]
@@ -197,8 +204,7 @@ def region_profile(slug: str, frame: pd.DataFrame, lang: str) -> AreaProfile | N
         (t("inhabitants_2024", lang), number(row["inwoners_2024"], lang)),
         (t("population_change", lang), percent(change, lang)
          + ("" if len(comparable) == len(member_rows) else " *")),
-        (t("initiatives_here", lang), number(len(inside), lang)),
-        (t("per_10k", lang), _per_10k(len(inside), row["inwoners_2024"], lang)),
+        *_initiative_facts(inside, row["inwoners_2024"], lang),
     ]
     notes = [n for n in member_rows["regio_noot"] if n]
     note = ""

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,20 @@ def start_app(store: Path, extra_env: dict[str, str] | None = None) -> tuple[str
     return url, proc
 
 
+@contextmanager
+def running_app(store: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free port for the duration of the block; stopped afterwards."""
+    url, proc = start_app(store, extra_env)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
@@ -73,14 +88,8 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(artifacts, tmp_path_factory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("e2e-store") / "initiatieven.gpkg"
-    url, proc = start_app(store)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_app(tmp_path_factory.mktemp("e2e-store") / "initiatieven.gpkg") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,9 @@ undo removes it again; presentation mode at 1920x1080."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from tests.e2e.conftest import OfflinePage, map_frame, start_app
+from tests.e2e.conftest import OfflinePage, map_frame, running_app
 
 PASSCODE = "workshop-test-code"
 
@@ -15,13 +13,8 @@ PASSCODE = "workshop-test-code"
 @pytest.fixture(scope="module")
 def workshop_url(artifacts, tmp_path_factory):
     store = tmp_path_factory.mktemp("workshop") / "initiatieven.gpkg"
-    url, proc = start_app(store, {"KRIMPKAART_PASSCODE": PASSCODE})
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_app(store, {"KRIMPKAART_PASSCODE": PASSCODE}) as url:
+        yield url
 
 
 def open_page(browser, url: str, width: int = 1400, height: int = 1100):
