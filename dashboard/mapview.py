@@ -588,47 +588,71 @@ def js_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _marker_tooltip(rows: list[dict], lang: str) -> str:
-    names = []
-    for row in rows[:8]:
-        place = row.get("place") or row.get("statnaam") or ""
-        names.append(f"<b>{escape(row['name'])}</b>" + (f" · {escape(place)}" if place else ""))
-    if len(rows) > 8:
-        names.append(escape(t("and_more", lang, n=len(rows) - 8)))
-    ids = ",".join(escape(str(row["id"])) for row in rows)
-    return "<br>".join(names) + f'<span style="display:none">id:{ids}</span>'
+MARKER_LIST_MAX = 8  # names listed in the tooltip of a shared point
+
+
+def _label(row: dict) -> str:
+    place = row.get("place") or row.get("statnaam") or ""
+    return f"{row['name']} · {place}" if place else str(row["name"])
 
 
 def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
-    """One entry per point: [lat, lon, colour, symbol, tooltip, count, selected, ids].
+    """One compact entry per point: [lat, lon, style, count, selected, ids, labels].
 
-    Initiatives that share a point (several records in one village) share a
-    marker whose tooltip lists them all, so none hides under another.
+    ``style`` indexes MARKER_STYLES; ``labels`` are plain text (the browser
+    escapes them when it builds the tooltip). Initiatives that share a point
+    (several records in one village) share a marker that lists them all.
+    Keeping entries short keeps 10,000 initiatives under a megabyte.
     """
     on_map = frame[frame["on_map"]]
     groups: dict[tuple[float, float], list[dict]] = {}
-    for row in on_map.to_dict("records"):
+    for row in on_map[["id", "name", "place", "statnaam", "lat", "lon", "themes"]].to_dict(
+        "records"
+    ):
         groups.setdefault((round(row["lat"], 5), round(row["lon"], 5)), []).append(row)
     points = []
     for (lat, lon), rows in groups.items():
-        colour, symbol = style.marker_style(rows[0]["themes"])
-        selected = any(row["id"] == selected_id for row in rows)
-        ids = escape(",".join(str(row["id"]) for row in rows))
-        points.append(
-            [lat, lon, colour, symbol, _marker_tooltip(rows, lang), len(rows), selected, ids]
-        )
+        selected = int(any(row["id"] == selected_id for row in rows))
+        ids = ",".join(str(row["id"]) for row in rows)
+        labels = "\n".join(_label(row) for row in rows[:MARKER_LIST_MAX])
+        points.append([lat, lon, _style_index(rows[0]["themes"]), len(rows), selected, ids,
+                       labels])
     return points
 
 
+MARKER_STYLES: list[tuple[str, str]] = [
+    *(style.marker_style([theme]) for theme in style.THEME_COLOURS),
+    (style.NO_THEME_COLOUR, style.NO_THEME_SYMBOL),
+]
+_THEME_INDEX = {theme: i for i, theme in enumerate(style.THEME_COLOURS)}
+
+
+def _style_index(themes: list[str]) -> int:
+    for theme in themes:
+        if theme in _THEME_INDEX:
+            return _THEME_INDEX[theme]
+    return len(MARKER_STYLES) - 1
+
+
 class InitiativeMarkers(MacroElement):
-    """Theme-coloured pins from a compact array; clustered above CLUSTER_THRESHOLD points."""
+    """Theme-coloured pins from a compact array; clustered above CLUSTER_THRESHOLD points.
+
+    Tooltip text is escaped here in the browser (``esc``) before it becomes HTML.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
             var group = {{ this._parent.get_name() }};
-            var pts = {{ this.points_json }};
+            var pts = {{ this.points_json }}, looks = {{ this.styles_json }};
+            var more = {{ this.more_json }}, listMax = {{ this.list_max }};
+            var esc = function (s) {
+                return String(s).replace(/[&<>"']/g, function (c) {
+                    return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
+                            "'": '&#39;'}[c];
+                });
+            };
             var target = group;
             if (pts.length > {{ this.threshold }} && L.markerClusterGroup) {
                 target = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40,
@@ -637,14 +661,21 @@ class InitiativeMarkers(MacroElement):
             }
             var markers = [];
             for (var i = 0; i < pts.length; i++) {
-                var p = pts[i];
-                var cls = 'kk-pin' + (p[5] > 1 ? ' kk-multi' : '') + (p[6] ? ' kk-selected' : '');
+                var p = pts[i], look = looks[p[2]];
+                var cls = 'kk-pin' + (p[3] > 1 ? ' kk-multi' : '') + (p[4] ? ' kk-selected' : '');
                 var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
-                    html: '<div class="' + cls + '" data-n="' + p[5] + '" data-ids="' + p[7]
-                          + '" style="background:' + p[2] + '">' + p[3] + '</div>'});
+                    html: '<div class="' + cls + '" data-n="' + p[3] + '" data-ids="' + esc(p[5])
+                          + '" style="background:' + look[0] + '">' + look[1] + '</div>'});
                 var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true,
-                                                     zIndexOffset: p[6] ? 1000 : 0});
-                marker.bindTooltip(p[4], {direction: 'top', offset: [0, -12]});
+                                                     zIndexOffset: p[4] ? 1000 : 0});
+                var lines = p[6].split('\\n').map(function (line) {
+                    var cut = line.indexOf(' · ');
+                    return cut < 0 ? '<b>' + esc(line) + '</b>'
+                        : '<b>' + esc(line.slice(0, cut)) + '</b>' + esc(line.slice(cut));
+                });
+                if (p[3] > listMax) { lines.push(esc(more.replace('{n}', p[3] - listMax))); }
+                marker.bindTooltip(lines.join('<br>') + '<span style="display:none">id:'
+                                   + esc(p[5]) + '</span>', {direction: 'top', offset: [0, -12]});
                 markers.push(marker);
             }
             if (target.addLayers) { target.addLayers(markers); }
@@ -654,17 +685,21 @@ class InitiativeMarkers(MacroElement):
         """
     )
 
-    def __init__(self, points: list[list], threshold: int = CLUSTER_THRESHOLD):
+    def __init__(self, points: list[list], lang: str = "nl",
+                 threshold: int = CLUSTER_THRESHOLD):
         super().__init__()
         self._name = "InitiativeMarkers"
         self.points_json = js_json(points)
+        self.styles_json = js_json(MARKER_STYLES)
+        self.more_json = js_json(t("and_more", lang, n="{n}"))
+        self.list_max = MARKER_LIST_MAX
         self.threshold = int(threshold)
 
 
 def initiatives_layer(frame, lang: str, selected_id: str = "") -> folium.FeatureGroup:
     """The filtered initiatives as one FeatureGroup (st_folium ``feature_group_to_add``)."""
     group = folium.FeatureGroup(name="initiatieven", control=False)
-    InitiativeMarkers(marker_points(frame, lang, selected_id)).add_to(group)
+    InitiativeMarkers(marker_points(frame, lang, selected_id), lang).add_to(group)
     return group
 
 

@@ -58,16 +58,17 @@ def test_no_basemap_and_population_layer():
     assert "#8C510A" in html  # strongest decline colour is used somewhere
 
 
-def test_marker_tooltip_escapes_user_text_and_carries_the_id():
+def test_marker_data_keeps_user_text_inert_in_the_script():
     frame = _frame([rec("evil", "<script>alert(1)</script>", 51.3264, 3.4931)])
     layer = mapview.initiatives_layer(frame, "nl")
     m = mapview.base_map(MapOptions())
     layer.add_to(m)
     html = render(m)
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;" in html or "\\u0026lt;script\\u0026gt;" in html
-    points = mapview.marker_points(frame, "nl")
-    assert mapview.clicked_key(re.sub("<[^>]+>", "", points[0][4])) == ("id", ["evil"])
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html
+    assert "var esc = function" in html  # the browser escapes labels before using them
+    point = mapview.marker_points(frame, "nl")[0]
+    assert point[5] == "evil" and point[6].startswith("<script>alert(1)</script> · ")
 
 
 def test_shared_point_makes_one_marker_listing_both():
@@ -75,23 +76,25 @@ def test_shared_point_makes_one_marker_listing_both():
                     rec("c", "Drie", 51.3264, 3.4931)])
     points = mapview.marker_points(frame, "nl", selected_id="c")
     assert len(points) == 2
-    shared = next(p for p in points if p[5] == 2)
-    assert "Een" in shared[4] and "Twee" in shared[4]
+    shared = next(p for p in points if p[3] == 2)
+    assert shared[5] == "a,b" and "Een" in shared[6] and "Twee" in shared[6]
     assert mapview.clicked_key("Een · AmsterdamTwee · Amsterdamid:a,b") == ("id", ["a", "b"])
-    assert next(p for p in points if p[5] == 1)[6] is True  # selected
+    assert next(p for p in points if p[3] == 1)[4] == 1  # selected
 
 
-def test_cluster_only_above_threshold():
-    few = mapview.InitiativeMarkers([[52, 5, "#000", "x", "t", 1, False, "a"]] * 3)
+def test_cluster_only_above_threshold_and_compact_at_scale():
+    few = mapview.InitiativeMarkers([[52, 5, 0, 1, 0, "a", "A"]] * 3)
     assert few.threshold == mapview.CLUSTER_THRESHOLD
-    frame = _frame([rec(f"r{i}", f"R{i}", 52.0 + i * 1e-3, 5.0, ("zorg",)) for i in range(200)])
+    frame = _frame([rec(f"initiatief-{i}", f"Initiatief {i}", 52.0 + i * 1e-3, 5.0, ("zorg",))
+                    for i in range(2000)])
     group = mapview.initiatives_layer(frame, "nl")
     m = mapview.base_map(MapOptions())
     group.add_to(m)
     html = render(m)
     assert "markerClusterGroup" in html
-    data = re.search(r"var pts = (\[.*?\]);\n", html, flags=re.S)
-    assert data and len(json.loads(data.group(1))) == 200 > mapview.CLUSTER_THRESHOLD
+    data = re.search(r"var pts = (\[.*?\]), looks", html, flags=re.S)
+    assert data and len(json.loads(data.group(1))) == 2000 > mapview.CLUSTER_THRESHOLD
+    assert len(data.group(1)) / 2000 < 90  # bytes per initiative: 10,000 stay under 1 MB
 
 
 def test_municipality_tooltip_keys_and_records_without_point_left_out():
