@@ -20,6 +20,7 @@ from functools import cache
 from html import escape
 
 import folium
+import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -591,11 +592,6 @@ def js_json(value: object) -> str:
 MARKER_LIST_MAX = 8  # names listed in the tooltip of a shared point
 
 
-def _label(row: dict) -> str:
-    place = row.get("place") or row.get("statnaam") or ""
-    return f"{row['name']} · {place}" if place else str(row["name"])
-
-
 def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
     """One compact entry per point: [lat, lon, style, count, selected, ids, labels].
 
@@ -604,19 +600,27 @@ def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
     (several records in one village) share a marker that lists them all.
     Keeping entries short keeps 10,000 initiatives under a megabyte.
     """
-    on_map = frame[frame["on_map"]]
-    groups: dict[tuple[float, float], list[dict]] = {}
-    for row in on_map[["id", "name", "place", "statnaam", "lat", "lon", "themes"]].to_dict(
-        "records"
-    ):
-        groups.setdefault((round(row["lat"], 5), round(row["lon"], 5)), []).append(row)
-    points = []
-    for (lat, lon), rows in groups.items():
-        selected = int(any(row["id"] == selected_id for row in rows))
-        ids = ",".join(str(row["id"]) for row in rows)
-        labels = "\n".join(_label(row) for row in rows[:MARKER_LIST_MAX])
-        points.append([lat, lon, _style_index(rows[0]["themes"]), len(rows), selected, ids,
-                       labels])
+    on_map = frame.loc[frame["on_map"], ["id", "name", "place", "statnaam", "lat", "lon",
+                                         "themes"]]
+    if on_map.empty:
+        return []
+    lat, lon = on_map["lat"].round(5), on_map["lon"].round(5)
+    place = on_map["place"].where(on_map["place"] != "", on_map["statnaam"]).fillna("")
+    labels = on_map["name"].astype(str).where(place == "", on_map["name"] + " · " + place)
+    looks = on_map["themes"].map(_style_index)
+    ids = on_map["id"].astype(str)
+    shared = pd.DataFrame({"lat": lat, "lon": lon}).duplicated(keep=False)
+    points = [
+        [la, lo, look, 1, int(i == selected_id), i, label]
+        for la, lo, look, i, label in zip(
+            lat[~shared], lon[~shared], looks[~shared], ids[~shared], labels[~shared],
+            strict=True)
+    ]
+    rows = pd.DataFrame({"lat": lat, "lon": lon, "look": looks, "id": ids, "label": labels})
+    for (la, lo), group in rows[shared].groupby(["lat", "lon"], sort=False):
+        points.append([la, lo, int(group["look"].iloc[0]), len(group),
+                       int(selected_id in set(group["id"])), ",".join(group["id"]),
+                       "\n".join(group["label"].head(MARKER_LIST_MAX))])
     return points
 
 
