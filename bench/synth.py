@@ -1,0 +1,96 @@
+"""Synthetic initiatives for the benchmark: valid records at random points in Dutch municipalities.
+
+``records(n)`` returns the shipped seed for n <= 0 (or n == seed size) and otherwise n
+made-up records spread over the Netherlands (uniform over land area: a municipality is
+picked with probability proportional to its area, then a point is rejection-sampled
+inside it). ``make_store(path, n)`` writes them into a fresh GeoPackage store.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from dashboard import geo, store
+from dashboard.model import ACTORS, KINDS, PARTICIPATION, STATUSES, THEMES
+
+SEED = 20240611
+# Kinds that make sense for a point in a Dutch municipality.
+LOCAL_KINDS = tuple(k for k in KINDS.slugs if k != "inspiratie-buitenland")
+
+
+def seed_records() -> list[dict]:
+    return store.read_seed(store.default_seed_path())
+
+
+def _random_points(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    frame = geo.municipalities()
+    geoms = list(frame.geometry)
+    areas = np.array([g.area for g in geoms])
+    picks = rng.choice(len(geoms), size=n, p=areas / areas.sum())
+    lons = np.empty(n)
+    lats = np.empty(n)
+    for index in np.unique(picks):
+        slots = np.flatnonzero(picks == index)
+        geom = geoms[index]
+        shapely.prepare(geom)
+        minx, miny, maxx, maxy = geom.bounds
+        got = 0
+        while got < len(slots):
+            want = (len(slots) - got) * 3 + 8
+            xs = rng.uniform(minx, maxx, want)
+            ys = rng.uniform(miny, maxy, want)
+            inside = shapely.contains_xy(geom, xs, ys)
+            xs, ys = xs[inside], ys[inside]
+            take = min(len(xs), len(slots) - got)
+            lons[slots[got : got + take]] = xs[:take]
+            lats[slots[got : got + take]] = ys[:take]
+            got += take
+    return np.round(lons, 5), np.round(lats, 5)
+
+
+def synthetic_records(n: int, seed: int = SEED) -> list[dict]:
+    """``n`` valid records at random points inside Dutch municipalities."""
+    rng = np.random.default_rng(seed)
+    pyrng = random.Random(seed)
+    lons, lats = _random_points(n, rng)
+    located = geo.locate_many(lons, lats)
+    out = []
+    for i in range(n):
+        code = located.at[i, "statcode"]
+        place = located.at[i, "statnaam"]
+        out.append({
+            "id": f"initiatief-{i + 1}",
+            "name": f"Initiatief {i + 1}",
+            "kind": pyrng.choice(LOCAL_KINDS),
+            "summary": f"Synthetisch initiatief nummer {i + 1} voor de benchmark.",
+            "place": place if isinstance(place, str) else "",
+            "gemeente_code": code if isinstance(code, str) else "",
+            "lat": float(lats[i]),
+            "lon": float(lons[i]),
+            "scope": "lokaal",
+            "themes": pyrng.sample(THEMES.slugs, pyrng.choice((1, 1, 2, 2, 3))),
+            "participation": pyrng.choice(PARTICIPATION.slugs),
+            "actors": pyrng.sample(ACTORS.slugs, pyrng.choice((1, 2))),
+            "start_year": pyrng.choice([None, *range(1995, 2025)]),
+            "status": pyrng.choice(STATUSES.slugs),
+        })
+    return out
+
+
+def records(n: int) -> list[dict]:
+    """The seed for ``n <= 0``, else ``n`` synthetic records."""
+    return seed_records() if n <= 0 else synthetic_records(n)
+
+
+def make_store(path: str | Path, n: int) -> tuple[Path, int]:
+    """A fresh store at ``path`` with ``records(n)``; returns (path, number of records)."""
+    path = Path(path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    recs = records(n)
+    store.GeoPackageStore.create(path, recs)
+    return path, len(recs)
