@@ -228,6 +228,7 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
     with tab_map:
         ui_workshop.tour_bar(db, frame, lang)
         map_and_panel(db, frame, shown, lang)
+        ui_workshop.tour_editor(db, frame, lang)  # below the map: opening it does not remount
     if tab_overview.open:
         with tab_overview:
             ui_overview.overview(shown, lang)
@@ -270,6 +271,7 @@ def main() -> None:
     ui_workshop.tour_picker(db, lang)
     ui_workshop.facilitator_gate(lang)
     ui_editing.facilitator_tools(db, lang)
+    ui_workshop.tour_editor_button(lang)
     ui_sidebar.normalise_facets()
     state = ui_state.current_filters()
     counts = filters.facet_counts(frame, state)

@@ -216,6 +216,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "tour_choose": {"nl": "Kies een verhaal", "en": "Choose a story"},
     "tour_start": {"nl": "Start verhaal", "en": "Start story"},
     "tour_unknown": {"nl": "Dit verhaal bestaat niet (meer).", "en": "This story does not exist."},
+    "tour_edit": {"nl": "Verhalen maken", "en": "Build stories"},
+    "tour_new": {"nl": "Nieuw verhaal", "en": "New story"},
+    "tour_title": {"nl": "Titel van het verhaal", "en": "Story title"},
+    "tour_target": {"nl": "Toon", "en": "Show"},
+    "tour_steps": {"nl": "Stappen (initiatieven of regio's)",
+                   "en": "Steps (initiatives or regions)"},
+    "tour_text": {"nl": "Verteltekst", "en": "Story text"},
+    "tour_edit_help": {
+        "nl": "De stappen volgen de volgorde van de keuzelijst: haal een stap weg en kies "
+        "hem opnieuw om hem achteraan te zetten. Per stap een korte verteltekst.",
+        "en": "Steps follow the order of the list: remove a step and pick it again to move "
+        "it to the end. A short story text per step.",
+    },
+    "tour_saved": {"nl": "Verhaal opgeslagen: {title}", "en": "Story saved: {title}"},
     "tour_prev": {"nl": "Vorige", "en": "Previous"},
     "tour_next": {"nl": "Volgende", "en": "Next"},
     "tour_stop": {"nl": "Stop", "en": "Stop"},

@@ -181,6 +181,8 @@ def tour_picker(store, lang: str) -> None:
     all_tours = tours.all_tours(store)
     st.sidebar.header(t("tour", lang))
     labels = {x["id"]: tours.tour_title(x, lang) for x in all_tours}
+    if st.session_state.get("_tour_choice_next") in labels:
+        st.session_state["tour_choice"] = st.session_state.pop("_tour_choice_next")
     choice = st.sidebar.selectbox(t("tour_choose", lang), list(labels), format_func=labels.get,
                                   key="tour_choice")
     st.sidebar.button(t("tour_start", lang), on_click=_start_tour, args=(choice, all_tours),
@@ -316,3 +318,88 @@ def live_updates(store) -> None:
 def mark_seen(store) -> None:
     """After this session's own write: no need for the poller to rerun again."""
     st.session_state.setdefault("watcher", live.VersionWatcher()).changed(store.version())
+
+
+# --------------------------------------------------------------------------- tour editor
+
+
+NEW_TOUR = "__new__"
+
+
+def _targets(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """What a step can show: 'id:<initiative>' or 'regio:<slug>' -> readable label."""
+    out = {f"regio:{r.slug}": f"{t('region', lang)}: {r.regio}"
+           for r in geo.regions().sort_values("regio").itertuples(index=False)}
+    for row in frame.sort_values("name").itertuples(index=False):
+        out[f"id:{row.id}"] = f"{row.name} ({row.place})" if row.place else row.name
+    return out
+
+
+def tour_editor_button(lang: str) -> None:
+    """Sidebar button (facilitators only) that opens the story editor above the map."""
+    if is_facilitator():
+        st.sidebar.button(t("tour_edit", lang), key="tour_edit_open", icon=":material/route:",
+                          width="stretch", on_click=lambda: st.session_state.update(
+                              editing_tour=True))
+
+
+def tour_editor(store, frame: pd.DataFrame, lang: str) -> None:
+    """Build, reorder (by step number) and save an own story."""
+    if not (is_facilitator() and st.session_state.get("editing_tour")):
+        return
+    with st.container(border=True, key="tour_editor"):
+        head = st.columns([0.9, 0.1])
+        head[0].markdown(f"### {t('tour_edit', lang)}")
+        head[1].button("✕", key="tour_edit_close", help=t("close", lang),
+                       on_click=lambda: st.session_state.update(editing_tour=False))
+        _tour_form(store, frame, lang)
+
+
+def _tour_form(store, frame: pd.DataFrame, lang: str) -> None:
+    own = {x["id"]: x for x in tours.all_tours(store)[1:]}
+    labels = {NEW_TOUR: t("tour_new", lang), **{k: v["title"] for k, v in own.items()}}
+    choice = st.selectbox(t("tour_choose", lang), list(labels), format_func=labels.get,
+                          key="tour_edit_choice")
+    # A new story starts as a copy of the article's story, to edit and reorder.
+    tour = own.get(choice) or tours.DEFAULT_TOUR
+    targets = _targets(frame, lang)
+    title = st.text_input(t("tour_title", lang), value=own[choice]["title"] if choice in own
+                          else "", key=f"tour_title_{choice}", max_chars=tours.TITLE_MAX)
+    texts = {_target_of(step): step.get("text") or "" for step in tour["steps"]}
+    picked = st.multiselect(
+        t("tour_steps", lang), list(targets), format_func=targets.get,
+        default=[k for k in texts if k in targets], key=f"tour_steps_{choice}")
+    st.caption(t("tour_edit_help", lang))
+    steps = []
+    for n, target in enumerate(picked, start=1):
+        text = st.text_area(f"{n}. {targets[target]}", value=texts.get(target, ""),
+                            key=f"tour_text_{choice}_{target}", max_chars=tours.TEXT_MAX,
+                            height=90)
+        kind, _, value = target.partition(":")
+        steps.append({"initiative_id": value if kind == "id" else "",
+                      "region": value if kind == "regio" else "", "text": text.strip(),
+                      "text_en": ""})
+    if st.button(t("save", lang), key="tour_save", type="primary"):
+        _save_tour(store, frame, own.get(choice), title, steps, lang)
+
+
+def _target_of(step: dict) -> str:
+    return f"regio:{step['region']}" if step.get("region") else f"id:{step['initiative_id']}"
+
+
+def _save_tour(store, frame: pd.DataFrame, tour: dict | None, title: str,
+               steps: list[dict], lang: str) -> None:
+    existing = [x["id"] for x in tours.all_tours(store)]
+    new = {"id": tour["id"] if tour else tours.tour_id_from_title(title, existing),
+           "title": title.strip(), "steps": steps}
+    problems = tours.validate_tour(new, set(frame["id"]), tours.region_slugs())
+    if problems:
+        for problem in problems:
+            st.error(problem)
+        return
+    saved = tours.save_tour(store, new, author())
+    mark_seen(store)
+    st.toast(t("tour_saved", lang, title=saved["title"]), icon=":material/check_circle:")
+    # The story picker already exists in this run: choose the new story on the next one.
+    st.session_state.update(_tour_choice_next=saved["id"], editing_tour=False)
+    st.rerun()

@@ -99,3 +99,42 @@ def test_presentation_mode_from_url(lang):
     assert at.button(key="leave_presentation")
     at.button(key="leave_presentation").click().run()
     assert "mode" not in at.query_params
+
+
+def test_own_tour_is_saved_and_plays_from_a_link(monkeypatch):
+    from dashboard import tours
+
+    steps = [{"initiative_id": "", "region": "oost-groningen", "text": "Begin", "text_en": ""},
+             {"initiative_id": "klushuizen-oostburg", "region": "", "text": "Huizen",
+              "text_en": ""}]
+    db = store.open_store()
+    tour = {"id": "mijn-verhaal", "title": "Mijn verhaal", "steps": steps}
+    assert tours.validate_tour(tour, {r["id"] for r in db.list()}, tours.region_slugs()) == []
+    tours.save_tour(db, tour, "Fien")
+    at = page(tour="mijn-verhaal", stap="2")
+    assert not at.exception
+    assert at.query_params["id"] == "klushuizen-oostburg"
+
+
+def test_tour_editor_saves_a_new_story(monkeypatch):
+    monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
+    at = unlock(page(), "geheim")
+    at.sidebar.button(key="tour_edit_open").click().run()
+    at.text_input(key="tour_title___new__").input("Workshop Zeeland")
+    at.multiselect(key="tour_steps___new__").set_value(
+        ["id:klushuizen-oostburg", "regio:zeeuws-vlaanderen"])
+    at.run()
+    at.button(key="tour_save").click().run()
+    assert not at.exception
+    saved = [x for x in store.open_store().list_tours() if x["title"] == "Workshop Zeeland"]
+    assert len(saved) == 1
+    assert [s["initiative_id"] for s in saved[0]["steps"]] == [
+        "klushuizen-oostburg", "regio:zeeuws-vlaanderen"]
+
+
+def test_tour_editor_shows_for_facilitators_only(monkeypatch):
+    monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
+    at = page()
+    assert "Verhalen maken" not in sidebar_labels(at)
+    at = unlock(at, "geheim")
+    assert "Verhalen maken" in sidebar_labels(at)
