@@ -35,6 +35,7 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_map.py
+	$(BIN)/python bench/bench_export.py
 
 geodata: $(STAMP)
 	$(BIN)/krimpkaart build-geodata

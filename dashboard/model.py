@@ -1,7 +1,7 @@
 """The initiative record, its vocabularies and validation.
 
 Every other module passes initiatives around as plain dicts (see
-``notes/RECORD.md``); this module is the one place that knows what a valid
+``docs/record-format.md``); this module is the one place that knows what a valid
 dict looks like. ``validate`` reports every problem at once, per field, in
 plain English that says what is wrong and what would be right, so a
 facilitator can fix a spreadsheet in one pass. Escaping for HTML is left to the

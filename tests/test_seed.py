@@ -1,7 +1,7 @@
 """The curated seed data set ``geodata/initiatieven.geojson``.
 
 It must hold every initiative, network, fund, programme and foreign example
-named in R. During's article, in the record form of ``notes/RECORD.md``, with
+named in R. During's article, in the record form of ``docs/record-format.md``, with
 points that lie in the municipality the record names.
 """
 
