@@ -45,8 +45,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Become the Streamlit server (exec), so a signal to this process stops the server.
+
+    A child process would survive when only this wrapper is terminated, leaving
+    servers behind (seen in the end-to-end tests).
+    """
     env = dict(os.environ)
     if args.store:
         env["KRIMPKAART_STORE"] = str(Path(args.store).resolve())
     extra = [a for a in args.streamlit_args if a != "--"]
-    return subprocess.call(streamlit_command(args.port, args.address, extra), env=env)
+    command = streamlit_command(args.port, args.address, extra)
+    if os.name != "posix":  # no exec semantics worth relying on
+        return subprocess.call(command, env=env)
+    sys.stdout.flush()
+    os.execve(command[0], command, env)
+    return 0  # not reached
