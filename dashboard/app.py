@@ -13,7 +13,6 @@ import time
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import (
     filters,
@@ -22,6 +21,7 @@ from dashboard import (
     store,
     ui_editing,
     ui_export,
+    ui_map,
     ui_overview,
     ui_panels,
     ui_sidebar,
@@ -133,12 +133,11 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
         static_serving=bool(st.get_option("server.enableStaticServing")),
         fit_bounds=_initial_bounds(),
     )
-    st_folium(
-        mapview.base_map(options, THEMES.labels(lang)),
+    ui_map.show_map(
+        options, THEMES.labels(lang),
+        mapview.initiatives_layer(shown, lang, ss.get("sel_id", "")),
         key="map_state",
         height=ui_workshop.map_height() or options.height_px,
-        use_container_width=True,
-        feature_group_to_add=mapview.initiatives_layer(shown, lang, ss.get("sel_id", "")),
         returned_objects=["last_object_clicked_tooltip", "last_clicked"],
         center=ss.get("map_center"),
         zoom=ss.get("map_zoom"),

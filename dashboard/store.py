@@ -7,7 +7,8 @@ transactions): every write is one ``BEGIN IMMEDIATE`` transaction that also
 records history and bumps a version counter, in WAL mode with full sync, so a
 crash or a concurrent writer never leaves a half-written store and an
 acknowledged change is on disk. The file stays a valid GeoPackage that QGIS,
-GDAL and geopandas read as the point layer ``initiatieven``.
+GDAL and geopandas read as the point layer ``initiatieven``; the GeoPackage format
+itself (``gpkg_*`` tables, geometry blobs, file checks) lives in ``dashboard.gpkg``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import json
 import math
 import os
 import sqlite3
-import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import platformdirs
+
+from dashboard import gpkg
+from dashboard.gpkg import blob_xy, gpkg_point
 
 Record = dict[str, Any]
 Records = list[Record]
@@ -37,11 +40,8 @@ SEED_NAME = "initiatieven.geojson"
 STORE_NAME = "initiatieven.gpkg"
 STORE_ENV = "KRIMPKAART_STORE"
 
-GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
-GPKG_USER_VERSION = 10400  # GeoPackage 1.4.0
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 10.0
-WGS84 = 4326
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # Record fields in RECORD.md order: (name, column type, kind).
@@ -73,33 +73,10 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 FIELD_NAMES = tuple(name for name, _, _ in FIELDS)
 TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
-REQUIRED_TABLES = (
-    "gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns", LAYER, HISTORY, TOURS, META,
-)
+REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)
 
-WGS84_WKT = (
-    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
-    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
-    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
-    'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
-)
-_LAST_CHANGE = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-
+# Our tables; ``gpkg.create_core`` makes the GeoPackage ones first.
 SCHEMA: tuple[str, ...] = (
-    "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, "
-    "srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL, "
-    "organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)",
-    "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, "
-    "data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', "
-    f"last_change DATETIME NOT NULL DEFAULT ({_LAST_CHANGE}), "
-    "min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, "
-    "CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))",
-    "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
-    "geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, "
-    "m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), "
-    "CONSTRAINT uk_gc_table_name UNIQUE (table_name), "
-    "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), "
-    "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))",
     f"CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT, "
     + ", ".join(f"{name} {sqltype}" for name, sqltype, _ in FIELDS)
     + ")",
@@ -244,44 +221,6 @@ def open_store(
     return GeoPackageStore.create(path, records)
 
 
-# --- GeoPackage geometry --------------------------------------------------------------------
-
-
-def gpkg_point(lon: float | None, lat: float | None, srs_id: int = WGS84) -> bytes:
-    """GeoPackage geometry blob for a point: GP header (no envelope) + little-endian WKB."""
-    empty = lon is None or lat is None
-    flags = 0x01 | (0x10 if empty else 0)  # little-endian, envelope 0, empty bit
-    x, y = (math.nan, math.nan) if empty else (float(lon), float(lat))
-    return b"GP" + struct.pack("<BBi", 0, flags, srs_id) + struct.pack("<BIdd", 1, 1, x, y)
-
-
-def _blob_xy(blob: bytes | None) -> tuple[float, float] | None:
-    """The x, y of a GeoPackage point blob (any envelope or byte order); None if not a point."""
-    if not blob or len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x10:
-        return None
-    envelope = (0, 32, 48, 48, 64, 0, 0, 0)[(blob[3] >> 1) & 0x07]
-    wkb = bytes(blob[8 + envelope:])
-    if len(wkb) < 21:
-        return None
-    endian = "<" if wkb[0] == 1 else ">"
-    (geometry_type,) = struct.unpack(endian + "I", wkb[1:5])
-    if geometry_type % 1000 != 1:  # Point, Point Z/M/ZM
-        return None
-    x, y = struct.unpack(endian + "dd", wkb[5:21])
-    return None if math.isnan(x) or math.isnan(y) else (x, y)
-
-
-def _register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the GDAL/QGIS R-tree triggers call, in case a tool adds a spatial index."""
-    def coord(i: int, blob: bytes | None) -> float | None:
-        xy = _blob_xy(blob)
-        return None if xy is None else xy[i]
-
-    conn.create_function("ST_IsEmpty", 1, lambda b: 1 if _blob_xy(b) is None else 0)
-    for name, i in (("ST_MinX", 0), ("ST_MaxX", 0), ("ST_MinY", 1), ("ST_MaxY", 1)):
-        conn.create_function(name, 1, lambda b, i=i: coord(i, b))
-
-
 # --- records ----------------------------------------------------------------------------------
 
 
@@ -358,7 +297,7 @@ def _from_row(row: sqlite3.Row | tuple) -> Record:
         elif kind == "text" and value is None:
             value = TEXT_DEFAULTS.get(name, "")
         record[name] = value
-    xy = _blob_xy(row[0])
+    xy = blob_xy(row[0])
     record["lon"], record["lat"] = xy if xy else (None, None)
     return record
 
@@ -452,7 +391,7 @@ class GeoPackageStore:
             try:
                 if write:
                     conn.execute("PRAGMA synchronous=FULL")  # a commit is on disk when acked
-                    _register_functions(conn)
+                    gpkg.register_functions(conn)
                 yield conn
             finally:
                 conn.close()
@@ -718,47 +657,21 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+    """A new store: GeoPackage core, our tables, each registered so GIS tools list it."""
+    gpkg.create_core(conn)
     for statement in SCHEMA:
         conn.execute(statement)
-    conn.executemany(
-        "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined",
-             "undefined cartesian coordinate reference system"),
-            ("Undefined geographic SRS", 0, "NONE", 0, "undefined",
-             "undefined geographic coordinate reference system"),
-            ("WGS 84 geodetic", WGS84, "EPSG", WGS84, WGS84_WKT,
-             "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [
-            (LAYER, "features", LAYER, "Krimpkaart initiatives", WGS84),
-            (HISTORY, "attributes", HISTORY, "Krimpkaart change history", None),
-            (TOURS, "attributes", TOURS, "Krimpkaart guided tours", None),
-            (META, "attributes", META, "Krimpkaart store version", None),
-        ],
-    )
-    conn.execute(
-        "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)", (LAYER, WGS84)
-    )
+    gpkg.add_features(conn, LAYER, "Krimpkaart initiatives")
+    gpkg.add_attributes(conn, HISTORY, "Krimpkaart change history")
+    gpkg.add_attributes(conn, TOURS, "Krimpkaart guided tours")
+    gpkg.add_attributes(conn, META, "Krimpkaart store version")
     conn.execute(f"INSERT INTO {META} VALUES (1, 0, ?)", (SCHEMA_VERSION,))
 
 
 def _touch(conn: sqlite3.Connection) -> None:
     """Bump the version and keep gpkg_contents' extent and last_change true for GIS tools."""
     conn.execute(f"UPDATE {META} SET version = version + 1 WHERE fid = 1")
-    conn.execute(
-        f"UPDATE gpkg_contents SET last_change = {_LAST_CHANGE}, "
-        f"min_x = (SELECT min(lon) FROM {LAYER}), min_y = (SELECT min(lat) FROM {LAYER}), "
-        f"max_x = (SELECT max(lon) FROM {LAYER}), max_y = (SELECT max(lat) FROM {LAYER}) "
-        "WHERE table_name = ?",
-        (LAYER,),
-    )
+    gpkg.refresh_contents(conn, LAYER, x="lon", y="lat")
 
 
 def _get(conn: sqlite3.Connection, id: str) -> Record | None:
@@ -870,20 +783,18 @@ def check_backup(path: str | Path) -> None:
 
 def _store_problem(path: Path, full: bool = False) -> str | None:
     """Why ``path`` is not a usable Krimpkaart GeoPackage, or None; ``full`` adds integrity."""
-    if not path.is_file():
-        return "no such file"
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            return "not a GeoPackage (not an SQLite database file)"
+    problem = gpkg.file_problem(path)
+    if problem:
+        return problem
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
                                timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         return f"cannot open it: {exc}"
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        if app_id != GPKG_APPLICATION_ID:
-            return f"not a GeoPackage (application_id {app_id:#x}, expected 0x47504B47)"
+        problem = gpkg.format_problem(conn)
+        if problem:
+            return problem
         if full:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             if [r[0] for r in result] != ["ok"]:

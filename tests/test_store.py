@@ -21,6 +21,7 @@ import pytest
 from shapely.geometry import Point
 
 from dashboard import cli
+from dashboard.gpkg import gpkg_point
 from dashboard.store import (
     Conflict,
     DuplicateId,
@@ -32,7 +33,6 @@ from dashboard.store import (
     Store,
     StoreError,
     default_store_path,
-    gpkg_point,
     open_store,
     read_seed,
 )

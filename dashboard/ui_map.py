@@ -1,0 +1,83 @@
+"""The map component on the page: streamlit-folium with the base map rendered once.
+
+``st_folium`` renders the whole folium map through Jinja on every rerun, although
+the base map only changes with the language or layer choice. Here the base map
+is rendered once per choice (cached) and each rerun only builds the initiatives'
+feature group. This leans on streamlit-folium's module-level helpers, so the
+dependency is pinned to a minor version in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+from dashboard import mapview
+
+
+@dataclass
+class RenderedBase:
+    """A base map rendered to the strings the component needs, plus the map itself."""
+
+    script: str
+    html: str
+    header: str
+    map_id: str
+    css_links: list[str]
+    js_links: list[str]
+    folium_map: folium.Map
+    lock: threading.Lock
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _rendered_base(options_tuple: tuple, theme_items: tuple) -> RenderedBase:
+    folium_map = mapview.base_map(mapview.MapOptions(*options_tuple), dict(theme_items))
+    folium_map.get_root().render()
+    folium_map.render()
+    html = sf._get_html(folium_map)
+    header = sf._get_header(folium_map)
+    script = sf._get_map_string(folium_map)  # also fixes the element ids
+    return RenderedBase(
+        script=script, html=html, header=header, map_id=sf.get_full_id(folium_map),
+        css_links=[url for _, url in folium_map.default_css],
+        js_links=[url for _, url in folium_map.default_js],
+        folium_map=folium_map, lock=threading.Lock(),
+    )
+
+
+def show_map(
+    options: mapview.MapOptions,
+    theme_labels: dict[str, str],
+    layer: folium.FeatureGroup,
+    *,
+    key: str,
+    height: int,
+    returned_objects: list[str],
+    center: list[float] | None,
+    zoom: float | None,
+    on_change: Callable[[], None],
+) -> None:
+    """Draw the cached base map and send only the initiatives layer anew."""
+    base = _rendered_base(astuple(options), tuple(theme_labels.items()))
+    with base.lock:  # the cached map is shared by every session
+        layer_script = sf._get_feature_group_string(layer, map=base.folium_map, idx=0)
+        base.folium_map._children.pop(layer.get_name(), None)
+    hash_key = sf.generate_js_hash(base.script, key, False)
+
+    def _on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        on_change()
+
+    sf._component_func(
+        script=base.script, header=base.header, html=base.html, id=base.map_id,
+        key=hash_key, height=height, width=None, returned_objects=returned_objects,
+        default={name: None for name in returned_objects}, zoom=zoom, center=center,
+        feature_group=layer_script, return_on_hover=False, layer_control=None,
+        pixelated=False, css_links=base.css_links, js_links=base.js_links,
+        on_change=_on_change, wrap_longitude=False,
+    )
