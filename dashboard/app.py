@@ -1,9 +1,9 @@
 """Krimpkaart Streamlit page: layout and widgets; the logic lives in the core modules.
 
 Data flows one way: store (cached per store version) -> initiatives frame ->
-filters -> map layers and panels. The base map is rebuilt identically on every
-run and the filtered initiatives travel separately (``feature_group_to_add``),
-so a filter change does not remount the map or lose the user's zoom.
+filters -> map layers and panels. The base map is rendered once per layer
+choice (``ui_map``) and the filtered initiatives travel separately as a feature
+group, so a filter change does not remount the map or lose the user's zoom.
 """
 
 from __future__ import annotations
