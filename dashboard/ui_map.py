@@ -19,6 +19,15 @@ import streamlit_folium as sf
 
 from dashboard import mapview
 
+# streamlit-folium's own order of returned values: the browser compares the initial
+# value by its JSON text, so another key order looks like a change (an extra rerun).
+RETURN_ORDER = (
+    "last_clicked", "last_object_clicked", "last_object_clicked_count",
+    "last_object_clicked_tooltip", "last_object_clicked_popup", "all_drawings",
+    "last_active_drawing", "bounds", "zoom", "last_circle_radius", "last_circle_polygon",
+    "selected_layers", "selected_tags", "last_geocoder_result",
+)
+
 
 @dataclass
 class RenderedBase:
@@ -76,7 +85,8 @@ def show_map(
     sf._component_func(
         script=base.script, header=base.header, html=base.html, id=base.map_id,
         key=hash_key, height=height, width=None, returned_objects=returned_objects,
-        default={name: None for name in returned_objects}, zoom=zoom, center=center,
+        default={name: None for name in RETURN_ORDER if name in returned_objects},
+        zoom=zoom, center=center,
         feature_group=layer_script, return_on_hover=False, layer_control=None,
         pixelated=False, css_links=base.css_links, js_links=base.js_links,
         on_change=_on_change, wrap_longitude=False,
