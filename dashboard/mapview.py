@@ -679,7 +679,7 @@ class InitiativeMarkers(MacroElement):
                 });
                 if (p[3] > listMax) { lines.push(esc(more.replace('{n}', p[3] - listMax))); }
                 marker.bindTooltip(lines.join('<br>') + '<span style="display:none">id:'
-                                   + esc(p[5]) + '</span>', {direction: 'top', offset: [0, -12]});
+                                   + esc(p[5]) + '</span>', {direction: 'auto', offset: [0, 0]});
                 markers.push(marker);
             }
             if (target.addLayers) { target.addLayers(markers); }
