@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from dashboard.geodata_build import slugify
+from dashboard.model import slugify
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "geojson", "xlsx")

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from dashboard import geo
-from dashboard.geodata_build import slugify
 from dashboard.model import (
     ACTORS,
     KINDS,
@@ -29,6 +28,7 @@ from dashboard.model import (
     THEMES,
     Vocabulary,
     fold,
+    slugify,
 )
 
 YEAR_MIN, YEAR_MAX = 1800, 2100

@@ -23,6 +23,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from dashboard.model import slugify
+
 RD_NEW = 28992
 WGS84 = 4326
 GRID_M = 0.01  # snap to 1 cm so the CBS boundaries become a valid coverage
@@ -185,15 +187,6 @@ def build_municipalities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         "geometry",
     ]
     return out[columns]
-
-
-def slugify(text: str) -> str:
-    """ASCII slug used as a stable key in URLs (``Noordoost-Fryslân`` -> ``noordoost-fryslan``)."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in plain)
-    return "-".join(part for part in out.split("-") if part)
 
 
 def build_regions(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

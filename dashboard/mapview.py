@@ -26,7 +26,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard import assets, geo, style
-from dashboard.i18n import number, percent, regiotype_label, t
+from dashboard.i18n import percent, regiotype_label, t
 
 NL_BOUNDS = [[50.75, 3.36], [53.56, 7.23]]  # [[south, west], [north, east]]
 # A fixed centre and zoom rather than fitBounds: the map's iframe is resized
@@ -121,23 +121,6 @@ def _short(text: str, limit: int = 110) -> str:
 
 
 @cache
-def municipality_features(lang: str) -> tuple[str, ...]:
-    """Municipality features as JSON strings with a ready tooltip (cached per language)."""
-    frame = geo.municipalities()
-    features = []
-    for row, feature in zip(
-        frame.itertuples(index=False),
-        _features(frame, ["statcode", "regiotype", "bevolking_verandering_pct"]),
-        strict=True,
-    ):
-        pct = feature["properties"]["bevolking_verandering_pct"]
-        feature["properties"]["bevolking_verandering_pct"] = optional_number(pct)
-        feature["properties"]["tip"] = _tooltip_html(row, lang)
-        features.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-    return tuple(features)
-
-
-@cache
 def _outline_features(layer: str) -> tuple[str, ...]:
     if layer == "regions":
         frame, props = geo.regions(), ["regio", "regiotype", "slug"]
@@ -148,13 +131,6 @@ def _outline_features(layer: str) -> tuple[str, ...]:
         json.dumps(f, ensure_ascii=False, separators=(",", ":"))
         for f in _features(frame, props, simplify_deg=0.001)
     )
-
-
-def _collection(features: Iterable[str]) -> dict:
-    return json.loads('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}")
-
-
-# --------------------------------------------------------------------------- base map
 
 
 def _municipality_style(feature: dict, population: bool) -> dict:
@@ -565,24 +541,6 @@ def legend_html(options: MapOptions, theme_labels: dict[str, str]) -> str:
     return f"<details open><summary>{summary}</summary>{''.join(rows)}</details>"
 
 
-def municipality_summary(statcode: str, lang: str) -> dict | None:
-    """Facts the region panel shows for one municipality, formatted for ``lang``."""
-    frame = geo.municipalities()
-    hit = frame[frame["statcode"] == statcode]
-    if hit.empty:
-        return None
-    row = hit.iloc[0]
-    return {
-        "statcode": row["statcode"], "statnaam": row["statnaam"], "provincie": row["provincie"],
-        "regio": row["regio"], "regiotype": row["regiotype"], "regio_noot": row["regio_noot"],
-        "inwoners_2024": number(row["inwoners_2024"], lang),
-        "verandering": percent(optional_number(row["bevolking_verandering_pct"]), lang),
-    }
-
-
-# --------------------------------------------------------------------------- initiatives
-
-
 def js_json(value: object) -> str:
     """JSON safe to embed in a <script> block: no '</script>' or '<!--' can break out."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -739,6 +697,6 @@ def view_for_bounds(
 
 def clear_caches() -> None:
     """Forget cached layer data (after a geodata rebuild in the same process)."""
-    for func in (municipality_features, _outline_features, municipality_layer_js,
+    for func in (_outline_features, municipality_layer_js,
                  _embedded_layer, region_label_points):
         func.cache_clear()

@@ -117,7 +117,7 @@ def _save_new(db: store.Store, frame: pd.DataFrame, form: dict, how: str, confir
         st.session_state.pop(key, None)
     stop_adding()
     ui_state.select_initiative(added["id"])
-    st.toast(t("added", lang, name=added["name"]), icon=":material/check_circle:")
+    st.toast(t("added", lang, name=md_escape(added["name"])), icon=":material/check_circle:")
     st.rerun()
 
 
@@ -230,7 +230,13 @@ def upload_import(db: store.Store, lang: str) -> None:
     if upload is None:
         return
     data = upload.getvalue()
-    report = dataio.plan_import(data, upload.name, db.list())
+    plan_key = (upload.file_id, db.version())
+    cached = st.session_state.get("import_plan")
+    if cached and cached[0] == plan_key:
+        report = cached[1]
+    else:  # parse once per file and store state, not on every rerun
+        report = dataio.plan_import(data, upload.name, db.list())
+        st.session_state["import_plan"] = (plan_key, report)
     if report.problems:
         st.dataframe(pd.DataFrame(
             [{t("import_row", lang): p.row, t("import_field", lang): p.field,

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, geodata_build, ui_view
+from dashboard import export, ui_view
 from dashboard.dataio_write import export_records
 from dashboard.filters import FilterState, to_query
 from dashboard.i18n import t
+from dashboard.model import slugify
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson", "xlsx")
 MIME = {
@@ -80,7 +81,7 @@ def export_tab(db, frame: pd.DataFrame, shown: pd.DataFrame, state: FilterState,
     if make:
         with right, st.spinner(t("export_busy", lang)):
             data = _make(db, frame, shown, state, lang, fmt, options)
-        name = geodata_build.slugify(options["title"] or export.default_title(state, lang))
+        name = slugify(options["title"] or export.default_title(state, lang))
         ss["export_file"] = (signature, f"krimpkaart-{name or 'kaart'}.{fmt}", fmt, data,
                              export.alt_text(frame, state, lang, bbox=options["bbox"]))
     made = ss.get("export_file")

@@ -18,7 +18,8 @@ LIST_LIMIT = 40
 def _pick_buttons(rows: pd.DataFrame, key: str, limit: int = LIST_LIMIT) -> None:
     for row in rows.head(limit).itertuples(index=False):
         shows_place = row.place and row.place.lower() not in row.name.lower()
-        label = row.name + (f" · {row.place}" if shows_place else "")
+        # Button labels render Markdown: user text is escaped like everywhere else.
+        label = md_escape(row.name + (f" · {row.place}" if shows_place else ""))
         st.button(label, key=f"{key}_{row.id}", on_click=ui_state.select_initiative,
                   args=(row.id,), width="stretch", type="tertiary")
     if len(rows) > limit:

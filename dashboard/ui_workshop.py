@@ -372,7 +372,7 @@ def _tour_form(store, frame: pd.DataFrame, lang: str) -> None:
     st.caption(t("tour_edit_help", lang))
     steps = []
     for n, target in enumerate(picked, start=1):
-        text = st.text_area(f"{n}. {targets[target]}", value=texts.get(target, ""),
+        text = st.text_area(f"{n}. {md_escape(targets[target])}", value=texts.get(target, ""),
                             key=f"tour_text_{choice}_{target}", max_chars=tours.TEXT_MAX,
                             height=90)
         kind, _, value = target.partition(":")
@@ -399,7 +399,7 @@ def _save_tour(store, frame: pd.DataFrame, tour: dict | None, title: str,
         return
     saved = tours.save_tour(store, new, author())
     mark_seen(store)
-    st.toast(t("tour_saved", lang, title=saved["title"]), icon=":material/check_circle:")
+    st.toast(t("tour_saved", lang, title=md_escape(saved["title"])), icon=":material/check_circle:")
     # The story picker already exists in this run: choose the new story on the next one.
     st.session_state.update(_tour_choice_next=saved["id"], editing_tour=False)
     st.rerun()

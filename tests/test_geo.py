@@ -37,7 +37,7 @@ def test_locate_many_is_vectorised_and_keeps_order():
     assert frame.loc[2, "regio"] == "Oost-Groningen"
 
 
-def test_locate_many_handles_many_points_quickly_enough_to_be_vectorised():
+def test_locate_many_handles_thousands_of_points():
     rng = np.random.default_rng(7)
     frame = geo.locate_many(rng.uniform(3.4, 7.2, 5000), rng.uniform(50.8, 53.5, 5000))
     assert len(frame) == 5000
