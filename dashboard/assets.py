@@ -1,7 +1,7 @@
 """Leaflet assets shipped with the package, so the map renders without internet.
 
 The files in ``dashboard/static/vendor`` are copies of Leaflet 1.9.3 and
-Leaflet.markercluster 1.4.1 (BSD-2 / MIT, see ``static/vendor/LICENSES.md``).
+supercluster 9.1.0 (BSD-2 / ISC, see ``static/vendor/LICENSES.md``).
 In the app Streamlit serves them (static file serving, under the configured
 ``server.baseUrlPath``); exported HTML files get them inlined instead.
 """
@@ -17,12 +17,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 JS: list[tuple[str, str]] = [
     ("leaflet", "vendor/leaflet/leaflet.js"),
-    ("markercluster", "vendor/markercluster/leaflet.markercluster.js"),
+    ("supercluster", "vendor/supercluster/supercluster.min.js"),
 ]
 CSS: list[tuple[str, str]] = [
     ("leaflet_css", "vendor/leaflet/leaflet.css"),
-    ("markercluster_css", "vendor/markercluster/MarkerCluster.css"),
-    ("markercluster_default_css", "vendor/markercluster/MarkerCluster.Default.css"),
 ]
 
 

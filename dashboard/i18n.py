@@ -180,6 +180,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "at_this_point": {"nl": "{n} initiatieven op deze plek", "en": "{n} initiatives at this point"},
     "and_more": {"nl": "en nog {n}", "en": "and {n} more"},
+    "cluster_title": {"nl": "{n} initiatieven; klik om in te zoomen",
+                      "en": "{n} initiatives; click to zoom in"},
     "more_in_table": {
         "nl": "…en nog {n}; zie de tabel onder Overzicht.",
         "en": "…and {n} more; see the table under Overview.",

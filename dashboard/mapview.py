@@ -464,6 +464,15 @@ LEGEND_CSS = """
 .kk-pin.kk-multi::after{content:attr(data-n);position:absolute;top:-8px;right:-9px;background:#222;
  color:#fff;font-size:9px;line-height:13px;padding:0 3px;border-radius:7px}
 .kk-pin.kk-selected{box-shadow:0 0 0 3px #000,0 0 0 6px #ffd400}
+.marker-cluster{background-clip:padding-box;border-radius:20px;cursor:pointer}
+.marker-cluster div{width:30px;height:30px;margin:5px 0 0 5px;text-align:center;border-radius:15px;
+ font:600 12px/30px system-ui,sans-serif;color:#222}
+.marker-cluster-small{background:rgba(181,226,140,.6)}
+.marker-cluster-small div{background:rgba(110,204,57,.75)}
+.marker-cluster-medium{background:rgba(241,211,87,.6)}
+.marker-cluster-medium div{background:rgba(240,194,12,.75)}
+.marker-cluster-large{background:rgba(253,156,115,.6)}
+.marker-cluster-large div{background:rgba(241,128,23,.75)}
 """
 
 
@@ -599,6 +608,9 @@ def _style_index(themes: list[str]) -> int:
 class InitiativeMarkers(MacroElement):
     """Theme-coloured pins from a compact array; clustered above CLUSTER_THRESHOLD points.
 
+    Clustering uses supercluster: it indexes 10,000 points in tens of milliseconds
+    and the map only ever holds the clusters and pins in view, made when they
+    come into view. The selected initiative is never hidden inside a cluster.
     Tooltip text is escaped here in the browser (``esc``) before it becomes HTML.
     """
 
@@ -609,21 +621,15 @@ class InitiativeMarkers(MacroElement):
             var group = {{ this._parent.get_name() }};
             var pts = {{ this.points_json }}, looks = {{ this.styles_json }};
             var more = {{ this.more_json }}, listMax = {{ this.list_max }};
+            var clusterText = {{ this.cluster_json }}, locale = {{ this.locale_json }};
             var esc = function (s) {
                 return String(s).replace(/[&<>"']/g, function (c) {
                     return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
                             "'": '&#39;'}[c];
                 });
             };
-            var target = group;
-            if (pts.length > {{ this.threshold }} && L.markerClusterGroup) {
-                target = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40,
-                                               chunkedLoading: true});
-                group.addLayer(target);
-            }
-            var markers = [];
-            for (var i = 0; i < pts.length; i++) {
-                var p = pts[i], look = looks[p[2]];
+            var pin = function (p) {
+                var look = looks[p[2]];
                 var cls = 'kk-pin' + (p[3] > 1 ? ' kk-multi' : '') + (p[4] ? ' kk-selected' : '');
                 var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
                     html: '<div class="' + cls + '" data-n="' + p[3] + '" data-ids="' + esc(p[5])
@@ -638,10 +644,82 @@ class InitiativeMarkers(MacroElement):
                 if (p[3] > listMax) { lines.push(esc(more.replace('{n}', p[3] - listMax))); }
                 marker.bindTooltip(lines.join('<br>') + '<span style="display:none">id:'
                                    + esc(p[5]) + '</span>', {direction: 'auto', offset: [0, 0]});
-                markers.push(marker);
+                return marker;
+            };
+            var i;
+            if (pts.length <= {{ this.threshold }} || typeof Supercluster === 'undefined') {
+                for (i = 0; i < pts.length; i++) { group.addLayer(pin(pts[i])); }
+                return;
             }
-            if (target.addLayers) { target.addLayers(markers); }
-            else { markers.forEach(function (m) { target.addLayer(m); }); }
+            var features = [];
+            for (i = 0; i < pts.length; i++) {
+                if (pts[i][4]) { group.addLayer(pin(pts[i])); continue; }  // selected: own pin
+                features.push({type: 'Feature', properties: {i: i, n: pts[i][3]},
+                               geometry: {type: 'Point', coordinates: [pts[i][1], pts[i][0]]}});
+            }
+            var index = new Supercluster({
+                radius: 40, extent: 256, maxZoom: 16,
+                map: function (props) { return {n: props.n}; },
+                reduce: function (sum, props) { sum.n += props.n; }
+            });
+            index.load(features);
+            var map = null, shown = {}, pins = {};
+            var cluster = function (c) {
+                var n = c.properties.n, size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+                var where = L.latLng(c.geometry.coordinates[1], c.geometry.coordinates[0]);
+                var marker = L.marker(where, {
+                    title: clusterText.replace('{n}', n.toLocaleString(locale)),
+                    icon: L.divIcon({className: 'marker-cluster marker-cluster-' + size,
+                                     iconSize: [40, 40],
+                                     html: '<div><span>' + n.toLocaleString(locale)
+                                           + '</span></div>'})
+                });
+                marker.on('click', function () {
+                    var zoom = Math.min(index.getClusterExpansionZoom(c.id), map.getMaxZoom());
+                    map.setView(where, Math.max(zoom, map.getZoom() + 1));
+                });
+                return marker;
+            };
+            var draw = function () {
+                if (!map) { return; }
+                var b = map.getBounds().pad(0.3), next = {}, key, item, k;
+                var items = index.getClusters(
+                    [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85),
+                     Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)],
+                    Math.floor(map.getZoom()));
+                for (k = 0; k < items.length; k++) {
+                    item = items[k];
+                    if (item.properties.cluster) {
+                        key = 'c' + item.id;
+                        next[key] = shown[key] || cluster(item);
+                    } else {
+                        key = 'p' + item.properties.i;
+                        next[key] = pins[key] || (pins[key] = pin(pts[item.properties.i]));
+                    }
+                }
+                for (key in shown) { if (!next[key]) { group.removeLayer(shown[key]); } }
+                for (key in next) {
+                    if (!shown[key]) {
+                        group.addLayer(next[key]);
+                        // a cluster's click zooms in; it is not a click on an initiative
+                        if (key[0] === 'c') { next[key].removeEventParent(group); }
+                    }
+                }
+                shown = next;
+            };
+            // The group's own add/remove, not those its markers pass up to it.
+            group.on('add', function (e) {
+                if (e.propagatedFrom || map) { return; }
+                map = group._map;
+                map.on('moveend', draw);
+                draw();
+            });
+            group.on('remove', function (e) {
+                if (e.propagatedFrom || !map) { return; }
+                map.off('moveend', draw);
+                map = null;
+                shown = {};
+            });
         })();
         {% endmacro %}
         """
@@ -654,6 +732,8 @@ class InitiativeMarkers(MacroElement):
         self.points_json = js_json(points)
         self.styles_json = js_json(MARKER_STYLES)
         self.more_json = js_json(t("and_more", lang, n="{n}"))
+        self.cluster_json = js_json(t("cluster_title", lang, n="{n}"))
+        self.locale_json = js_json("nl-NL" if lang == "nl" else "en-GB")
         self.list_max = MARKER_LIST_MAX
         self.threshold = int(threshold)
 

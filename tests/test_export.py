@@ -273,7 +273,7 @@ def test_html_is_self_contained_and_escaped(frame):
     assert external == []
     assert not re.search(r"https?://[^\"'\s]+\.(?:js|css)\b", html)
     assert "L.map(" in html or "L.map (" in html  # Leaflet itself is inlined
-    assert "markerClusterGroup" in html
+    assert ".Supercluster=" in html  # the clustering library is inlined too
     # the evil name travels as inert JSON text; the browser escapes it for the tooltip
     # (tests/e2e/test_escaping.py checks that in Chromium)
     assert EVIL not in html

@@ -91,7 +91,7 @@ def test_cluster_only_above_threshold_and_compact_at_scale():
     m = mapview.base_map(MapOptions())
     group.add_to(m)
     html = render(m)
-    assert "markerClusterGroup" in html
+    assert "new Supercluster(" in html and "supercluster.min.js" in html
     data = re.search(r"var pts = (\[.*?\]), looks", html, flags=re.S)
     assert data and len(json.loads(data.group(1))) == 2000 > mapview.CLUSTER_THRESHOLD
     assert len(data.group(1)) / 2000 < 90  # bytes per initiative: 10,000 stay under 1 MB
