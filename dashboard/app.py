@@ -8,6 +8,7 @@ group, so a filter change does not remount the map or lose the user's zoom.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 
@@ -52,11 +53,21 @@ def get_store() -> store.GeoPackageStore:
     return open_store(str(store.default_store_path()))
 
 
+DATA_VERSION = "krimpkaart_version"  # frame.attrs key; filtering keeps attrs
+
+
 @st.cache_resource(max_entries=4)
 def load_frame(path: str, version: int) -> pd.DataFrame:
     """All initiatives with their location columns; rebuilt only when the store changes."""
-    del version  # cache key only
-    return filters.initiatives_frame(open_store(path).list())
+    frame = filters.initiatives_frame(open_store(path).list())
+    frame.attrs[DATA_VERSION] = version
+    return frame
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def facet_counts(path: str, version: int, state: filters.FilterState) -> dict:
+    """The sidebar's option counts, shared by sessions that look at the same filters."""
+    return filters.facet_counts(load_frame(path, version), state)
 
 
 def on_map_click() -> None:
@@ -124,6 +135,15 @@ def _initial_bounds() -> tuple[tuple[float, float], tuple[float, float]] | None:
     return ((south, west), (north, east))
 
 
+def _layer_key(shown: pd.DataFrame, lang: str, selected: str) -> tuple | None:
+    """What the markers depend on: the data version, the records shown, language, selection."""
+    version = shown.attrs.get(DATA_VERSION)
+    if version is None:  # a frame that did not come from load_frame: do not cache
+        return None
+    ids = hashlib.sha1("\n".join(map(str, shown["id"].tolist())).encode("utf-8")).hexdigest()
+    return (version, ids, lang, selected)
+
+
 def render_map(shown: pd.DataFrame, lang: str) -> None:
     ss = st.session_state
     options = mapview.MapOptions(
@@ -133,9 +153,11 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
         static_serving=bool(st.get_option("server.enableStaticServing")),
         fit_bounds=_initial_bounds(),
     )
+    selected = ss.get("sel_id", "")
     ui_map.show_map(
         options, THEMES.labels(lang),
-        mapview.initiatives_layer(shown, lang, ss.get("sel_id", "")),
+        lambda: mapview.initiatives_layer(shown, lang, selected),
+        layer_key=_layer_key(shown, lang, selected),
         key="map_state",
         height=ui_workshop.map_height() or options.height_px,
         returned_objects=["last_object_clicked_tooltip", "last_clicked"],
@@ -265,7 +287,8 @@ def main() -> None:
     lang = ui_sidebar.language_switch()
 
     db = get_store()
-    frame = load_frame(str(db.path), db.version())
+    version = db.version()
+    frame = load_frame(str(db.path), version)
     ui_workshop.presentation_toggle(lang)
     ui_workshop.tour_picker(db, lang)
     ui_workshop.facilitator_gate(lang)
@@ -273,7 +296,7 @@ def main() -> None:
     ui_workshop.tour_editor_button(lang)
     ui_sidebar.normalise_facets()
     state = ui_state.current_filters()
-    counts = filters.facet_counts(frame, state)
+    counts = facet_counts(str(db.path), version, state)
     ui_sidebar.filters(frame, counts, lang)
     ui_sidebar.map_options(lang)
     state = ui_state.current_filters()

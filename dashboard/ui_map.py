@@ -10,7 +10,7 @@ dependency is pinned to a minor version in pyproject.toml.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import astuple, dataclass
 
 import folium
@@ -59,11 +59,32 @@ def _rendered_base(options_tuple: tuple, theme_items: tuple) -> RenderedBase:
     )
 
 
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _layer_script(
+    options_tuple: tuple, theme_items: tuple, layer_key: Hashable,
+    _make_layer: Callable[[], folium.FeatureGroup],
+) -> str:
+    """The initiatives layer as the component's script; one per data, filter and view.
+
+    Building and rendering 10,000 markers takes a few hundred milliseconds, so
+    new sessions on the same link and filters toggled back reuse the text.
+    """
+    return _render_layer(_rendered_base(options_tuple, theme_items), _make_layer())
+
+
+def _render_layer(base: RenderedBase, layer: folium.FeatureGroup) -> str:
+    with base.lock:  # the cached map is shared by every session
+        script = sf._get_feature_group_string(layer, map=base.folium_map, idx=0)
+        base.folium_map._children.pop(layer.get_name(), None)
+    return script
+
+
 def show_map(
     options: mapview.MapOptions,
     theme_labels: dict[str, str],
-    layer: folium.FeatureGroup,
+    make_layer: Callable[[], folium.FeatureGroup],
     *,
+    layer_key: Hashable | None,
     key: str,
     height: int,
     returned_objects: list[str],
@@ -71,11 +92,17 @@ def show_map(
     zoom: float | None,
     on_change: Callable[[], None],
 ) -> None:
-    """Draw the cached base map and send only the initiatives layer anew."""
-    base = _rendered_base(astuple(options), tuple(theme_labels.items()))
-    with base.lock:  # the cached map is shared by every session
-        layer_script = sf._get_feature_group_string(layer, map=base.folium_map, idx=0)
-        base.folium_map._children.pop(layer.get_name(), None)
+    """Draw the cached base map and send only the initiatives layer anew.
+
+    ``layer_key`` identifies what ``make_layer`` would build (data version,
+    shown records, language, selection); None means "do not cache".
+    """
+    options_tuple, theme_items = astuple(options), tuple(theme_labels.items())
+    base = _rendered_base(options_tuple, theme_items)
+    if layer_key is None:
+        layer_script = _render_layer(base, make_layer())
+    else:
+        layer_script = _layer_script(options_tuple, theme_items, layer_key, make_layer)
     hash_key = sf.generate_js_hash(base.script, key, False)
 
     def _on_change() -> None:

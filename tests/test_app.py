@@ -95,3 +95,39 @@ def test_municipality_panel_from_url():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Sluis" in text and "Zeeuws-Vlaanderen" in text
+
+
+def map_markers(at: AppTest) -> dict[str, str]:
+    """id -> tooltip label of the markers the map component received on the last run."""
+    import json
+    import re
+
+    (component,) = [e for e in at.get("component_instance")
+                    if "streamlit_folium" in e.proto.component_name]
+    script = json.loads(component.proto.json_args)["feature_group"]
+    points = json.loads(re.search(r"var pts = (\[.*?\]), looks", script, flags=re.S).group(1))
+    return {i: label for p in points
+            for i, label in zip(p[5].split(","), p[6].split("\n"), strict=False)}
+
+
+def test_map_markers_follow_filters_and_data_changes():
+    from dashboard import store
+
+    at = run(thema="wonen")
+    db = store.open_store()
+    located = {r["id"] for r in db.list() if r.get("lat") is not None}
+    housing = {r["id"] for r in db.list() if "wonen" in r["themes"]} & located
+    assert set(map_markers(at)) == housing
+
+    # A second session on the same link gets the same markers (from the cache) ...
+    assert set(map_markers(run(thema="wonen"))) == housing
+    # ... and a change to the data is never hidden by it: an edit shows,
+    one = sorted(housing)[0]
+    db.update({**db.get(one), "name": "Hernoemd project"}, author="test")
+    assert map_markers(at.run())[one].startswith("Hernoemd project")
+    # ... an addition adds one.
+    added = db.add({"id": "nieuw-woonproject", "name": "Nieuw woonproject",
+                    "themes": ["wonen"], "kind": "initiatief", "scope": "lokaal",
+                    "lat": 53.1, "lon": 6.9}, author="test")
+    assert set(map_markers(at.run())) == housing | {added["id"]}
+    assert set(map_markers(run())) == located | {added["id"]}
