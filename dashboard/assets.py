@@ -16,6 +16,7 @@ from pathlib import Path
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 JS: list[tuple[str, str]] = [
+    ("prefetch", "kk-prefetch.js"),  # first: starts fetching the layers while Leaflet loads
     ("leaflet", "vendor/leaflet/leaflet.js"),
     ("supercluster", "vendor/supercluster/supercluster.min.js"),
 ]

@@ -223,7 +223,7 @@ class OutlineLayer(MacroElement):
             }});
             layer.addTo({{ this._parent.get_name() }});
             {% if this.data_url %}
-            fetch({{ this.data_url_json }}).then(function (r) { return r.json(); })
+            window.kkLayer({{ this.data_url_json }})
                 .then(function (data) { layer.addData(data); });
             {% else %}
             layer.addData({{ this.data_json }});
@@ -323,7 +323,7 @@ class MunicipalityLayer(MacroElement):
             });
             layer.addTo({{ this._parent.get_name() }});
             {% if this.data_url %}
-            fetch({{ this.data_url_json }}).then(function (r) { return r.json(); })
+            window.kkLayer({{ this.data_url_json }})
                 .then(function (data) { layer.addData(data); layer.bringToBack(); });
             {% else %}
             layer.addData({{ this.data_json }});

@@ -98,16 +98,25 @@ def shared_point(ids: list[str], frame: pd.DataFrame, lang: str) -> None:
 
 
 def without_point(frame: pd.DataFrame, lang: str) -> None:
-    """National/online initiatives and those abroad, listed beside the map."""
+    """National/online initiatives and those abroad, listed beside the map.
+
+    The lists are built only while open (tracked expanders): a closed list costs
+    nothing on load or on a filter change, and opening one reruns the page once.
+    """
     national = frame[~frame["on_map"]].sort_values("name")
     abroad = frame[frame["abroad"]].sort_values("name")
-    with st.expander(f"{t('list_national', lang)} ({number(len(national), lang)})",
-                     expanded=False):
-        st.caption(t("list_national_help", lang))
-        _pick_buttons(national, "nat")
-    with st.expander(f"{t('list_abroad', lang)} ({number(len(abroad), lang)})", expanded=False):
-        st.caption(t("list_abroad_help", lang))
-        if not abroad.empty:
-            st.button(t("zoom_europe", lang), key="zoom_europe", icon=":material/public:",
-                      on_click=ui_state.zoom_to, args=([51.5, 3.0], 5.0))
-        _pick_buttons(abroad, "abroad")
+    box = st.expander(f"{t('list_national', lang)} ({number(len(national), lang)})",
+                      key="list_national", on_change="rerun")
+    if box.open:
+        with box:
+            st.caption(t("list_national_help", lang))
+            _pick_buttons(national, "nat")
+    box = st.expander(f"{t('list_abroad', lang)} ({number(len(abroad), lang)})",
+                      key="list_abroad", on_change="rerun")
+    if box.open:
+        with box:
+            st.caption(t("list_abroad_help", lang))
+            if not abroad.empty:
+                st.button(t("zoom_europe", lang), key="zoom_europe", icon=":material/public:",
+                          on_click=ui_state.zoom_to, args=([51.5, 3.0], 5.0))
+            _pick_buttons(abroad, "abroad")

@@ -131,3 +131,18 @@ def test_map_markers_follow_filters_and_data_changes():
                     "lat": 53.1, "lon": 6.9}, author="test")
     assert set(map_markers(at.run())) == housing | {added["id"]}
     assert set(map_markers(run())) == located | {added["id"]}
+
+
+def test_lists_without_point_are_built_only_when_open():
+    at = run()
+    assert not [b for b in at.button if b.key and b.key.startswith("nat_")]
+    at.session_state["list_national"] = True
+    at.session_state["list_abroad"] = True
+    at.run()
+    national = [b for b in at.button if b.key and b.key.startswith("nat_")]
+    abroad = [b for b in at.button if b.key and b.key.startswith("abroad_")]
+    assert national and abroad
+    assert any(b.key == "zoom_europe" for b in at.button)
+    # a pick selects the initiative, like a click on its marker
+    national[0].click().run()
+    assert at.query_params["id"] == national[0].key.removeprefix("nat_")

@@ -116,3 +116,14 @@ def test_view_for_bounds_fits_small_and_large_areas():
     assert 9.5 <= zoom <= 11 and abs(center[0] - 51.3) < 1e-9
     _, zoom_nl = mapview.view_for_bounds((3.36, 50.75, 7.23, 53.56))
     assert zoom_nl < zoom
+
+
+def test_prefetch_script_names_the_layers_the_map_fetches():
+    from dashboard import assets
+
+    script = (assets.STATIC_DIR / "kk-prefetch.js").read_text(encoding="utf-8")
+    for rel in (mapview.WEB_LAYER, *mapview.OUTLINE_LAYERS.values()):
+        assert f"'{rel}'" in script and (assets.STATIC_DIR / rel).is_file()
+    assert assets.JS[0][1] == "kk-prefetch.js"  # loads before Leaflet
+    html = render(mapview.base_map(MapOptions()))
+    assert html.count("window.kkLayer(") == 3 and "fetch(" not in html
