@@ -658,7 +658,7 @@ class InitiativeMarkers(MacroElement):
                                geometry: {type: 'Point', coordinates: [pts[i][1], pts[i][0]]}});
             }
             var index = new Supercluster({
-                radius: 40, extent: 256, maxZoom: 16,
+                radius: 40, extent: 256, minZoom: 4, maxZoom: 15,  // the map zooms 4..17
                 map: function (props) { return {n: props.n}; },
                 reduce: function (sum, props) { sum.n += props.n; }
             });
