@@ -1,0 +1,72 @@
+"""Clusters in the running app: a cluster click zooms without a rerun; a pin click selects."""
+
+from __future__ import annotations
+
+from dashboard import store
+from tests.e2e.conftest import map_frame, running_app
+
+GRID = 400  # with the seed well above the clustering threshold
+
+VISIBLE = """(_body, sel) => {
+    const c = document.querySelector('.leaflet-container').getBoundingClientRect();
+    return [...document.querySelectorAll(sel)].findIndex((el) => {
+        const r = el.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+        return x > c.x + 60 && x < c.right - 60 && y > c.y + 60 && y < c.bottom - 60;
+    });
+}"""
+
+
+def _grid_store(path):
+    db = store.open_store(path)
+    db.add_many([{"id": f"raster-{i}", "name": f"Rasterproject {i}", "themes": ["zorg"],
+                  "kind": "initiatief", "scope": "lokaal",
+                  "lat": 51.95 + (i // 20) * 0.015, "lon": 5.30 + (i % 20) * 0.045}
+                 for i in range(GRID)], author="test")
+    return path
+
+
+def _visible(frame, selector: str):
+    index = frame.locator("body").evaluate(VISIBLE, selector)
+    return None if index < 0 else frame.locator(selector).nth(index)
+
+
+def _runs(log) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_cluster_click_zooms_without_rerun_and_pin_selects(offline_page, tmp_path, artifacts):
+    log = tmp_path / "runs.log"
+    path = _grid_store(tmp_path / "raster.gpkg")
+    with running_app(path, {"KRIMPKAART_RUN_LOG": str(log)}) as url:
+        page = offline_page.page
+        page.goto(url + "/?kaart=geen")
+        frame = map_frame(page)
+        frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
+        page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        runs = _runs(log)
+
+        pin = _visible(frame, '.kk-pin[data-ids^="raster-"]')
+        for _ in range(8):
+            if pin is not None:
+                break
+            cluster = _visible(frame, ".marker-cluster")
+            assert cluster is not None, "no cluster and no pin in view"
+            zoom = frame.locator("body").evaluate("() => window.map.getZoom()")
+            cluster.click()
+            frame.locator("body").evaluate(
+                "(_body, z) => new Promise(ok => { const w = () => window.map.getZoom() > z ? "
+                "setTimeout(ok, 400) : setTimeout(w, 50); w(); })", zoom)
+            pin = _visible(frame, '.kk-pin[data-ids^="raster-"]')
+        assert pin is not None, "zooming in on clusters never showed a pin"
+        page.wait_for_timeout(1000)
+        assert _runs(log) == runs  # zooming into clusters does not rerun the page
+
+        picked = pin.get_attribute("data-ids")
+        pin.click()
+        name = "Rasterproject " + picked.removeprefix("raster-")
+        page.get_by_role("heading", name=name).wait_for(timeout=15_000)
+        page.wait_for_function("i => location.href.includes('id=' + i)", arg=picked,
+                               timeout=15_000)
+        page.screenshot(path=str(artifacts / "dashboard-cluster-pick.png"))
+        assert not offline_page.errors
