@@ -82,7 +82,7 @@ def test_shared_point_makes_one_marker_listing_both():
     assert next(p for p in points if p[3] == 1)[4] == 1  # selected
 
 
-def test_cluster_only_above_threshold_and_compact_at_scale():
+def test_clustering_code_and_compact_data_at_scale():
     few = mapview.InitiativeMarkers([[52, 5, 0, 1, 0, "a", "A"]] * 3)
     assert few.threshold == mapview.CLUSTER_THRESHOLD
     frame = _frame([rec(f"initiatief-{i}", f"Initiatief {i}", 52.0 + i * 1e-3, 5.0, ("zorg",))

@@ -61,3 +61,18 @@ def test_clusters_count_every_initiative_and_zoom_in_on_click(browser):
         assert max(_cluster_sizes(page), default=0) < biggest  # closer in: smaller clusters
     finally:
         page.close()
+
+
+def test_up_to_the_threshold_every_point_is_its_own_pin(browser):
+    few = _records()[:mapview.CLUSTER_THRESHOLD]
+    few[1]["lat"], few[1]["lon"] = 51.7, 5.0  # no shared point: one pin per record
+    m = mapview.base_map(MapOptions(basemap="geen", static_serving=False))
+    mapview.initiatives_layer(filters.initiatives_frame(few), "nl").add_to(m)
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    try:
+        page.set_content(m.get_root().render(), wait_until="load")
+        page.locator(".kk-pin").first.wait_for(timeout=15_000)
+        assert page.locator(".kk-pin").count() == mapview.CLUSTER_THRESHOLD
+        assert page.locator(".marker-cluster").count() == 0
+    finally:
+        page.close()
