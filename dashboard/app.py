@@ -303,7 +303,8 @@ def main() -> None:
     shown = filters.apply(frame, state)
 
     st.html(PAGE_CSS)
-    ui_workshop.keyboard_shortcuts()
+    if ui_workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
+        ui_workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
         st.warning(t("url_notice", lang, notice=notice), icon=":material/link_off:")
     ss["notices"] = []

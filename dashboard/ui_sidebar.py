@@ -90,23 +90,34 @@ def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -
               key="reset")
 
 
-def _years(frame: pd.DataFrame, lang: str) -> None:
+def year_options(frame: pd.DataFrame, *chosen: int | None) -> list[int | None]:
+    """None (no bound), then every year from YEAR_FLOOR (or the data's first) to now."""
     years = frame["start_year"].dropna() if "start_year" in frame else pd.Series([], dtype=float)
-    low = min([YEAR_FLOOR, *[int(y) for y in years]])
-    high = max([dt.date.today().year, *[int(y) for y in years]])
+    low = min(YEAR_FLOOR, int(years.min())) if len(years) else YEAR_FLOOR
+    high = max(dt.date.today().year, int(years.max())) if len(years) else dt.date.today().year
+    extra = [y for y in chosen if y is not None and not low <= y <= high]  # from a URL
+    return [None, *sorted({*range(low, high + 1), *extra})]
+
+
+def _order_years() -> None:
+    """'From' after 'to' is a slip, not an empty map: swap them."""
     ss = st.session_state
-    if ui_state.YEARS_KEY not in ss:
-        ss[ui_state.YEARS_KEY] = (ss.get("f_van") or low, ss.get("f_tot") or high)
+    van, tot = ss.get("f_van"), ss.get("f_tot")
+    if van is not None and tot is not None and van > tot:
+        ss["f_van"], ss["f_tot"] = tot, van
 
-    def on_years() -> None:
-        a, b = ss[ui_state.YEARS_KEY]
-        ss["f_van"] = None if a <= low else int(a)
-        ss["f_tot"] = None if b >= high else int(b)
 
-    st.sidebar.slider(
-        t("filter_jaar", lang), min_value=low, max_value=high, key=ui_state.YEARS_KEY,
-        on_change=on_years, step=1,
-    )
+def _years(frame: pd.DataFrame, lang: str) -> None:
+    """Two year selectboxes: lighter to load than a range slider, and exact by keyboard."""
+    ss = st.session_state
+    options = year_options(frame, ss.get("f_van"), ss.get("f_tot"))
+    any_year = t("year_any", lang)
+    col_van, col_tot = st.sidebar.columns(2)
+    for col, key in ((col_van, "f_van"), (col_tot, "f_tot")):
+        # None shows the placeholder; as an option it lets the user clear the bound
+        col.selectbox(t(f"filter_{key[2:]}", lang), options, key=key, on_change=_order_years,
+                      format_func=lambda y: any_year if y is None else str(y),
+                      placeholder=any_year)
     st.sidebar.checkbox(t("with_no_year", lang), key="f_zonderjaar")
 
 

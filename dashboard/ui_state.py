@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard.filters import FACETS, FilterState, ViewState, parse_query, to_query
 
 WIDGET_PREFIX = "f_"
-YEARS_KEY = "f_years"
 
 
 def init_from_url() -> None:
@@ -38,7 +37,6 @@ def apply_filters(state: FilterState) -> None:
     st.session_state["f_van"] = state.van
     st.session_state["f_tot"] = state.tot
     st.session_state["f_zonderjaar"] = state.zonderjaar
-    st.session_state.pop(YEARS_KEY, None)
 
 
 def current_filters() -> FilterState:

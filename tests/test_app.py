@@ -73,6 +73,28 @@ def test_filter_widget_narrows_and_reset_clears():
     assert "thema" not in at.query_params
 
 
+def test_year_boxes_filter_swap_a_reversed_range_and_keep_a_url_year():
+    at = run()
+    everything = len(initiatives_table(at))
+    at.sidebar.selectbox(key="f_van").set_value(2015).run()
+    assert 0 < len(initiatives_table(at)) < everything
+    assert at.query_params["van"] == "2015"
+    at.sidebar.selectbox(key="f_tot").set_value(2010).run()  # 'to' before 'from'
+    assert (at.query_params["van"], at.query_params["tot"]) == ("2010", "2015")
+    at = run(van="1850")  # before the list's first year: still shown, still applied
+    assert not at.exception
+    assert at.sidebar.selectbox(key="f_van").value == 1850
+
+
+def test_keyboard_helper_only_while_a_tour_or_presentation_runs():
+    def frames(at: AppTest) -> int:
+        return len(at.get("iframe"))
+
+    assert frames(run()) == 0
+    assert frames(run(tour="verhaal-krimpregios")) == 1
+    assert frames(run(mode="presentatie")) == 1
+
+
 def test_bad_query_string_gives_a_notice_not_a_crash():
     at = run(thema="<script>", van="gisteren", onbekend="1", bbox="x")
     assert not at.exception
@@ -102,10 +124,13 @@ def map_markers(at: AppTest) -> dict[str, str]:
     import json
     import re
 
+    from dashboard import mapview
+
     (component,) = [e for e in at.get("component_instance")
                     if "streamlit_folium" in e.proto.component_name]
     script = json.loads(component.proto.json_args)["feature_group"]
-    points = json.loads(re.search(r"var pts = (\[.*?\]), looks", script, flags=re.S).group(1))
+    packed = re.search(r"var packed = (.*?), looks", script, flags=re.S).group(1)
+    points = mapview.unpack_points(packed)
     return {i: label for p in points
             for i, label in zip(p[5].split(","), p[6].split("\n"), strict=False)}
 

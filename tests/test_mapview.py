@@ -92,9 +92,22 @@ def test_clustering_code_and_compact_data_at_scale():
     group.add_to(m)
     html = render(m)
     assert "new Supercluster(" in html and "supercluster.min.js" in html
-    data = re.search(r"var pts = (\[.*?\]), looks", html, flags=re.S)
-    assert data and len(json.loads(data.group(1))) == 2000 > mapview.CLUSTER_THRESHOLD
-    assert len(data.group(1)) / 2000 < 90  # bytes per initiative: 10,000 stay under 1 MB
+    data = re.search(r"var packed = (.*?), looks", html, flags=re.S)
+    assert data and len(mapview.unpack_points(data.group(1))) == 2000 > mapview.CLUSTER_THRESHOLD
+    assert data.group(1).startswith('"')  # this many travel deflated
+    assert len(data.group(1)) / 2000 < 40  # bytes per initiative: 10,000 stay well under 1 MB
+    assert "DecompressionStream" in html
+
+
+def test_marker_data_is_packed_only_when_large_and_unpacks_exactly():
+    small = [[52.1, 5.1, 0, 1, 0, "a", "Één </script> · Plaats"]]
+    text = mapview.pack_points(small)
+    assert text.startswith("[") and "</script>" not in text
+    assert mapview.unpack_points(text) == small
+    large = [[52.0 + i * 1e-4, 5.0, i % 12, 1, 0, f"id-{i}", f"Naam {i} <b>"] for i in range(3000)]
+    packed = mapview.pack_points(large)
+    assert packed.startswith('"') and len(packed) < len(mapview.js_json(large)) / 2
+    assert mapview.unpack_points(packed) == large
 
 
 def test_municipality_tooltip_keys_and_records_without_point_left_out():
