@@ -323,17 +323,19 @@ def main(argv: list[str] | None = None) -> int:
             from playwright.sync_api import sync_playwright
 
             with static_link(), sync_playwright() as pw:
-                pw_browser = browser.launch(pw)
-                try:
-                    for (size, page), row in rows.items():
-                        r = row["reps"]
-                        log(f"browser: {page} page, {row['records']} initiatives, "
-                            f"{r['loads']} loads, {r['changes']} changes")
+                for (size, page), row in rows.items():
+                    r = row["reps"]
+                    log(f"browser: {page} page, {row['records']} initiatives, "
+                        f"{r['loads']} loads, {r['changes']} changes")
+                    # A fresh browser per row: no row inherits the memory or caches
+                    # another page left behind in the browser process.
+                    pw_browser = browser.launch(pw)
+                    try:
                         row["browser"] = browser_part(pw_browser, page, stores[size][0],
                                                       workdir, r)
-                        save(results, args.out)
-                finally:
-                    pw_browser.close()
+                    finally:
+                        pw_browser.close()
+                    save(results, args.out)
     except KeyboardInterrupt:
         results["interrupted"] = True
         log("interrupted; partial results follow")
