@@ -279,7 +279,7 @@ def render_static(frame: pd.DataFrame, state: FilterState, *, fmt: str = "png",
 EXPORT_CSS = """
 .kk-export-head{background:rgba(255,255,255,.95);padding:8px 12px;border-radius:6px;
  box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 system-ui,sans-serif;color:#222;
- max-width:min(460px,70vw)}
+ max-width:min(340px,60vw)}
 .kk-export-head h1{font-size:17px;margin:0 0 3px}
 .kk-export-head p{margin:2px 0}
 .kk-export-head .src{font-size:11px;color:#555}
@@ -337,9 +337,9 @@ def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
     m = mapview.base_map(options, theme_labels)
     mapview.initiatives_layer(shown, lang).add_to(m)
     bounds = [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else mapview.NL_BOUNDS
-    mapview.FitOnLoad(bounds).add_to(m)
     subtitle = " · ".join(summary_parts(state, counts, lang))
     ExportHeader(heading, subtitle, source_line(lang, today)).add_to(m)
+    mapview.FitOnLoad(bounds, avoid_panels=True).add_to(m)  # after the panels exist
     root = m.get_root()
     root.title = escape(heading)
     html = assets.inline(root.render(), options.base_url_path)

@@ -388,26 +388,56 @@ class RegionLabels(MacroElement):
 
 
 class FitOnLoad(MacroElement):
-    """Fit the Netherlands (or a shared view) once the iframe has its final size."""
+    """Fit the Netherlands (or a shared view) once the iframe has its final size.
+
+    With ``avoid_panels`` (the exported map, whose legend and title card are open)
+    the fit keeps clear of those panels: beside them when that leaves the larger
+    map, otherwise below them, so no region hides under the title.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
-            setTimeout(function () {
-                map.invalidateSize();
-                map.fitBounds({{ this.bounds_json }}, {padding: [6, 6]});
-            }, 60);
+            var fit = function () {
+                var bounds = L.latLngBounds({{ this.bounds_json }});
+                var box = map.getContainer().getBoundingClientRect();
+                var left = 6, right = 6, top = 6;
+                {% if this.avoid_panels %}
+                map.getContainer().querySelectorAll('.kk-legend, .kk-export-head')
+                    .forEach(function (el) {
+                        var r = el.getBoundingClientRect();
+                        if (!r.width) { return; }
+                        if (r.left + r.width / 2 < box.left + box.width / 2) {
+                            left = Math.max(left, r.right - box.left + 6);
+                        } else {
+                            right = Math.max(right, box.right - r.left + 6);
+                        }
+                        top = Math.max(top, r.bottom - box.top + 6);
+                    });
+                {% endif %}
+                var beside = map.getBoundsZoom(bounds, false, L.point(left + right, 12));
+                var below = map.getBoundsZoom(bounds, false, L.point(12, top + 6));
+                if (beside >= below) {
+                    map.fitBounds(bounds, {paddingTopLeft: [left, 6],
+                                           paddingBottomRight: [right, 6]});
+                } else {
+                    map.fitBounds(bounds, {paddingTopLeft: [6, top],
+                                           paddingBottomRight: [6, 6]});
+                }
+            };
+            setTimeout(function () { map.invalidateSize(); fit(); }, 60);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: Sequence[Sequence[float]]):
+    def __init__(self, bounds: Sequence[Sequence[float]], avoid_panels: bool = False):
         super().__init__()
         self._name = "FitOnLoad"
         self.bounds_json = js_json([list(b) for b in bounds])
+        self.avoid_panels = avoid_panels
 
 
 class MetricScale(MacroElement):
