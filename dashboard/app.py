@@ -37,7 +37,7 @@ st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
 PAGE_CSS = """
 <style>
-.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+.block-container {padding-top: 1.2rem; padding-bottom: 1rem;}  /* the style element takes a row */
 h1 {font-size: 2rem !important; padding-bottom: 0 !important;}
 </style>
 """
@@ -302,7 +302,8 @@ def main() -> None:
     state = ui_state.current_filters()
     shown = filters.apply(frame, state)
 
-    st.html(PAGE_CSS)
+    # markdown, not st.html: the page already loads markdown's code, not st.html's
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
     if ui_workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
         ui_workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):

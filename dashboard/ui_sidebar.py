@@ -60,13 +60,24 @@ def _reset() -> None:
     ui_state.apply_filters(FilterState())
 
 
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def _switch_language() -> None:
+    st.session_state["lang"] = "en" if st.session_state.get("lang", "nl") == "nl" else "nl"
+
+
 def language_switch() -> str:
-    """NL/EN switch at the top of the sidebar; returns the chosen language."""
-    st.sidebar.radio(
-        "Taal / Language", ["nl", "en"], key="lang", horizontal=True,
-        format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v],
-    )
-    return st.session_state["lang"]
+    """One button that names the other language (as Dutch government sites do).
+
+    A button rather than a radio: the page already loads Streamlit's button code,
+    and every further widget type delays the first map while its code loads.
+    """
+    lang = st.session_state.setdefault("lang", "nl")
+    other = "en" if lang == "nl" else "nl"
+    st.sidebar.button(LANGUAGE_NAMES[other], key="lang_switch", on_click=_switch_language,
+                      icon=":material/translate:", help="Taal / Language")
+    return lang
 
 
 def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -> None:

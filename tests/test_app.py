@@ -48,7 +48,10 @@ def test_page_runs_in_english():
     assert not at.exception
     assert "Name" in initiatives_table(at).columns
     assert "Showing" in result_line(at)
-    assert at.sidebar.radio[0].value == "en"
+    assert at.sidebar.button(key="lang_switch").label == "Nederlands"
+    at.sidebar.button(key="lang_switch").click().run()  # back to Dutch, in the URL too
+    assert "van" in result_line(at) and at.sidebar.button(key="lang_switch").label == "English"
+    assert at.query_params.get("lang", "nl") == "nl"
 
 
 def test_theme_filter_from_url_narrows_the_table_and_stays_in_the_url():

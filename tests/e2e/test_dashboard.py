@@ -73,7 +73,7 @@ def test_click_marker_filter_reload_and_english(app_url, offline_page, artifacts
     page.get_by_text("KLUShuizen in Krimp").first.wait_for(timeout=15_000)
 
     # Switch to English.
-    sidebar.get_by_text("English").click()
+    sidebar.get_by_role("button", name="English").click()
     wait_for_url(page, "lang=en")
     page.get_by_text(re.compile(r"Showing \d+ of")).first.wait_for(timeout=15_000)
     frame = map_frame(page)
