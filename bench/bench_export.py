@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import records as make_records
 
-from dashboard import export, filters
-from dashboard.filters import FilterState
+from dashboard import export, query
+from dashboard.query import FilterState
 
 CASES: list[tuple[str, int | None, str]] = [
     ("slide", None, "png"), ("slide2x", None, "png"), ("a4", 150, "png"), ("a4", 300, "png"),
@@ -46,7 +46,7 @@ def main() -> int:
     args = parser.parse_args()
 
     records = make_records(args.n)
-    frame = filters.initiatives_frame(records)
+    frame = query.initiatives_frame(records)
     state = FilterState()
     cold, _, _ = timed(lambda: export.render_static(frame, state, fmt="png", preset="slide"))
     print(f"{len(records)} records; cold first call {cold:.2f} s; medians of {args.runs}")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import naive_map
 
 from dashboard import store
-from dashboard.model import THEMES
+from dashboard.domain.vocab import THEMES
 
 log = os.environ.get("KRIMPKAART_RUN_LOG")
 if log:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import folium
 
-from dashboard import assets
+from dashboard.webmap import assets
 
 GEOJSON = Path("/work/shared/geodata-src/cbs_gemeente_2024_gegeneraliseerd.geojson")
 

@@ -70,12 +70,12 @@ class ComponentSpy:
 # are parts of st_folium, not added to the total again.
 PAGE_PHASES = {
     "real": [
-        ("dashboard.filters", "facet_counts"), ("dashboard.filters", "apply"),
-        ("dashboard.ui_sidebar", "filters"), ("dashboard.ui_sidebar", "map_options"),
-        ("dashboard.ui_state", "sync_url"), ("dashboard.mapview", "base_map"),
-        ("dashboard.mapview", "initiatives_layer"), ("streamlit_folium", "st_folium"),
-        ("dashboard.ui_panels", "details"), ("dashboard.ui_panels", "area"),
-        ("dashboard.ui_panels", "without_point"), ("dashboard.ui_overview", "overview"),
+        ("dashboard.query", "facet_counts"), ("dashboard.query", "apply"),
+        ("dashboard.ui.sidebar", "filters"), ("dashboard.ui.sidebar", "map_options"),
+        ("dashboard.ui.session", "sync_url"), ("dashboard.webmap", "base_map"),
+        ("dashboard.webmap", "initiatives_layer"), ("streamlit_folium", "st_folium"),
+        ("dashboard.ui.panels", "details"), ("dashboard.ui.panels", "area"),
+        ("dashboard.ui.panels", "without_point"), ("dashboard.ui.overview", "overview"),
     ],
     "naive": [("naive_map", "shown"), ("naive_map", "build"), ("streamlit_folium", "st_folium")],
 }
@@ -148,7 +148,7 @@ def server_options(page: str) -> dict[str, object]:
     """The options the page's server runs with (``krimpkaart run`` / the naive command)."""
     if page == "naive":
         return {"server.enableStaticServing": True}
-    from dashboard import cli_run
+    from dashboard.cli import run as cli_run
 
     cmd = cli_run.streamlit_command(8501, "127.0.0.1")
     options: dict[str, object] = {}
@@ -215,18 +215,18 @@ def app_runs(page: str, runs: int, spy: ComponentSpy, start_filtered: bool = Fal
 
 
 def real_sizes(records: list[dict]) -> dict:
-    from dashboard import filters, mapview
-    from dashboard.model import THEMES
+    from dashboard import query, webmap
+    from dashboard.domain.vocab import THEMES
 
     labels = THEMES.labels("nl")
-    options = mapview.MapOptions()
-    frame = filters.initiatives_frame(records)
-    base = mapview.base_map(options, labels).get_root().render()
-    m = mapview.base_map(options, labels)
-    mapview.initiatives_layer(frame, "nl").add_to(m)
+    options = webmap.MapOptions()
+    frame = query.initiatives_frame(records)
+    base = webmap.base_map(options, labels).get_root().render()
+    m = webmap.base_map(options, labels)
+    webmap.initiatives_layer(frame, "nl").add_to(m)
     full = m.get_root().render()
-    shown = filters.apply(frame, filters.FilterState(thema=(THEME,)))
-    layers = getattr(mapview, "web_layer_files", None)  # shapes the browser fetches once
+    shown = query.apply(frame, query.FilterState(thema=(THEME,)))
+    layers = getattr(webmap, "web_layer_files", None)  # shapes the browser fetches once
     static_kb = round(sum(_kb(text) for text in layers().values()), 1) if layers else None
     return {"html_kb": _kb(full), "base_html_kb": _kb(base), "static_layers_kb": static_kb,
             "points": int(frame["on_map"].sum()), "points_filtered": int(shown["on_map"].sum())}

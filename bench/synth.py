@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from dashboard import geo, store
-from dashboard.model import ACTORS, KINDS, PARTICIPATION, STATUSES, THEMES
+from dashboard.domain.vocab import ACTORS, KINDS, PARTICIPATION, STATUSES, THEMES
 
 SEED = 20240611
 # Kinds that make sense for a point in a Dutch municipality.

@@ -2,36 +2,33 @@
 
 Data flows one way: store (cached per store version) -> initiatives frame ->
 filters -> map layers and panels. The base map is rendered once per layer
-choice (``ui_map``) and the filtered initiatives travel separately as a feature
+choice (``ui.mapframe``) and the filtered initiatives travel separately as a feature
 group, so a filter change does not remount the map or lose the user's zoom.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import (
-    filters,
-    mapview,
-    panels,
-    store,
-    ui_editing,
-    ui_export,
-    ui_map,
-    ui_overview,
-    ui_panels,
-    ui_sidebar,
-    ui_state,
-    ui_view,
-    ui_workshop,
-)
+from dashboard import config, query, store, webmap
+from dashboard.domain.vocab import THEMES
 from dashboard.i18n import number, t
-from dashboard.model import THEMES
+from dashboard.query import profiles
+from dashboard.ui import (
+    editor,
+    export_tab,
+    mapframe,
+    overview,
+    panels,
+    session,
+    sidebar,
+    viewbounds,
+    workshop,
+)
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
@@ -59,15 +56,15 @@ DATA_VERSION = "krimpkaart_version"  # frame.attrs key; filtering keeps attrs
 @st.cache_resource(max_entries=4)
 def load_frame(path: str, version: int) -> pd.DataFrame:
     """All initiatives with their location columns; rebuilt only when the store changes."""
-    frame = filters.initiatives_frame(open_store(path).list())
+    frame = query.initiatives_frame(open_store(path).list())
     frame.attrs[DATA_VERSION] = version
     return frame
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def facet_counts(path: str, version: int, state: filters.FilterState) -> dict:
+def facet_counts(path: str, version: int, state: query.FilterState) -> dict:
     """The sidebar's option counts, shared by sessions that look at the same filters."""
-    return filters.facet_counts(load_frame(path, version), state)
+    return query.facet_counts(load_frame(path, version), state)
 
 
 def on_map_click() -> None:
@@ -77,18 +74,18 @@ def on_map_click() -> None:
     tip = state.get("last_object_clicked_tooltip")
     new_tip, ss["_last_tip"] = tip != ss.get("_last_tip"), tip
     if ss.get("adding"):
-        ui_editing.on_map_click_while_adding(state)
+        editor.on_map_click_while_adding(state)
         return
     if not new_tip:
         return  # a click on the empty map: keep the current selection
-    clicked = mapview.clicked_key(tip)
+    clicked = webmap.clicked_key(tip)
     if clicked is None:
         return
     kind, values = clicked
     if kind == "gm":
-        ui_state.select_area(gm=values[0])
+        session.select_area(gm=values[0])
     elif len(values) == 1:
-        ui_state.select_initiative(values[0])
+        session.select_initiative(values[0])
     else:
         st.session_state.update(sel_id="", sel_gm="", sel_regio="", sel_ids=values)
 
@@ -112,14 +109,15 @@ def on_jump() -> None:
     lang = st.session_state.get("lang", "nl")
     profile = None
     if kind == "gm":
-        ui_state.select_area(gm=value)
-        profile = panels.municipality_profile(value, pd.DataFrame(columns=["statcode", "id"]), lang)
+        session.select_area(gm=value)
+        empty = pd.DataFrame(columns=["statcode", "id"])
+        profile = profiles.municipality_profile(value, empty, lang)
     elif kind == "regio":
-        ui_state.select_area(regio=value)
-        profile = panels.region_profile(value, pd.DataFrame(columns=["statcode", "id"]), lang)
+        session.select_area(regio=value)
+        profile = profiles.region_profile(value, pd.DataFrame(columns=["statcode", "id"]), lang)
     if profile is not None:
-        center, zoom = mapview.view_for_bounds(profile.bounds)
-        ui_state.zoom_to(center, zoom)
+        center, zoom = webmap.view_for_bounds(profile.bounds)
+        session.zoom_to(center, zoom)
     st.session_state["jump"] = ""
 
 
@@ -146,20 +144,20 @@ def _layer_key(shown: pd.DataFrame, lang: str, selected: str) -> tuple | None:
 
 def render_map(shown: pd.DataFrame, lang: str) -> None:
     ss = st.session_state
-    options = mapview.MapOptions(
-        lang=lang, basemap=ss.get("kaart", mapview.DEFAULT_BASEMAP),
+    options = webmap.MapOptions(
+        lang=lang, basemap=ss.get("kaart", webmap.DEFAULT_BASEMAP),
         population=bool(ss.get("laag_bevolking")), region_names=bool(ss.get("region_names")),
         base_url_path=st.get_option("server.baseUrlPath") or "",
         static_serving=bool(st.get_option("server.enableStaticServing")),
         fit_bounds=_initial_bounds(),
     )
     selected = ss.get("sel_id", "")
-    ui_map.show_map(
+    mapframe.show_map(
         options, THEMES.labels(lang),
-        lambda: mapview.initiatives_layer(shown, lang, selected),
+        lambda: webmap.initiatives_layer(shown, lang, selected),
         layer_key=_layer_key(shown, lang, selected),
         key="map_state",
-        height=ui_workshop.map_height() or options.height_px,
+        height=workshop.map_height() or options.height_px,
         returned_objects=["last_object_clicked_tooltip", "last_clicked"],
         center=ss.get("map_center"),
         zoom=ss.get("map_zoom"),
@@ -167,39 +165,39 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
     )
 
 
-def selected_area(shown: pd.DataFrame, lang: str) -> panels.AreaProfile | None:
+def selected_area(shown: pd.DataFrame, lang: str) -> profiles.AreaProfile | None:
     ss = st.session_state
     if ss.get("sel_gm"):
-        return panels.municipality_profile(ss["sel_gm"], shown, lang)
+        return profiles.municipality_profile(ss["sel_gm"], shown, lang)
     if ss.get("sel_regio"):
-        return panels.region_profile(ss["sel_regio"], shown, lang)
+        return profiles.region_profile(ss["sel_regio"], shown, lang)
     return None
 
 
 def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
     ss = st.session_state
-    if ss.get("adding") and ui_workshop.is_facilitator():
-        ui_editing.add_panel(db, frame, lang)
+    if ss.get("adding") and workshop.is_facilitator():
+        editor.add_panel(db, frame, lang)
         return
     selected = frame[frame["id"] == ss.get("sel_id")] if ss.get("sel_id") else frame.iloc[0:0]
     if not selected.empty:
-        ui_panels.details(selected.iloc[0].to_dict(), lang)
-        if ui_workshop.is_facilitator():
+        panels.details(selected.iloc[0].to_dict(), lang)
+        if workshop.is_facilitator():
             record = db.get(str(selected.iloc[0]["id"]))
             if record:
-                ui_editing.edit_controls(db, record, lang)
+                editor.edit_controls(db, record, lang)
         if selected.iloc[0]["id"] not in set(shown["id"]):
             st.caption(t("selected_filtered_out", lang))
     elif ss.get("sel_ids"):
-        ui_panels.shared_point(ss["sel_ids"], shown, lang)
+        panels.shared_point(ss["sel_ids"], shown, lang)
     elif profile := selected_area(shown, lang):
-        ui_panels.area(profile, shown, lang)
+        panels.area(profile, shown, lang)
     else:
         if ss.get("sel_id"):
             st.warning(t("unknown_id", lang))
         st.info(t("panel_hint", lang))
-    if not ui_workshop.in_presentation():
-        ui_panels.without_point(shown, lang)
+    if not workshop.in_presentation():
+        panels.without_point(shown, lang)
 
 
 def about(lang: str) -> None:
@@ -209,14 +207,14 @@ def about(lang: str) -> None:
 def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
     col_map, col_side = st.columns([0.68, 0.32], gap="medium")
     with col_map:
-        if not ui_workshop.in_presentation():
+        if not workshop.in_presentation():
             jumps = jump_options(lang)
             st.session_state["jump"] = st.session_state.get("jump", "")  # label follows lang
             st.selectbox(t("jump_to", lang), list(jumps), key="jump",
                          format_func=jumps.get, on_change=on_jump,
                          label_visibility="collapsed")
         render_map(shown, lang)
-        if not ui_workshop.in_presentation():
+        if not workshop.in_presentation():
             share_row(lang)
         st.caption(f"{t('credit_boundaries', lang)} · {t('credit_initiatives', lang)} · "
                    f"{t('credit_regions_note', lang)}")
@@ -228,7 +226,7 @@ def share_row(lang: str) -> None:
     """'Link to this view': the map's bounds go into the URL only when asked."""
     cols = st.columns([0.35, 0.65], vertical_alignment="center")
     with cols[0]:
-        ui_view.view_button(t("share_view", lang), "view_share", ui_view.share_view)
+        viewbounds.view_button(t("share_view", lang), "view_share", viewbounds.share_view)
     if st.session_state.get("bbox"):
         cols[1].caption(t("share_view_done", lang))
 
@@ -247,15 +245,15 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
          t("tab_about", lang)], key="tab", on_change="rerun",
     )
     with tab_map:
-        ui_workshop.tour_bar(db, frame, lang)
+        workshop.tour_bar(db, frame, lang)
         map_and_panel(db, frame, shown, lang)
-        ui_workshop.tour_editor(db, frame, lang)  # below the map: opening it does not remount
+        workshop.tour_editor(db, frame, lang)  # below the map: opening it does not remount
     if tab_overview.open:
         with tab_overview:
-            ui_overview.overview(shown, lang)
+            overview.overview(shown, lang)
     if tab_export.open:
         with tab_export:
-            ui_export.export_tab(db, frame, shown, ui_state.current_filters(), lang)
+            export_tab.export_tab(db, frame, shown, session.current_filters(), lang)
     if tab_about.open:
         with tab_about:
             about(lang)
@@ -265,15 +263,15 @@ def presentation_page(
     db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
-    ui_workshop.presentation_styles()
-    ui_workshop.presentation_bar(db, lang)
-    ui_workshop.tour_bar(db, frame, lang)
+    workshop.presentation_styles()
+    workshop.presentation_bar(db, lang)
+    workshop.tour_bar(db, frame, lang)
     map_and_panel(db, frame, shown, lang)
 
 
 def log_run() -> None:
     """Benchmarks count script runs per change: one line per run when asked to."""
-    path = os.environ.get("KRIMPKAART_RUN_LOG")
+    path = config.settings().run_log
     if path:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(f"{time.time():.3f}\n")
@@ -281,40 +279,40 @@ def log_run() -> None:
 
 def main() -> None:
     log_run()
-    ui_state.init_from_url()
+    session.init_from_url()
     ss = st.session_state
     ss.setdefault("region_names", True)
-    lang = ui_sidebar.language_switch()
+    lang = sidebar.language_switch()
 
     db = get_store()
     version = db.version()
     frame = load_frame(str(db.path), version)
-    ui_workshop.presentation_toggle(lang)
-    ui_workshop.tour_picker(db, lang)
-    ui_workshop.facilitator_gate(lang)
-    ui_editing.facilitator_tools(db, lang)
-    ui_workshop.tour_editor_button(lang)
-    ui_sidebar.normalise_facets()
-    state = ui_state.current_filters()
+    workshop.presentation_toggle(lang)
+    workshop.tour_picker(db, lang)
+    workshop.facilitator_gate(lang)
+    editor.facilitator_tools(db, lang)
+    workshop.tour_editor_button(lang)
+    sidebar.normalise_facets()
+    state = session.current_filters()
     counts = facet_counts(str(db.path), version, state)
-    ui_sidebar.filters(frame, counts, lang)
-    ui_sidebar.map_options(lang)
-    state = ui_state.current_filters()
-    shown = filters.apply(frame, state)
+    sidebar.filters(frame, counts, lang)
+    sidebar.map_options(lang)
+    state = session.current_filters()
+    shown = query.apply(frame, state)
 
     # markdown, not st.html: the page already loads markdown's code, not st.html's
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    if ui_workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
-        ui_workshop.keyboard_shortcuts()
+    if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
+        workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
         st.warning(t("url_notice", lang, notice=notice), icon=":material/link_off:")
     ss["notices"] = []
-    if ui_workshop.in_presentation():
+    if workshop.in_presentation():
         presentation_page(db, frame, shown, lang)
     else:
         explore_page(db, frame, shown, lang)
-    ui_state.sync_url(state, ui_state.current_view())  # last: the tour may change selection
-    ui_workshop.live_updates(db)
+    session.sync_url(state, session.current_view())  # last: the tour may change selection
+    workshop.live_updates(db)
 
 
 main()

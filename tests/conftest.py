@@ -1,4 +1,5 @@
-"""Shared fixtures: the official sources (optional) and a store that is never the user's."""
+"""Shared fixtures: the official sources (optional), a store that is never the user's,
+settings read from the test's own environment, and the ``e2e`` marker by folder."""
 
 from __future__ import annotations
 
@@ -6,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.geodata_build import default_source_dir
+from dashboard import config
+from dashboard.geo.build import default_source_dir
 
 SOURCE_DIR = default_source_dir()
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is a browser test: ``pytest -m e2e`` selects exactly those."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
@@ -21,7 +31,15 @@ def source_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _private_store(tmp_path_factory, monkeypatch):
-    """Every test gets its own store file; nothing touches the user's data folder."""
+    """Every test gets its own store file; nothing touches the user's data folder.
+
+    Settings are read afresh for each test (a test that changes the environment
+    later calls ``config.reload()``), and no secrets file on this machine leaks in.
+    """
     store = tmp_path_factory.mktemp("store") / "initiatieven.gpkg"
-    monkeypatch.setenv("KRIMPKAART_STORE", str(store))
-    return store
+    monkeypatch.setenv(config.ENV_STORE, str(store))
+    monkeypatch.setattr(config, "secrets_files", lambda cwd=None: [])
+    config.reload()
+    yield store
+    monkeypatch.undo()
+    config.reload()

@@ -24,7 +24,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1",
                   "data:", "blob:", "about:")
 
-pytestmark = pytest.mark.e2e
 
 
 def _free_port() -> int:

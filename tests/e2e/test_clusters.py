@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dashboard import filters, mapview
-from dashboard.mapview import MapOptions
+from dashboard import query, webmap
+from dashboard.webmap.options import MapOptions
 
 N = 2000
 
@@ -35,9 +35,9 @@ def _shown(page) -> tuple[int, int, int]:
 
 
 def test_clusters_count_every_initiative_and_zoom_in_on_click(browser):
-    frame = filters.initiatives_frame(_records())
-    m = mapview.base_map(MapOptions(basemap="geen", static_serving=False))
-    mapview.initiatives_layer(frame, "nl", selected_id="i777").add_to(m)
+    frame = query.initiatives_frame(_records())
+    m = webmap.base_map(MapOptions(basemap="geen", static_serving=False))
+    webmap.initiatives_layer(frame, "nl", selected_id="i777").add_to(m)
     page = browser.new_page(viewport={"width": 1000, "height": 800})
     try:
         page.set_content(m.get_root().render(), wait_until="load")
@@ -64,15 +64,15 @@ def test_clusters_count_every_initiative_and_zoom_in_on_click(browser):
 
 
 def test_up_to_the_threshold_every_point_is_its_own_pin(browser):
-    few = _records()[:mapview.CLUSTER_THRESHOLD]
+    few = _records()[:webmap.CLUSTER_THRESHOLD]
     few[1]["lat"], few[1]["lon"] = 51.7, 5.0  # no shared point: one pin per record
-    m = mapview.base_map(MapOptions(basemap="geen", static_serving=False))
-    mapview.initiatives_layer(filters.initiatives_frame(few), "nl").add_to(m)
+    m = webmap.base_map(MapOptions(basemap="geen", static_serving=False))
+    webmap.initiatives_layer(query.initiatives_frame(few), "nl").add_to(m)
     page = browser.new_page(viewport={"width": 1000, "height": 800})
     try:
         page.set_content(m.get_root().render(), wait_until="load")
         page.locator(".kk-pin").first.wait_for(timeout=15_000)
-        assert page.locator(".kk-pin").count() == mapview.CLUSTER_THRESHOLD
+        assert page.locator(".kk-pin").count() == webmap.CLUSTER_THRESHOLD
         assert page.locator(".marker-cluster").count() == 0
     finally:
         page.close()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dashboard import filters, mapview
-from dashboard.mapview import MapOptions
+from dashboard import query, webmap
+from dashboard.webmap.options import MapOptions
 
 EVIL = '<img src=x onerror="window.pwned=1">Evil & Co'
 
 
 def test_marker_tooltip_shows_markup_as_text(browser, tmp_path):
-    frame = filters.initiatives_frame([{
+    frame = query.initiatives_frame([{
         "id": "evil", "name": EVIL, "place": "<b>Oostburg</b>", "lat": 51.3264,
         "lon": 3.4931, "themes": ["wonen"], "scope": "lokaal", "kind": "initiatief"}])
-    m = mapview.base_map(MapOptions(basemap="geen", static_serving=False))
-    mapview.initiatives_layer(frame, "nl").add_to(m)
+    m = webmap.base_map(MapOptions(basemap="geen", static_serving=False))
+    webmap.initiatives_layer(frame, "nl").add_to(m)
     page = browser.new_page()
     try:
         page.set_content(m.get_root().render(), wait_until="load")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard import export, filters
-from dashboard.filters import FilterState
+from dashboard import export, query
+from dashboard.query import FilterState
 from tests.e2e.test_clusters import N, _records, _shown
 
 
@@ -14,7 +14,7 @@ def _boxes_overlap(a: dict, b: dict) -> bool:
 
 def test_exported_map_counts_every_initiative_and_keeps_the_country_clear(
         browser, tmp_path, artifacts):
-    frame = filters.initiatives_frame(_records())  # enough to send the markers deflated
+    frame = query.initiatives_frame(_records())  # enough to send the markers deflated
     path = tmp_path / "kaart.html"
     path.write_bytes(export.export_html(frame, FilterState(), "nl",
                                         title="Alle initiatieven in het midden van het land"))

@@ -1,0 +1,268 @@
+"""``krimpkaart export``: the filtered map or data as files, for slides, print and scripts.
+
+The filter flags are the app's URL keys with the same comma-separated values,
+or ``--url`` takes a link copied from the app (with its map view). Unlike the
+app, which drops an unknown value with a notice, the command refuses it: a
+script that exports "wonenn" should fail loudly, not export everything.
+Exit codes: 0 written, 2 usage errors (bad value, bad combination, unwritable
+path); never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from dashboard import query
+from dashboard.text import slugify
+
+IMAGE_FORMATS = ("png", "svg", "pdf")
+DATA_FORMATS = ("csv", "geojson", "xlsx")
+FORMATS = (*IMAGE_FORMATS, "html", *DATA_FORMATS)
+PRESETS = ("slide", "slide2x", "a4", "a4-landscape")
+FILTER_FLAGS = ("q", "thema", "soort", "regiotype", "regio", "provincie", "participatie",
+                "actor", "schaal", "status", "van", "tot")
+
+
+class UsageError(Exception):
+    """A bad argument, reported as one line on stderr with exit code 2."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="write the filtered map (png, svg, pdf, html) or data (csv, geojson, xlsx)",
+        description="Export the initiatives the filters keep. Filter flags take the app's URL "
+        "values, comma-separated (e.g. --thema wonen,zorg --regiotype krimpregio); --url takes "
+        "a link copied from the app, including its map view. Flags override the link.",
+    )
+    group = parser.add_argument_group("filters (as in the app's URL)")
+    for key in FILTER_FLAGS:
+        group.add_argument(f"--{key}", default=None, metavar="VALUES" if key not in (
+            "q", "van", "tot") else key.upper())
+    parser.add_argument("--url", default=None, help="an app link; its filters, view (bbox), "
+                        "language, basemap and layer are used")
+    parser.add_argument("--format", action="append", default=None, metavar="FORMAT",
+                        help=f"one or more of {', '.join(FORMATS)}; repeat or comma-separate "
+                        "(default: from the -o suffix, else png)")
+    parser.add_argument("--preset", default="slide", help="image size: slide (1920×1080), "
+                        "slide2x (3840×2160), a4, a4-landscape (default: slide)")
+    parser.add_argument("--dpi", type=int, default=None,
+                        help="resolution for a4 and a4-landscape (default 150; 300 for print)")
+    parser.add_argument("--title", default=None, help="title (default: from the filters)")
+    parser.add_argument("--lang", choices=("nl", "en"), default=None,
+                        help="language (default: the link's, else nl)")
+    parser.add_argument("--labels", action="store_true", help="write initiative names on the map")
+    parser.add_argument("--population", action="store_true",
+                        help="colour municipalities by population change 2014-2024")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="store file (default: $KRIMPKAART_STORE or the user data folder)")
+    parser.add_argument("-o", "--output", default=None,
+                        help="output file, or name without suffix for several formats "
+                        "(default: krimpkaart.<format>; a folder gets that name inside it); "
+                        "'-' writes one format to stdout")
+    parser.set_defaults(func=run_export)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _formats(args: argparse.Namespace) -> list[str]:
+    raw = [part.strip().lower() for item in (args.format or []) for part in item.split(",")]
+    raw = [part for part in raw if part]
+    if not raw:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        raw = [_suffix_format(suffix) or "png"]
+    unknown = [f for f in raw if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r}; use {', '.join(FORMATS)}")
+    return list(dict.fromkeys(raw))
+
+
+def _suffix_format(suffix: str) -> str | None:
+    suffix = {"htm": "html", "json": "geojson"}.get(suffix, suffix)
+    return suffix if suffix in FORMATS else None
+
+
+def _targets(output: str | None, formats: list[str]) -> list[tuple[str, Path | None]]:
+    """(format, path) per output; path None means stdout."""
+    if output == "-":
+        if len(formats) > 1:
+            raise UsageError("-o - (stdout) takes a single format")
+        return [(formats[0], None)]
+    path = Path(output or "krimpkaart")
+    if output and (path.is_dir() or output.endswith(("/", os.sep))):
+        path = path / "krimpkaart"  # a folder: default names inside it
+    own = _suffix_format(path.suffix.lower().lstrip("."))
+    if len(formats) == 1 and path.suffix and (own == formats[0] or own is None):
+        return [(formats[0], path)]
+    stem = path.with_suffix("") if own else path
+    return [(fmt, stem.with_name(f"{stem.name}.{fmt}")) for fmt in formats]
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write {path}: permission denied")
+
+
+def _url_params(url: str) -> dict[str, str]:
+    query = urlsplit(url.strip()).query if "?" in url or "://" in url else url.lstrip("?")
+    parsed = parse_qs(query, keep_blank_values=True)
+    return {key: ",".join(values) for key, values in parsed.items()}
+
+
+def check_values(params: dict[str, str]) -> None:
+    """Refuse any filter value the app would drop, naming it and the allowed values."""
+
+
+    for facet in query.FACETS:
+        raw = params.get(facet.key, "")
+        allowed = query.allowed_values(facet.key)
+        vocab = query.FACET_VOCABULARIES.get(facet.key)
+        for value in (v.strip() for v in raw.split(",")):
+            if not value:
+                continue
+            known = vocab.match(value) if vocab else (
+                value if value in allowed else (slugify(value) if slugify(value) in allowed
+                                                else None))
+            if known is None:
+                hint = vocab.suggest(value) if vocab else None
+                maybe = f" (did you mean {hint!r}?)" if hint else ""
+                raise UsageError(f"unknown {facet.key} value {value!r}{maybe}; allowed: "
+                                 f"{', '.join(allowed)}")
+    for key in ("van", "tot"):
+        value = params.get(key, "").strip()
+        if value and not (value.isdigit() and len(value) == 4
+                          and query.YEAR_MIN <= int(value) <= query.YEAR_MAX):
+            raise UsageError(f"--{key} {value!r} is not a year between {query.YEAR_MIN} "
+                             f"and {query.YEAR_MAX}")
+
+
+def parse_state(args: argparse.Namespace):
+    """(FilterState, ViewState) from --url and the filter flags; UsageError when odd."""
+
+
+    params = _url_params(args.url) if args.url else {}
+    unknown = sorted(k for k in params if k not in query.URL_KEYS)
+    if unknown:
+        print(f"krimpkaart export: ignoring unknown link parameter(s): {', '.join(unknown)}",
+              file=sys.stderr)
+        params = {k: v for k, v in params.items() if k not in unknown}
+    for key in FILTER_FLAGS:
+        value = getattr(args, key)
+        if value is not None:
+            params[key] = value
+    if args.lang:
+        params["lang"] = args.lang
+    check_values(params)
+    parsed = query.parse_query(params)
+    if parsed.notices:
+        raise UsageError(parsed.notices[0].rsplit("; ", 1)[0])
+    return parsed.filters, parsed.view
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except UsageError as exc:
+        print(f"krimpkaart export: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    formats = _formats(args)
+    targets = _targets(args.output, formats)
+    images = [f for f in formats if f in IMAGE_FORMATS]
+    from dashboard.export.presets import resolve
+
+    if images:
+        try:
+            resolve(args.preset, args.dpi)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    elif args.dpi is not None or args.preset != "slide":
+        print("krimpkaart export: --preset and --dpi only apply to png, svg and pdf",
+              file=sys.stderr)
+    for _, path in targets:
+        if path is not None:
+            _check_writable(path)
+    state, view = parse_state(args)
+    records = _records(args.store)
+
+
+
+    frame = query.initiatives_frame(records)
+    for fmt, path in targets:
+        data = _render(fmt, frame, records, state, view, args)
+        _write(data, path)
+        if path is not None:
+            print(f"wrote {path} ({_size(len(data))})")
+    return 0
+
+
+def _records(store: Path | None) -> list[dict]:
+    from dashboard.store import SeedError, StoreError, open_store
+
+    try:
+        return open_store(store).list()
+    except (StoreError, SeedError, OSError) as exc:
+        raise UsageError(f"cannot read the store: {exc}") from None
+
+
+def _render(fmt: str, frame, records: list[dict], state, view, args) -> bytes:
+    from dashboard import export
+
+    population = args.population or view.laag == "bevolking"
+    if fmt in IMAGE_FORMATS:
+        return export.render_static(
+            frame, state, fmt=fmt, preset=args.preset, dpi=args.dpi, title=args.title,
+            lang=view.lang, bbox=view.bbox, labels=args.labels, population=population,
+        )
+    if fmt == "html":
+        return export.export_html(frame, state, view.lang, args.title, bbox=view.bbox,
+                                  basemap=view.kaart, population=population)
+    from dashboard.tabular.importing import export_records
+
+    keep = set(query.apply(frame, state)["id"])
+    return export_records([r for r in records if r.get("id") in keep], fmt)  # type: ignore[arg-type]
+
+
+def _write(data: bytes, path: Path | None) -> None:
+    """Write through a temporary file, so a failure never leaves half a file behind."""
+    if path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes private files; exports are not
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} kB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

@@ -1,0 +1,63 @@
+"""``krimpkaart run``: start the Streamlit app with the options it needs.
+
+The server options are passed on the command line, not read from a
+``.streamlit/config.toml`` in the working directory, so the app behaves the
+same from any folder and from an installed package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dashboard import config
+
+APP = config.APP_PATH
+
+
+def streamlit_command(port: int, address: str, extra: list[str] | None = None) -> list[str]:
+    """The full ``streamlit run`` command line for the app."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.address", address,
+        "--server.headless", "true",
+        "--server.enableStaticServing", "true",
+        "--server.maxUploadSize", str(config.UPLOAD_LIMIT_MB),
+        "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
+        "--theme.base", "light",
+        *(extra or []),
+    ]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("run", help="start the dashboard in the browser")
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--address", default="localhost")
+    parser.add_argument("--store", default=None, help="initiatives store (GeoPackage file)")
+    parser.add_argument(
+        "streamlit_args", nargs=argparse.REMAINDER,
+        help="further options for streamlit, e.g. -- --server.baseUrlPath kaart",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Become the Streamlit server (exec), so a signal to this process stops the server.
+
+    A child process would survive when only this wrapper is terminated, leaving
+    servers behind (seen in the end-to-end tests).
+    """
+    overrides = {config.ENV_STORE: str(Path(args.store).resolve())} if args.store else {}
+    env = config.child_environment(**overrides)
+    extra = [a for a in args.streamlit_args if a != "--"]
+    command = streamlit_command(args.port, args.address, extra)
+    if os.name != "posix":  # no exec semantics worth relying on
+        return subprocess.call(command, env=env)
+    sys.stdout.flush()
+    os.execve(command[0], command, env)
+    return 0  # not reached

@@ -1,0 +1,122 @@
+"""Settings, read once: environment variables, the secrets file, paths and limits.
+
+This is the only module that reads ``os.environ``. It does not import
+Streamlit: it reads ``.streamlit/secrets.toml`` itself (the files Streamlit
+reads, in its order: the user's, then the project's, which wins), and an
+environment variable always wins over a secrets file, so a deployment can
+override a checked-in file. ``settings()`` is cached; tests that change the
+environment call ``reload()``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
+APP_PATH = PACKAGE_DIR / "app.py"
+
+ENV_STORE = "KRIMPKAART_STORE"
+ENV_GEODATA = "KRIMPKAART_GEODATA"
+ENV_PASSCODE = "KRIMPKAART_PASSCODE"
+ENV_RUN_LOG = "KRIMPKAART_RUN_LOG"
+SECRET_KEYS = ("KRIMPKAART_PASSCODE", "passcode")  # in this order
+
+# Limits. The app's upload limit is also Streamlit's server.maxUploadSize (cli/run.py).
+UPLOAD_LIMIT_MB = 10
+UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
+IMPORT_MAX_ROWS = 50_000
+IMPORT_MAX_COLUMNS = 200
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the environment and the secrets file say; None where nothing is set."""
+
+    store_path: Path | None = None
+    geodata_dir: Path | None = None
+    passcode: str | None = None
+    run_log: Path | None = None
+
+
+def secrets_files(cwd: Path | None = None) -> list[Path]:
+    """Streamlit's secrets files, lowest priority first."""
+    return [Path.home() / ".streamlit" / "secrets.toml",
+            (cwd or Path.cwd()) / ".streamlit" / "secrets.toml"]
+
+
+def read_secrets(paths: Sequence[Path]) -> dict[str, Any]:
+    """The merged secrets; a missing or broken file counts as empty (fail closed)."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                merged.update(tomllib.load(handle))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+    return merged
+
+
+def _text(value: object) -> str | None:
+    """A non-blank text value, stripped; tables, blanks and None do not count."""
+    if value is None or isinstance(value, Mapping):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def resolve_passcode(env_value: str | None, secrets: Mapping[str, Any]) -> str | None:
+    """The environment's passcode, else the first secrets key that has one."""
+    for value in (env_value, *(secrets.get(key) for key in SECRET_KEYS)):
+        text = _text(value)
+        if text is not None:
+            return text
+    return None
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def load(
+    environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None
+) -> Settings:
+    """Settings from ``environ`` (default ``os.environ``) and secrets (default: the files)."""
+    env = os.environ if environ is None else environ
+    if secrets is None:
+        secrets = read_secrets(secrets_files())
+    return Settings(
+        store_path=_path(env.get(ENV_STORE)),
+        geodata_dir=_path(env.get(ENV_GEODATA)),
+        passcode=resolve_passcode(env.get(ENV_PASSCODE), secrets),
+        run_log=_path(env.get(ENV_RUN_LOG)),
+    )
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings, read on first use."""
+    return load()
+
+
+def reload() -> Settings:
+    """Forget the cached settings and read them again (tests, after changing the env)."""
+    settings.cache_clear()
+    return settings()
+
+
+def child_environment(**overrides: str | None) -> dict[str, str]:
+    """The environment for a child process (the Streamlit server), with overrides set or removed."""
+    env = dict(os.environ)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env

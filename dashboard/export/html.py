@@ -1,0 +1,98 @@
+"""The filtered web map as one self-contained HTML file (Leaflet and our scripts inlined)."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard.domain.vocab import THEMES
+from dashboard.export.content import (
+    Counts,
+    LonLatBox,
+    default_title,
+    shown_themes,
+    source_line,
+    summary_parts,
+)
+from dashboard.i18n import t
+from dashboard.query.filtering import apply
+from dashboard.query.state import FilterState
+from dashboard.webmap import assets
+from dashboard.webmap.basemap import base_map
+from dashboard.webmap.jsdata import js_json
+from dashboard.webmap.markers import initiatives_layer
+from dashboard.webmap.options import DEFAULT_BASEMAP, NL_BOUNDS, MapOptions
+from dashboard.webmap.viewport import FitOnLoad
+
+EXPORT_CSS = """
+.kk-export-head{background:rgba(255,255,255,.95);padding:8px 12px;border-radius:6px;
+ box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 system-ui,sans-serif;color:#222;
+ max-width:min(340px,60vw)}
+.kk-export-head h1{font-size:17px;margin:0 0 3px}
+.kk-export-head p{margin:2px 0}
+.kk-export-head .src{font-size:11px;color:#555}
+"""
+
+
+class ExportHeader(MacroElement):
+    """Title, filters and source line as a Leaflet control (our escaped HTML only)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var head = L.control({position: 'topright'});
+            head.onAdd = function () {
+                var div = L.DomUtil.create('div', 'kk-export-head');
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            head.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, subtitle: str, source: str) -> None:
+        super().__init__()
+        self._name = "ExportHeader"
+        self.css = EXPORT_CSS
+        html = (f"<h1>{escape(title)}</h1><p>{escape(subtitle)}</p>"
+                f'<p class="src">{escape(source)}</p>')
+        self.html_json = js_json(html)
+
+
+def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
+                title: str | None = None, *, bbox: LonLatBox | None = None,
+                basemap: str = DEFAULT_BASEMAP, population: bool = False,
+                today: date | None = None) -> bytes:
+    """The filtered web map as one self-contained HTML file (UTF-8 bytes).
+
+    Leaflet and its plugins are inlined, so it opens offline (only the basemap
+    tiles need the internet); all text is escaped.
+    """
+    shown = apply(frame, state)
+    heading = title.strip() if title and title.strip() else default_title(state, lang)
+    on_map = shown[shown["on_map"].astype(bool)]
+    # The interactive map can be panned abroad, so only pointless records are "beside" it.
+    counts = Counts(drawn=len(on_map), abroad=0, unmapped=len(shown) - len(on_map), outside=0)
+    theme_labels = {s: (THEMES.label(s, lang) if s else t("export_no_theme", lang))
+                    for s in shown_themes(on_map) if s}
+    options = MapOptions(lang=lang, basemap=basemap, population=population,
+                                 embed_layers=True)
+    m = base_map(options, theme_labels)
+    initiatives_layer(shown, lang).add_to(m)
+    bounds = [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else NL_BOUNDS
+    subtitle = " · ".join(summary_parts(state, counts, lang))
+    ExportHeader(heading, subtitle, source_line(lang, today)).add_to(m)
+    FitOnLoad(bounds, avoid_panels=True).add_to(m)  # after the panels exist
+    root = m.get_root()
+    root.title = escape(heading)
+    html = assets.inline(root.render(), options.base_url_path)
+    return html.encode("utf-8")

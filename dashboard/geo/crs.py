@@ -1,0 +1,40 @@
+"""Coordinate systems: RD New (EPSG:28992) and WGS84, with one cached transformer each way.
+
+Building a pyproj ``Transformer`` costs milliseconds; importing a file with
+RD coordinates converts row after row, so the transformers are made once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pyproj import Transformer
+
+RD_NEW = 28992
+WGS84 = 4326
+
+
+@cache
+def to_rd() -> Transformer:
+    """WGS84 (lon, lat) -> RD New (x, y)."""
+    return Transformer.from_crs(WGS84, RD_NEW, always_xy=True)
+
+
+@cache
+def to_wgs84() -> Transformer:
+    """RD New (x, y) -> WGS84 (lon, lat)."""
+    return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+
+
+def rd_to_wgs84(x: float, y: float) -> tuple[float, float]:
+    """RD New (EPSG:28992) x/y -> WGS84 (lat, lon)."""
+    lon, lat = to_wgs84().transform(x, y)
+    return round(lat, 7), round(lon, 7)
+
+
+def looks_like_rd(a: float, b: float) -> tuple[float, float] | None:
+    """(x, y) when (a, b) or (b, a) fall in the RD New box (x 0–300000, y 300000–625000)."""
+    for x, y in ((a, b), (b, a)):
+        if 0 <= x <= 300_000 and 300_000 <= y <= 625_000:
+            return x, y
+    return None

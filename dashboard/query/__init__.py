@@ -1,0 +1,36 @@
+"""What the user asks to see: URL state, the initiatives frame, filters with counts.
+
+``profiles`` (initiative details, municipality and region profiles) is a
+submodule of its own: ``from dashboard.query import profiles``.
+"""
+
+from dashboard.query.filtering import apply, describe, facet_counts
+from dashboard.query.frame import initiatives_frame
+from dashboard.query.state import (
+    BASEMAP_KEYS,
+    FACET_BY_KEY,
+    FACET_VOCABULARIES,
+    FACETS,
+    FILTER_KEYS,
+    MODES,
+    REGIOTYPES,
+    URL_KEYS,
+    VIEW_KEYS,
+    WORKSHOP_KEYS,
+    YEAR_MAX,
+    YEAR_MIN,
+    Facet,
+    FilterState,
+    ParsedQuery,
+    ViewState,
+    allowed_values,
+    parse_query,
+    to_query,
+)
+
+__all__ = [
+    "BASEMAP_KEYS", "FACETS", "FACET_BY_KEY", "FACET_VOCABULARIES", "FILTER_KEYS", "MODES",
+    "REGIOTYPES", "URL_KEYS", "VIEW_KEYS", "WORKSHOP_KEYS", "YEAR_MAX", "YEAR_MIN", "Facet",
+    "FilterState", "ParsedQuery", "ViewState", "allowed_values", "apply", "describe",
+    "facet_counts", "initiatives_frame", "parse_query", "to_query",
+]

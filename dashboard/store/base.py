@@ -1,0 +1,154 @@
+"""The store contract: the ``Store`` protocol, its errors, history entries, record checks.
+
+Every backend implements ``Store`` and raises these errors with messages meant
+for the user; ``clean_record`` is the column check all backends share, derived
+from the record's field list in ``dashboard.domain.record``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS
+
+Record = dict[str, Any]
+Records = list[Record]
+
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+FIELD_NAMES = RECORD_FIELDS
+TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
+
+
+class StoreError(Exception):
+    """Base of every store error; the message is meant for the user."""
+
+
+class NotFound(StoreError):
+    """No initiative (or tour) with that id."""
+
+
+class DuplicateId(StoreError):
+    """An initiative with that id exists already."""
+
+
+class Conflict(StoreError):
+    """Someone else changed the record since the caller read it."""
+
+
+class NothingToUndo(StoreError):
+    """No change left that can be undone."""
+
+
+class InvalidRecord(StoreError):
+    """The dict is not a record the store can hold (it expects validated records)."""
+
+
+class SeedError(StoreError):
+    """The seed file is missing or malformed."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store longer than the busy timeout."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change history; ``before``/``after`` are whole records."""
+
+    seq: int
+    at: str
+    author: str
+    action: str  # add, update, delete, undo
+    record_id: str
+    before: Record | None
+    after: Record | None
+    undoes: int | None = None  # for an undo: seq of the change it reverted
+
+
+Changes = list[Change]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the app, importer and CLI need from a store of initiatives."""
+
+    def list(self) -> Records: ...
+    def get(self, id: str) -> Record | None: ...
+    def add(self, record: Record, author: str) -> Record: ...
+    def add_many(self, records: Iterable[Record], author: str) -> Records: ...
+    def update(
+        self, record: Record, author: str, expected_updated_at: str | None = None
+    ) -> Record: ...
+    def delete(self, id: str, author: str) -> Record: ...
+    def history(self, limit: int = 50) -> Changes: ...
+    def undo_last(self, author: str | None = None) -> Change: ...
+    def version(self) -> int: ...
+    def reseed(self, records: Iterable[Record]) -> int: ...
+    def list_tours(self) -> Records: ...
+    def get_tour(self, id: str) -> Record | None: ...
+    def save_tour(self, tour: Record, author: str) -> Record: ...
+    def delete_tour(self, id: str, author: str) -> Record: ...
+
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def now_stamp() -> str:
+    return datetime.now(UTC).strftime(STAMP_FORMAT)
+
+
+def next_stamp(previous: str | None) -> str:
+    """Now, but strictly after ``previous`` so optimistic checks never see equal stamps."""
+    now = now_stamp()
+    if previous and now <= previous:
+        with suppress(ValueError):
+            before = datetime.strptime(previous, STAMP_FORMAT).replace(tzinfo=UTC)
+            return (before + timedelta(seconds=1)).strftime(STAMP_FORMAT)
+    return now
+
+
+def clean_record(record: Any) -> Record:
+    """A complete record in field order; rejects what the columns cannot hold."""
+    if not isinstance(record, dict):
+        raise InvalidRecord(f"a record must be a dict, not {type(record).__name__}")
+    rid = record.get("id")
+    if not isinstance(rid, str) or not rid.strip():
+        raise InvalidRecord("a record needs a non-empty text 'id'")
+    unknown = sorted(set(record) - set(FIELD_NAMES))
+    if unknown:
+        raise InvalidRecord(f"record '{rid}': unknown field(s) {', '.join(unknown)}")
+    out: Record = {}
+    for name, kind in FIELD_TYPES.items():
+        value = record.get(name)
+        if kind == "text":
+            value = TEXT_DEFAULTS.get(name, "") if value is None else value
+            if not isinstance(value, str):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be text")
+        elif kind == "real" and value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be a number or empty")
+            value = float(value)
+            if not math.isfinite(value):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be finite")
+        elif kind == "int" and value is not None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be a whole number or empty")
+        elif kind == "json":
+            value = [] if value is None else value
+            if not isinstance(value, list):
+                raise InvalidRecord(f"record '{rid}': '{name}' must be a list")
+        out[name] = value
+    if not out["name"].strip():
+        raise InvalidRecord(f"record '{rid}': 'name' is required")
+    if (out["lat"] is None) != (out["lon"] is None):
+        raise InvalidRecord(f"record '{rid}': give both lat and lon, or neither")
+    if out["lat"] is not None and not (-90 <= out["lat"] <= 90 and -180 <= out["lon"] <= 180):
+        raise InvalidRecord(f"record '{rid}': lat/lon out of range")
+    return out
+

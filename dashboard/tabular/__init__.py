@@ -1,0 +1,1 @@
+"""Files in and out: reading CSV/XLSX/GeoJSON/GeoPackage, cells, import plans, exports."""

@@ -1,0 +1,302 @@
+"""Import planning and the data-file API (reading, export, template) in one place.
+
+``plan_import`` turns an uploaded file into a report per row plus the valid
+records; it never raises for bad input and never writes. ``import_file``
+writes through the store only when every row is valid, in one transaction,
+so an import is all or nothing and nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, Protocol
+
+from dashboard import config, geo
+from dashboard.domain.record import parse_number
+from dashboard.domain.validation import Locator, Severity, validate
+from dashboard.tabular.cells import cell_to_value, field_for_column, known_columns_hint
+from dashboard.tabular.reading import Table, TableError, load_table, read_table
+from dashboard.tabular.writing import (
+    CITATION,
+    EXPORT_FORMATS,
+    LICENCE,
+    TEMPLATE_FIELDS,
+    export_records,
+    template_bytes,
+)
+from dashboard.text import fold
+
+__all__ = [
+    "CITATION", "EXPORT_FORMATS", "LICENCE", "MAX_UPLOAD_BYTES", "TEMPLATE_FIELDS",
+    "ImportProblem", "ImportReport", "TableError", "export_records", "format_report",
+    "import_file", "plan_import", "read_table", "template_bytes",
+]
+
+MAX_UPLOAD_BYTES = config.UPLOAD_LIMIT_BYTES
+
+
+class RecordStore(Protocol):
+    """The part of ``store.Store`` an import needs."""
+
+    def list(self) -> list[dict[str, Any]]: ...
+    def add_many(self, records: list[dict[str, Any]], author: str) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One finding: ``row`` 0 is the file as a whole; ``column`` is the header as in the file."""
+
+    row: int
+    field: str
+    message: str
+    severity: Severity = "error"
+    column: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import would do: problems per row, the valid records, and whether it may run."""
+
+    filename: str
+    row_label: str = "row"  # "feature" for GeoJSON and GeoPackage
+    rows_read: int = 0
+    records: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    written: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True only when no row (and not the file) has an error."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def rows_with_errors(self) -> list[int]:
+        return sorted({p.row for p in self.errors if p.row})
+
+    def add(self, row: int, fieldname: str, message: str, severity: Severity = "error",
+            column: str = "") -> None:
+        self.problems.append(ImportProblem(row, fieldname, message, severity, column))
+
+
+def plan_import(
+    data: bytes,
+    filename: str,
+    existing: Iterable[Mapping[str, Any]] = (),
+    *,
+    convert_rd: bool = False,
+) -> ImportReport:
+    """Read and check a file against ``existing`` records; writes nothing, never raises."""
+    report = ImportReport(PurePath(filename or "upload").name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        report.add(0, "", f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+                          f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so split it into parts")
+        return report
+    if not data.strip():
+        report.add(0, "", "the file is empty; add a header row and one initiative per row")
+        return report
+    try:
+        table = load_table(data, filename)
+    except TableError as exc:
+        report.add(0, "", str(exc))
+        return report
+    except Exception as exc:  # a reader library failing on odd input is still bad input
+        report.add(0, "", f"the file cannot be read ({type(exc).__name__}: {exc})")
+        return report
+    report.row_label = table.row_label
+    for note in table.notes:
+        report.add(note.row, note.field, note.message, note.severity)
+    columns = _map_columns(table, report)
+    if columns is None:
+        return report
+    if not table.rows:
+        report.add(0, "", "the file has a header row but no data rows; add one initiative "
+                          "per row below the header")
+        return report
+    _check_rows(table, columns, existing, convert_rd, report)
+    return report
+
+
+def _map_columns(table: Table, report: ImportReport) -> dict[str, str] | None:
+    """header -> field; file-level problems for unknown, doubled or missing columns."""
+    columns: dict[str, str] = {}
+    by_field: dict[str, str] = {}
+    unknown = []
+    for header in table.columns:
+        if not header:
+            continue
+        name = field_for_column(header)
+        if name is None:
+            unknown.append(header)
+        elif name in by_field and table.row_label == "row":
+            report.add(0, name, f"columns '{by_field[name]}' and '{header}' both mean {name}; "
+                                "keep one of them", column=header)
+        else:  # features may name a field differently each: checked per feature
+            columns[header] = name
+            by_field.setdefault(name, header)
+    if not columns:
+        shown = ", ".join(f"'{h}'" for h in table.columns[:8] if h)
+        report.add(0, "", f"none of the columns in the header row ({shown}) is known; the first "
+                          "row must hold column names such as naam, plaats, breedtegraad, "
+                          "lengtegraad, thema's (see the import template)")
+        return None
+    if unknown:
+        listed = ", ".join(f"'{h}'" for h in unknown)
+        report.add(0, "", f"column{'s' if len(unknown) > 1 else ''} {listed} "
+                          f"{'are' if len(unknown) > 1 else 'is'} not known and ignored; known "
+                          f"columns: {known_columns_hint()}", "warning", ", ".join(unknown))
+    if "name" not in by_field and table.format in ("csv", "xlsx"):
+        report.add(0, "name", "there is no name column; add a column 'naam' (or 'name') "
+                              "with the initiative's name")
+    return columns
+
+
+def _check_rows(
+    table: Table,
+    columns: dict[str, str],
+    existing: Iterable[Mapping[str, Any]],
+    convert_rd: bool,
+    report: ImportReport,
+) -> None:
+    by_field: dict[str, str] = {}
+    for header, name in columns.items():
+        by_field.setdefault(name, header)
+    taken: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
+    for record in existing:
+        label = f"the existing initiative '{record.get('name', '')}'"
+        taken[str(record.get("id", ""))] = label
+        seen[_key(record)] = f"in the store (id '{record.get('id', '')}')"
+    rows_in_error = {n.row for n in table.notes if n.severity == "error" and n.row}
+    name_missing = "name" not in by_field
+    rows = [(number, *_row_data(cells, columns, number, report)) for number, cells in table.rows]
+    locate = _batch_locator([data for _, data, _ in rows])
+    for number, data, consistent in rows:
+        report.rows_read += 1
+        where = f"{report.row_label} {number}"
+        try:
+            result = validate(data, existing_ids=taken, convert_rd=convert_rd, locate=locate)
+        except Exception as exc:  # keep the report going; the row is rejected, not dropped
+            report.add(number, "", f"this {report.row_label} could not be checked "
+                                   f"({type(exc).__name__}: {exc})")
+            continue
+        for p in result.problems:
+            if name_missing and p.field == "name":
+                continue
+            report.add(number, p.field, p.message, p.severity, _column(p.field, by_field))
+        given_id = data.get("id")
+        if isinstance(given_id, str) and given_id.strip():
+            taken.setdefault(given_id.strip(), where)
+        record = result.record
+        if record is None or not consistent or number in rows_in_error:
+            continue
+        key = _key(record)
+        if key in seen:
+            place = f" in {record['place']}" if record["place"] else ""
+            report.add(number, "name", f"'{record['name']}'{place} is already {seen[key]}; "
+                       "remove this row if it is the same initiative, or change the name or "
+                       "place if it is not", column=_column("name", by_field))
+            continue
+        seen[key] = f"in {where}"
+        taken[record["id"]] = where
+        report.records.append(record)
+
+
+def _row_data(
+    cells: Mapping[str, Any], columns: Mapping[str, str], number: int, report: ImportReport
+) -> tuple[dict[str, Any], bool]:
+    """Record fields from one row's cells, and False when two names for a field disagree."""
+    data: dict[str, Any] = {}
+    consistent = True
+    source: dict[str, str] = {}
+    for header, name in columns.items():
+        value = cell_to_value(name, cells.get(header))
+        if value is None and name in data:
+            continue
+        if data.get(name) is not None and value != data[name]:
+            report.add(number, name, f"'{source[name]}' and '{header}' both give {name}, "
+                                     "with different values; keep one", column=header)
+            consistent = False
+            continue
+        data[name], source[name] = value, header
+    return data, consistent
+
+
+def _batch_locator(rows: list[dict[str, Any]]) -> Locator:
+    """``geo.locate`` with every row's point looked up in one vectorised call up front."""
+    points = set()
+    for data in rows:
+        try:
+            lat, lon = parse_number(data.get("lat")), parse_number(data.get("lon"))
+        except (TypeError, ValueError):
+            continue
+        if lat is not None and lon is not None and geo.in_nl_box(lon, lat):
+            points.add((lon, lat))
+    known: dict[tuple[float, float], geo.Location | None] = {}
+    if points:
+        ordered = sorted(points)
+        found = geo.locate_many([p[0] for p in ordered], [p[1] for p in ordered])
+        for point, row in zip(ordered, found.itertuples(index=False), strict=True):
+            code = row.statcode
+            known[point] = None if not isinstance(code, str) else geo.Location(
+                **{c: str(getattr(row, c)) for c in geo.LOCATION_COLUMNS})  # type: ignore[typeddict-item]
+
+    def locate(lon: float, lat: float) -> geo.Location | None:
+        if (lon, lat) not in known:
+            known[(lon, lat)] = geo.locate(lon, lat)
+        return known[(lon, lat)]
+
+    return locate
+
+
+def _key(record: Mapping[str, Any]) -> tuple[str, str]:
+    return fold(str(record.get("name") or "")), fold(str(record.get("place") or ""))
+
+
+def _column(fieldname: str, by_field: Mapping[str, str]) -> str:
+    if fieldname == "location":
+        return "/".join(by_field[f] for f in ("lat", "lon") if f in by_field)
+    return by_field.get(fieldname, "")
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    store: RecordStore,
+    *,
+    author: str = "import",
+    convert_rd: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Plan the import against the store's records and, when every row is valid, add them all.
+
+    Store errors (e.g. ``store.StoreError``) propagate; nothing is written then.
+    """
+    report = plan_import(data, filename, store.list(), convert_rd=convert_rd)
+    if report.ok and not dry_run and report.records:
+        report.written = store.add_many(report.records, author)
+    return report
+
+
+def format_report(report: ImportReport) -> str:
+    """Plain-text report: a summary line, then one line per problem (file first, then rows)."""
+    bad = len(report.rows_with_errors)
+    plural = "" if report.rows_read == 1 else "s"
+    lines = [f"{report.filename}: {report.rows_read} {report.row_label}{plural} read, "
+             f"{len(report.records)} valid, {bad} with errors"]
+    for p in sorted(report.problems, key=lambda p: p.row):
+        where = "file" if p.row == 0 else f"{report.row_label} {p.row}"
+        what = p.field or ""
+        if p.column and p.column != p.field:
+            what = f"{what} ({p.column})" if what else p.column
+        lines.append(f"  {where}{', ' + what if what else ''}: {p.severity}: {p.message}")
+    return "\n".join(lines)

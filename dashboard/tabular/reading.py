@@ -1,0 +1,385 @@
+"""Read an uploaded file into table rows: CSV, XLSX, GeoJSON or GeoPackage.
+
+The file's content decides how it is read, not its name, because people
+rename files and Excel saves "CSV" in many encodings. What the name promised
+but the content is not gets explained. Anything that cannot be read raises
+``TableError`` with a message meant for the person who uploaded the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import PurePath
+from typing import Any
+
+from dashboard import config
+from dashboard.domain.record import fmt_number
+from dashboard.domain.validation import Severity
+from dashboard.tabular.cells import field_for_column, unguard
+
+MAX_ROWS = config.IMPORT_MAX_ROWS
+MAX_COLUMNS = config.IMPORT_MAX_COLUMNS
+SUPPORTED = "CSV, XLSX, GeoJSON or GeoPackage"
+EXTENSIONS = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
+}
+FORMAT_NAMES = {
+    "csv": "CSV text", "xlsx": "an Excel workbook (XLSX)", "geojson": "GeoJSON",
+    "gpkg": "a GeoPackage",
+}
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as "
+                                                      ".xlsx or CSV)"),
+)
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read; the message tells the user why and what to do."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something found while reading: row 0 is the file, otherwise a row/feature number."""
+
+    row: int
+    message: str
+    severity: Severity = "warning"
+    field: str = ""
+
+
+@dataclass
+class Table:
+    """Header and rows as in the file; rows are (row number as the user sees it, cells)."""
+
+    format: str
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    row_label: str = "row"
+
+
+def read_table(data: bytes, filename: str) -> list[dict[str, Any]]:
+    """Rows of a table file as dicts keyed by its column names (see ``load_table``)."""
+    return [cells for _, cells in load_table(data, filename).rows]
+
+
+def load_table(data: bytes, filename: str) -> Table:
+    """Read ``data`` by its content, warning when the file name says otherwise."""
+    content = sniff(data)
+    expected = EXTENSIONS.get(PurePath(filename or "").suffix.lower())
+    name = PurePath(filename or "upload").name
+    if content not in FORMAT_NAMES:
+        raise TableError(f"'{name}' is {content}, not a table; upload a {SUPPORTED} file")
+    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson,
+              "gpkg": _read_gpkg}[content]
+    table = reader(data)
+    if expected and expected != content:
+        table.notes.insert(0, Note(0, f"'{name}' is named {PurePath(name).suffix} but contains "
+                                      f"{FORMAT_NAMES[content]}; it was read as such"))
+    return table
+
+
+def sniff(data: bytes) -> str:
+    """Format key (csv, xlsx, geojson, gpkg) or a description of what else the bytes are."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    if data.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, OSError):
+            return "a damaged ZIP archive"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names:
+            return "an OpenDocument spreadsheet (save it as .xlsx or CSV)"
+        return "a ZIP archive"
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "a binary file"
+    start = head.lstrip(codecs.BOM_UTF8).lstrip()
+    if start.startswith((b"{", b"[")):
+        return "geojson"
+    return "csv"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TableError(f"the file says it is UTF-8 but is not (byte {exc.start}); "
+                             "save it again as 'CSV UTF-8'") from exc
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator used in the header line: ``;`` (Dutch Excel), ``,`` or tab."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: 0 for d in ",;\t"}
+    quoted = False
+    for c in first:
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c in counts:
+            counts[c] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes) -> Table:
+    text = decode_text(data)
+    first, _, rest = text.partition("\n")
+    if re.fullmatch(r"sep=[,;\t|]", first.strip()):  # Excel's hint line; Excel hides it
+        delimiter, text = first.strip()[4], rest
+    else:
+        delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise TableError(f"the CSV text cannot be read (line {reader.line_num}): {exc}") from exc
+    return _from_records(
+        "csv", ((n, [unguard(c) for c in r]) for n, r in enumerate(records, start=1)),
+        delimiter=delimiter,
+    )
+
+
+def _from_records(fmt: str, records: Any, delimiter: str = "") -> Table:
+    """Shared by CSV and XLSX: first non-empty row is the header; blank rows are skipped."""
+    table: Table | None = None
+    for number, cells in records:
+        values = ["" if c is None else c for c in cells]
+        if not any(_filled(v) for v in values):
+            continue
+        if table is None:
+            header = [str(v).replace("\ufeff", "").strip() for v in values]
+            while header and not header[-1]:
+                header.pop()
+            if len(header) > MAX_COLUMNS:
+                raise TableError(f"the header row has {len(header)} columns; "
+                                 f"the limit is {MAX_COLUMNS}")
+            table = Table(fmt, header)
+            for index, name in enumerate(header, start=1):
+                if not name:
+                    table.notes.append(Note(0, f"column {index} has no name in the header "
+                                               "row; its values are ignored"))
+            continue
+        if len(table.rows) >= MAX_ROWS:
+            raise TableError(f"the file has more than {MAX_ROWS} rows; split it into parts")
+        row = {h: v for h, v in zip(table.columns, values, strict=False) if h}
+        extra = [v for v in values[len(table.columns):] if _filled(v)]
+        if extra:
+            hint = f"; is there an unquoted '{delimiter}' in a value? Put such values in " \
+                   "double quotes" if delimiter else ""
+            table.notes.append(Note(
+                number, f"this row has {len(table.columns) + len(extra)} values but the "
+                        f"header has {len(table.columns)} columns{hint}", "error"))
+        table.rows.append((number, row))
+    if table is None:
+        raise TableError("the file is empty: it has no header row and no data")
+    return table
+
+
+def _filled(value: Any) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return unguard(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value
+
+
+def _read_xlsx(data: bytes) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise TableError(f"the Excel workbook cannot be read: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = (
+            (n, [_xlsx_cell(v) for v in values[:MAX_COLUMNS + 1]])
+            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        return _from_records("xlsx", rows)
+    finally:
+        book.close()
+
+
+# --------------------------------------------------------------------------- GeoJSON / GPKG
+
+
+def _point_cells(geometry: Any, number: int, notes: list[Note]) -> tuple[Any, Any]:
+    """(lat, lon) for a shapely geometry; other shapes give their representative point."""
+    if geometry is None or geometry.is_empty:
+        return None, None
+    if geometry.geom_type == "Point":
+        return geometry.y, geometry.x
+    point = geometry.representative_point()
+    notes.append(Note(number, f"the geometry is a {geometry.geom_type}, not a point; its "
+                              f"representative point (lat {fmt_number(point.y)}, lon "
+                              f"{fmt_number(point.x)}) is used as the location", "warning",
+                      "location"))
+    return point.y, point.x
+
+
+def _geo_rows(fmt: str, features: list[tuple[dict[str, Any], Any]]) -> Table:
+    """Table from (properties, shapely geometry) pairs; the geometry gives lat/lon."""
+    table = Table(fmt, [], row_label="feature")
+    columns: dict[str, None] = {}
+    for number, (props, geometry) in enumerate(features, start=1):
+        if number > MAX_ROWS:
+            raise TableError(f"the file has more than {MAX_ROWS} features; split it into parts")
+        row = {str(k): _plain(v) for k, v in props.items()}
+        if geometry is not None and not geometry.is_empty:
+            for key in [k for k in row if field_for_column(k) in ("lat", "lon")]:
+                del row[key]
+            row["lat"], row["lon"] = _point_cells(geometry, number, table.notes)
+        columns.update(dict.fromkeys(row))
+        table.rows.append((number, row))
+    table.columns = list(columns)
+    if not table.rows:
+        raise TableError(f"the {FORMAT_NAMES[fmt]} file has no features")
+    return table
+
+
+def _plain(value: Any) -> Any:
+    """numpy/pandas scalars -> Python values; NaN/NaT -> None."""
+    if hasattr(value, "item") and not isinstance(value, list | dict | str):
+        with contextlib.suppress(ValueError, AttributeError):
+            value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        try:
+            return value.isoformat()
+        except ValueError:  # NaT
+            return None
+    return value
+
+
+def _crs_name(doc: dict[str, Any]) -> str | None:
+    crs = doc.get("crs")
+    if isinstance(crs, dict) and isinstance(crs.get("properties"), dict):
+        name = crs["properties"].get("name")
+        return str(name) if name else None
+    return None
+
+
+def _to_wgs84(geometries: list[Any], crs: Any) -> list[Any]:
+    import geopandas as gpd
+
+    try:
+        series = gpd.GeoSeries(geometries, crs=crs)
+        return list(series.to_crs(4326))
+    except Exception as exc:  # pyproj raises its own types for unknown CRSs
+        raise TableError(f"the coordinate system '{crs}' cannot be converted to WGS84: "
+                         f"{exc}") from exc
+
+
+def _read_geojson(data: bytes) -> Table:
+    import shapely.geometry
+
+    try:
+        doc = json.loads(decode_text(data))
+    except ValueError as exc:
+        raise TableError(f"the file is not valid JSON: {exc}") from exc
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise TableError("the JSON is not a GeoJSON FeatureCollection; export the layer as "
+                         "GeoJSON features")
+    features: list[tuple[dict[str, Any], Any]] = []
+    notes: list[Note] = []
+    for number, feature in enumerate(doc.get("features") or [], start=1):
+        if not isinstance(feature, dict):
+            raise TableError(f"feature {number} is not a GeoJSON Feature")
+        props = dict(feature.get("properties") or {})
+        if "id" not in props and isinstance(feature.get("id"), str):
+            props["id"] = feature["id"]
+        geometry = None
+        if feature.get("geometry"):
+            try:
+                geometry = shapely.geometry.shape(feature["geometry"])
+            except Exception as exc:  # shapely raises several types for bad geometry
+                notes.append(Note(number, f"the geometry cannot be read ({exc}); the feature "
+                                          "has no location", "error", "location"))
+        features.append((props, geometry))
+    crs = _crs_name(doc)
+    if crs and not crs.upper().endswith(("CRS84", "4326")):
+        converted = _to_wgs84([g for _, g in features], crs)
+        features = [(p, g) for (p, _), g in zip(features, converted, strict=True)]
+        notes.append(Note(0, f"coordinates in {crs} were converted to WGS84"))
+    table = _geo_rows("geojson", features)
+    table.notes[:0] = notes
+    return table
+
+
+def _read_gpkg(data: bytes) -> Table:
+    import pyogrio
+
+    handle, path = tempfile.mkstemp(suffix=".gpkg")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        try:
+            layers = pyogrio.list_layers(path)
+            if not len(layers):
+                raise TableError("the GeoPackage has no layers")
+            layer = str(layers[0][0])
+            frame = pyogrio.read_dataframe(path, layer=layer)
+        except TableError:
+            raise
+        except Exception as exc:  # GDAL errors come in several types
+            raise TableError(f"the GeoPackage cannot be read: {exc}") from exc
+    finally:
+        os.unlink(path)
+    notes: list[Note] = []
+    if len(layers) > 1:
+        notes.append(Note(0, f"the GeoPackage has {len(layers)} layers; only the first, "
+                             f"'{layer}', was read"))
+    geometries: list[Any] = [None] * len(frame)
+    if "geometry" in frame and frame.geometry is not None:
+        if frame.crs is not None and frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs(4326)
+            notes.append(Note(0, "coordinates were converted to WGS84"))
+        geometries = list(frame.geometry)
+        frame = frame.drop(columns="geometry")
+    props = frame.to_dict(orient="records")
+    table = _geo_rows("gpkg", list(zip(props, geometries, strict=True)))
+    table.notes[:0] = notes
+    return table

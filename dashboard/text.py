@@ -1,0 +1,30 @@
+"""Text keys shared by every layer: compare-friendly folding and URL-safe slugs.
+
+A leaf module (standard library only) so that the geodata build, the domain
+and the query layer agree on one slug for a region or an initiative.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Compare-friendly form: lower case, no accents, runs of space/_/-/slash as one hyphen."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.casefold().replace("'", "").replace("’", "")
+    return re.sub(r"[\s_/\-]+", "-", plain).strip("-")
+
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """``'KLUShuizen in Krimp'`` -> ``'klushuizen-in-krimp'``; cut on a hyphen."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug.strip("-")

@@ -1,0 +1,1 @@
+"""The Streamlit page's parts: the only package (with ``app.py``) that imports Streamlit."""

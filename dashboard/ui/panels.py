@@ -1,0 +1,124 @@
+"""Side panels: initiative details, municipality/region profile, and the lists of
+initiatives that have no point on the Dutch map. Rendering only; the content
+comes from ``dashboard.query.profiles``. All user text goes through ``md_escape``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import webmap
+from dashboard.i18n import number, t
+from dashboard.query import profiles
+from dashboard.ui import session
+from dashboard.ui.markdown import md_escape, md_link
+
+LIST_LIMIT = 40
+
+
+def _pick_buttons(rows: pd.DataFrame, key: str, limit: int = LIST_LIMIT) -> None:
+    for row in rows.head(limit).itertuples(index=False):
+        shows_place = row.place and row.place.lower() not in row.name.lower()
+        # Button labels render Markdown: user text is escaped like everywhere else.
+        label = md_escape(row.name + (f" · {row.place}" if shows_place else ""))
+        st.button(label, key=f"{key}_{row.id}", on_click=session.select_initiative,
+                  args=(row.id,), width="stretch", type="tertiary")
+    if len(rows) > limit:
+        st.caption(t("more_in_table", st.session_state.get("lang", "nl"), n=len(rows) - limit))
+
+
+def details(row: dict, lang: str) -> None:
+    """The selected initiative with all its fields."""
+    d = profiles.initiative_details(row, lang)
+    with st.container(border=True, key="details_panel"):
+        top = st.columns([0.8, 0.2])
+        top[0].markdown(f"### {md_escape(d.name)}")
+        top[1].button("✕", key="close_details", help=t("close", lang),
+                      on_click=session.clear_selection)
+        st.caption(md_escape(d.subtitle))
+        if d.themes:
+            st.markdown(" ".join(f":blue-badge[{md_escape(th)}]" for th in d.themes))
+        if d.summary:
+            st.markdown(f"**{md_escape(d.summary)}**")
+        if d.description:
+            st.markdown(md_escape(d.description))
+        if d.outcomes:
+            st.markdown(f"**{t('outcomes', lang)}**")
+            st.markdown("\n".join(f"- {md_escape(label)}: **{md_escape(value)}**"
+                                  for label, value in d.outcomes))
+        st.markdown("\n".join(f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in d.facts))
+        if d.website:
+            st.markdown(f"**{t('website', lang)}:** {md_link(d.website, d.website)}")
+        if d.sources:
+            st.markdown(f"**{t('sources', lang)}**")
+            st.markdown("\n".join(
+                f"- {md_link(title, url)}" + (f" — {md_escape(note)}" if note else "")
+                for title, url, note in d.sources
+            ))
+        if d.has_point:
+            st.button(t("zoom_to", lang), key="zoom_details", icon=":material/my_location:",
+                      on_click=_zoom_to_point, args=(row["lat"], row["lon"]))
+
+
+def _zoom_to_point(lat: float, lon: float) -> None:
+    session.zoom_to([lat, lon], 12.0)
+
+
+def _zoom_to_bounds(bounds: tuple[float, float, float, float]) -> None:
+    center, zoom = webmap.view_for_bounds(bounds)
+    session.zoom_to(center, zoom)
+
+
+def area(profile: profiles.AreaProfile, frame: pd.DataFrame, lang: str) -> None:
+    """Municipality or region profile with its initiatives."""
+    with st.container(border=True, key="area_panel"):
+        top = st.columns([0.8, 0.2])
+        kind = t("municipality" if profile.kind == "gemeente" else "region", lang)
+        top[0].markdown(f"### {md_escape(profile.title)}")
+        top[1].button("✕", key="close_area", help=t("close", lang),
+                      on_click=session.clear_selection)
+        st.caption(kind)
+        st.markdown("\n".join(f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in profile.facts))
+        if profile.note:
+            st.caption(md_escape(profile.note))
+        st.button(t("zoom_to", lang), key="zoom_area", icon=":material/zoom_in_map:",
+                  on_click=_zoom_to_bounds, args=(profile.bounds,))
+        rows = frame[frame["id"].isin(profile.initiative_ids)].sort_values("name")
+        st.markdown(f"**{t('initiatives_here', lang)}** ({number(len(rows), lang)})")
+        if rows.empty:
+            st.caption(t("none_here", lang))
+        _pick_buttons(rows, "area")
+
+
+def shared_point(ids: list[str], frame: pd.DataFrame, lang: str) -> None:
+    """Several initiatives on one point: let the user pick."""
+    rows = frame[frame["id"].isin(ids)].sort_values("name")
+    with st.container(border=True, key="shared_panel"):
+        st.markdown(f"**{t('at_this_point', lang, n=len(rows))}**")
+        _pick_buttons(rows, "shared")
+
+
+def without_point(frame: pd.DataFrame, lang: str) -> None:
+    """National/online initiatives and those abroad, listed beside the map.
+
+    The lists are built only while open (tracked expanders): a closed list costs
+    nothing on load or on a filter change, and opening one reruns the page once.
+    """
+    national = frame[~frame["on_map"]].sort_values("name")
+    abroad = frame[frame["abroad"]].sort_values("name")
+    box = st.expander(f"{t('list_national', lang)} ({number(len(national), lang)})",
+                      key="list_national", on_change="rerun")
+    if box.open:
+        with box:
+            st.caption(t("list_national_help", lang))
+            _pick_buttons(national, "nat")
+    box = st.expander(f"{t('list_abroad', lang)} ({number(len(abroad), lang)})",
+                      key="list_abroad", on_change="rerun")
+    if box.open:
+        with box:
+            st.caption(t("list_abroad_help", lang))
+            if not abroad.empty:
+                st.button(t("zoom_europe", lang), key="zoom_europe", icon=":material/public:",
+                          on_click=session.zoom_to, args=([51.5, 3.0], 5.0))
+            _pick_buttons(abroad, "abroad")

@@ -1,0 +1,400 @@
+"""Workshop features on the page: presentation mode, keyboard keys, the guided tour,
+the facilitator gate, and live updates. Content and rules come from the core
+modules (tours, auth, live); this module only draws and wires widgets.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import geo, webmap
+from dashboard.i18n import t
+from dashboard.ui import session
+from dashboard.ui.markdown import md_escape
+from dashboard.webmap.jsdata import js_json
+from dashboard.workshop import auth, live, tours
+
+AUTHOR_COOKIE = "krimpkaart_begeleider"
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], footer {display: none !important;}
+.block-container {padding: 0.8rem 1.6rem 0.5rem !important; max-width: 100% !important;}
+html, body, [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li
+  {font-size: 1.32rem !important; line-height: 1.45 !important;}
+[data-testid="stMarkdownContainer"] h3 {font-size: 2.1rem !important;}
+[data-testid="stMarkdownContainer"] h2 {font-size: 1.6rem !important; padding: 0 !important;}
+.st-key-tour_next button, .st-key-tour_prev button {font-size: 1.3rem; min-height: 3rem;}
+</style>
+"""
+HIGH_CONTRAST_CSS = """
+<style>
+.stApp {background: #000 !important; color: #fff !important;}
+.stApp [data-testid="stMarkdownContainer"], .stApp h1, .stApp h3, .stApp label,
+.stApp [data-testid="stCaptionContainer"] {color: #fff !important;}
+.stApp [data-testid="stVerticalBlockBorderWrapper"] {border-color: #fff !important;}
+.stApp button {background: #111 !important; color: #fff !important; border: 2px solid #fff;}
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- presentation
+
+
+def in_presentation() -> bool:
+    return st.session_state.get("mode") == "presentatie"
+
+
+def presentation_styles() -> None:
+    if in_presentation():
+        st.html(PRESENTATION_CSS)
+        if st.session_state.get("high_contrast"):
+            st.html(HIGH_CONTRAST_CSS)
+
+
+def _leave_presentation() -> None:
+    st.session_state["mode"] = ""
+
+
+def _enter_presentation() -> None:
+    st.session_state["mode"] = "presentatie"
+
+
+def presentation_toggle(lang: str) -> None:
+    """Sidebar button to start presenting (the URL key is ``mode=presentatie``)."""
+    st.sidebar.button(t("present_start", lang), on_click=_enter_presentation,
+                      icon=":material/slideshow:", width="stretch")
+
+
+def map_height() -> int | None:
+    """Taller map while presenting (a 1080-pixel screen minus the story card)."""
+    if not in_presentation():
+        return None
+    return 640 if st.session_state.get("tour") else 800
+
+
+def presentation_bar(store, lang: str) -> None:
+    """Title, story start, contrast switch and leave button in one slim row."""
+    cols = st.columns([0.5, 0.2, 0.15, 0.15], vertical_alignment="center")
+    cols[0].markdown(f"## {t('app_title', lang)} · {t('app_subtitle', lang)}")
+    if not st.session_state.get("tour"):
+        cols[1].button(t("tour_start", lang), key="present_tour",
+                       on_click=_start_tour, args=(tours.DEFAULT_TOUR_ID, tours.all_tours(store)),
+                       icon=":material/play_arrow:")
+    cols[2].toggle(t("high_contrast", lang), key="high_contrast")
+    cols[3].button(t("present_leave", lang), key="leave_presentation",
+                   on_click=_leave_presentation, icon=":material/close_fullscreen:")
+
+
+def keyboard_shortcuts() -> None:
+    """Arrow/PageUp/PageDown walk the tour, Escape leaves presentation mode.
+
+    Streamlit has no key events; this tiny component listens on the page (and on
+    the map's frame for PageUp/PageDown, so arrows still pan the map there) and
+    clicks the matching Streamlit button.
+    """
+    st.iframe(
+        """
+        <script>
+        const doc = window.parent.document;
+        const click = (key) => {
+          const b = doc.querySelector('.st-key-' + key + ' button');
+          if (b) { b.click(); return true; } return false;
+        };
+        const onKey = (e, inMap) => {
+          const tag = (e.target && e.target.tagName) || '';
+          if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || e.target.isContentEditable) return;
+          let done = false;
+          const next = e.key === 'PageDown' || (!inMap && e.key === 'ArrowRight');
+          const prev = e.key === 'PageUp' || (!inMap && e.key === 'ArrowLeft');
+          if (next) done = click('tour_next');
+          else if (prev) done = click('tour_prev');
+          else if (e.key === 'Escape') done = click('leave_presentation');
+          if (done) e.preventDefault();
+        };
+        if (!doc.krimpkaartKeys) {
+          doc.krimpkaartKeys = true;
+          doc.addEventListener('keydown', (e) => onKey(e, false));
+        }
+        const hookMaps = () => doc.querySelectorAll('iframe').forEach((f) => {
+          try {
+            const d = f.contentDocument;
+            if (d && !d.krimpkaartKeys) {
+              d.krimpkaartKeys = true;
+              d.addEventListener('keydown', (e) => onKey(e, true));
+            }
+          } catch (err) { /* another origin: leave it */ }
+        });
+        hookMaps(); setInterval(hookMaps, 2000);
+        </script>
+        """,
+        height=1,
+    )
+
+
+# --------------------------------------------------------------------------- tour
+
+
+def _set_step(index: int) -> None:
+    st.session_state["stap"] = tours.stap_from_index(index)
+
+
+def _apply_step(tour: dict, index: int) -> None:
+    """Select the step's initiative (or region) and move the map there."""
+    index, step = tours.step(tour, index)
+    st.session_state["_tour_applied"] = (tour["id"], index)
+    if step is None:
+        return
+    region = step.get("region")
+    if region:
+        session.select_area(regio=region)
+        regions = geo.regions()
+        hit = regions[regions["slug"] == region]
+        if not hit.empty:
+            center, zoom = webmap.view_for_bounds(hit.iloc[0].geometry.bounds)
+            session.zoom_to(center, zoom)
+        return
+    session.select_initiative(step["initiative_id"])
+    point = st.session_state.get("_tour_points", {}).get(step["initiative_id"])
+    if point:
+        session.zoom_to(list(point), 10.0)
+    else:
+        session.zoom_to(list(webmap.NL_CENTER), 7.0)
+
+
+def _start_tour(tour_id: str, all_tours: list[dict]) -> None:
+    tour = next((x for x in all_tours if x["id"] == tour_id), None)
+    if tour is None:
+        return
+    st.session_state.update(tour=tour_id, stap=1, _tour_applied=None)
+
+
+def _stop_tour() -> None:
+    st.session_state.update(tour="", stap=0)
+
+
+def tour_picker(store, lang: str) -> None:
+    """Sidebar: choose a story and start it."""
+    all_tours = tours.all_tours(store)
+    st.sidebar.header(t("tour", lang))
+    labels = {x["id"]: tours.tour_title(x, lang) for x in all_tours}
+    if st.session_state.get("_tour_choice_next") in labels:
+        st.session_state["tour_choice"] = st.session_state.pop("_tour_choice_next")
+    choice = st.sidebar.selectbox(t("tour_choose", lang), list(labels), format_func=labels.get,
+                                  key="tour_choice")
+    st.sidebar.button(t("tour_start", lang), on_click=_start_tour, args=(choice, all_tours),
+                      icon=":material/play_arrow:", width="stretch")
+
+
+def tour_bar(store, frame: pd.DataFrame, lang: str) -> None:
+    """Step card with large previous/next buttons while a tour is running."""
+    ss = st.session_state
+    tour = tours.get_tour(store, ss.get("tour", "")) if ss.get("tour") else None
+    if tour is None:
+        if ss.get("tour"):
+            st.warning(t("tour_unknown", lang))
+            ss["tour"] = ""
+        return
+    ss["_tour_points"] = {
+        r.id: (r.lat, r.lon) for r in frame[frame["on_map"]].itertuples(index=False)
+    }
+    index, step = tours.step(tour, tours.index_from_stap(int(ss.get("stap") or 1)))
+    ss["stap"] = tours.stap_from_index(index)
+    if ss.get("_tour_applied") != (tour["id"], index):
+        _apply_step(tour, index)
+    total = len(tour["steps"])
+    with st.container(border=True, key="tour_card"):
+        head = st.columns([0.14, 0.62, 0.12, 0.12], vertical_alignment="center")
+        head[0].button(t("tour_prev", lang), key="tour_prev", on_click=_set_step,
+                       args=(tours.prev_index(tour, index),), disabled=index == 0,
+                       icon=":material/arrow_back:", width="stretch")
+        head[1].markdown(
+            f"**{md_escape(tours.tour_title(tour, lang))}** · "
+            f"{t('tour_step', lang, n=index + 1, total=total)}  \n"
+            + md_escape(tours.step_text(step, lang) if step else "")
+        )
+        head[2].button(t("tour_next", lang), key="tour_next", on_click=_set_step,
+                       args=(tours.next_index(tour, index),),
+                       disabled=index >= total - 1, icon=":material/arrow_forward:",
+                       width="stretch", type="primary")
+        head[3].button(t("tour_stop", lang), key="tour_stop", on_click=_stop_tour,
+                       icon=":material/stop:", width="stretch")
+
+
+# --------------------------------------------------------------------------- facilitator
+
+
+def is_facilitator() -> bool:
+    return bool(st.session_state.get("facilitator"))
+
+
+def author() -> str:
+    return st.session_state.get("author", "")
+
+
+def _remembered_author() -> str:
+    """The name this browser gave before (a reload starts a new Streamlit session)."""
+    try:
+        value = st.context.cookies.get(AUTHOR_COOKIE, "")
+    except Exception:  # no browser context (e.g. AppTest)
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def remember_author(name: str) -> None:
+    """Keep the facilitator's name for this browser session (a cookie, never the passcode)."""
+    st.iframe(
+        "<script>window.parent.document.cookie = "
+        f"{js_json(AUTHOR_COOKIE)} + '=' + encodeURIComponent({js_json(name)})"
+        " + '; path=/; SameSite=Strict';</script>",
+        height=1,
+    )
+
+
+def facilitator_gate(lang: str) -> None:
+    """Sidebar: unlock editing with the passcode and a name; read-only without a passcode."""
+    ss = st.session_state
+    if not auth.passcode_configured():
+        return
+    with st.sidebar.expander(t("facilitator", lang), expanded=is_facilitator(),
+                             icon=":material/edit:"):
+        if is_facilitator():
+            if _remembered_author() != author():
+                remember_author(author())
+            st.markdown(t("facilitator_as", lang, name=md_escape(author())))
+            st.button(t("lock", lang), key="lock", on_click=lambda: ss.update(facilitator=False))
+            return
+        remembered = _remembered_author()
+        with st.form("unlock", border=False):
+            name = st.text_input(t("your_name", lang), value=remembered, max_chars=60)
+            code = st.text_input(t("passcode", lang), type="password")
+            submitted = st.form_submit_button(t("unlock", lang))
+        if submitted:
+            _try_unlock(name, code, lang)
+
+
+def _try_unlock(name: str, code: str, lang: str) -> None:
+    ss = st.session_state
+    limiter = auth.RateLimiter(**ss.get("limiter", {}))
+    allowed, wait = limiter.allowed(time.monotonic())
+    if not allowed:
+        st.error(t("too_many_attempts", lang, s=int(wait) + 1))
+        return
+    try:
+        clean = auth.clean_author(name)
+    except auth.AuthorError:
+        st.error(t("author_required", lang))
+        return
+    if auth.check_passcode(code, auth.expected_passcode()):
+        limiter.record_success()
+        ss.update(facilitator=True, author=clean, limiter=asdict(limiter))
+        st.rerun()
+    limiter.record_failure(time.monotonic())
+    ss["limiter"] = asdict(limiter)
+    st.error(t("wrong_passcode", lang))
+
+
+# --------------------------------------------------------------------------- live updates
+
+
+@st.fragment(run_every=2.5)
+def live_updates(store) -> None:
+    """Poll the store's version; rerun the whole page only when someone changed it."""
+    watcher = st.session_state.setdefault("watcher", live.VersionWatcher())
+    if watcher.poll(store):
+        st.rerun(scope="app")
+
+
+def mark_seen(store) -> None:
+    """After this session's own write: no need for the poller to rerun again."""
+    st.session_state.setdefault("watcher", live.VersionWatcher()).changed(store.version())
+
+
+# --------------------------------------------------------------------------- tour editor
+
+
+NEW_TOUR = "__new__"
+
+
+def _targets(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """What a step can show: 'id:<initiative>' or 'regio:<slug>' -> readable label."""
+    out = {f"regio:{r.slug}": f"{t('region', lang)}: {r.regio}"
+           for r in geo.regions().sort_values("regio").itertuples(index=False)}
+    for row in frame.sort_values("name").itertuples(index=False):
+        out[f"id:{row.id}"] = f"{row.name} ({row.place})" if row.place else row.name
+    return out
+
+
+def tour_editor_button(lang: str) -> None:
+    """Sidebar button (facilitators only) that opens the story editor above the map."""
+    if is_facilitator():
+        st.sidebar.button(t("tour_edit", lang), key="tour_edit_open", icon=":material/route:",
+                          width="stretch", on_click=lambda: st.session_state.update(
+                              editing_tour=True))
+
+
+def tour_editor(store, frame: pd.DataFrame, lang: str) -> None:
+    """Build, reorder (by step number) and save an own story."""
+    if not (is_facilitator() and st.session_state.get("editing_tour")):
+        return
+    with st.container(border=True, key="tour_editor"):
+        head = st.columns([0.9, 0.1])
+        head[0].markdown(f"### {t('tour_edit', lang)}")
+        head[1].button("✕", key="tour_edit_close", help=t("close", lang),
+                       on_click=lambda: st.session_state.update(editing_tour=False))
+        _tour_form(store, frame, lang)
+
+
+def _tour_form(store, frame: pd.DataFrame, lang: str) -> None:
+    own = {x["id"]: x for x in tours.all_tours(store)[1:]}
+    labels = {NEW_TOUR: t("tour_new", lang), **{k: v["title"] for k, v in own.items()}}
+    choice = st.selectbox(t("tour_choose", lang), list(labels), format_func=labels.get,
+                          key="tour_edit_choice")
+    # A new story starts as a copy of the article's story, to edit and reorder.
+    tour = own.get(choice) or tours.DEFAULT_TOUR
+    targets = _targets(frame, lang)
+    title = st.text_input(t("tour_title", lang), value=own[choice]["title"] if choice in own
+                          else "", key=f"tour_title_{choice}", max_chars=tours.TITLE_MAX)
+    texts = {_target_of(step): step.get("text") or "" for step in tour["steps"]}
+    picked = st.multiselect(
+        t("tour_steps", lang), list(targets), format_func=targets.get,
+        default=[k for k in texts if k in targets], key=f"tour_steps_{choice}")
+    st.caption(t("tour_edit_help", lang))
+    steps = []
+    for n, target in enumerate(picked, start=1):
+        text = st.text_area(f"{n}. {md_escape(targets[target])}", value=texts.get(target, ""),
+                            key=f"tour_text_{choice}_{target}", max_chars=tours.TEXT_MAX,
+                            height=90)
+        kind, _, value = target.partition(":")
+        steps.append({"initiative_id": value if kind == "id" else "",
+                      "region": value if kind == "regio" else "", "text": text.strip(),
+                      "text_en": ""})
+    if st.button(t("save", lang), key="tour_save", type="primary"):
+        _save_tour(store, frame, own.get(choice), title, steps, lang)
+
+
+def _target_of(step: dict) -> str:
+    return f"regio:{step['region']}" if step.get("region") else f"id:{step['initiative_id']}"
+
+
+def _save_tour(store, frame: pd.DataFrame, tour: dict | None, title: str,
+               steps: list[dict], lang: str) -> None:
+    existing = [x["id"] for x in tours.all_tours(store)]
+    new = {"id": tour["id"] if tour else tours.tour_id_from_title(title, existing),
+           "title": title.strip(), "steps": steps}
+    problems = tours.validate_tour(new, set(frame["id"]), tours.region_slugs())
+    if problems:
+        for problem in problems:
+            st.error(problem)
+        return
+    saved = tours.save_tour(store, new, author())
+    mark_seen(store)
+    st.toast(t("tour_saved", lang, title=md_escape(saved["title"])), icon=":material/check_circle:")
+    # The story picker already exists in this run: choose the new story on the next one.
+    st.session_state.update(_tour_choice_next=saved["id"], editing_tour=False)
+    st.rerun()

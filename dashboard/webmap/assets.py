@@ -1,0 +1,81 @@
+"""Leaflet assets shipped with the package, so the map renders without internet.
+
+The files in ``dashboard/static/vendor`` are copies of Leaflet 1.9.3 and
+supercluster 9.1.0 (BSD-2 / ISC, see ``static/vendor/LICENSES.md``).
+In the app Streamlit serves them (static file serving, under the configured
+``server.baseUrlPath``); exported HTML files get them inlined instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache
+
+from dashboard import config
+
+STATIC_DIR = config.STATIC_DIR
+
+JS: list[tuple[str, str]] = [
+    ("prefetch", "kk-prefetch.js"),  # first: starts fetching the layers while Leaflet loads
+    ("leaflet", "vendor/leaflet/leaflet.js"),
+    ("supercluster", "vendor/supercluster/supercluster.min.js"),
+]
+CSS: list[tuple[str, str]] = [
+    ("leaflet_css", "vendor/leaflet/leaflet.css"),
+]
+
+
+def static_prefix(base_url_path: str = "") -> str:
+    """Absolute URL prefix of Streamlit's static files, honouring server.baseUrlPath."""
+    base = base_url_path.strip("/")
+    return f"/{base}/app/static/" if base else "/app/static/"
+
+
+def urls(
+    base_url_path: str = "", static_serving: bool = True
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(js, css) lists of (name, url) in folium's ``default_js`` / ``default_css`` form.
+
+    Without Streamlit's static file serving (e.g. a bare ``streamlit run``
+    without our options) the files travel as data: URLs instead: heavier, but
+    the map still renders offline.
+    """
+    if not static_serving:
+        return (
+            [(name, _data_url(rel, "text/javascript")) for name, rel in JS],
+            [(name, _data_url(rel, "text/css")) for name, rel in CSS],
+        )
+    prefix = static_prefix(base_url_path)
+    return (
+        [(name, prefix + rel) for name, rel in JS],
+        [(name, prefix + rel) for name, rel in CSS],
+    )
+
+
+@cache
+def _data_url(rel: str, mime: str) -> str:
+    return f"data:{mime};base64," + base64.b64encode((STATIC_DIR / rel).read_bytes()).decode()
+
+
+@cache
+def _text(rel: str) -> str:
+    return (STATIC_DIR / rel).read_text(encoding="utf-8")
+
+
+def inline(html: str, base_url_path: str = "") -> str:
+    """Replace the links to our assets in a rendered folium page by their contents."""
+    prefix = static_prefix(base_url_path)
+    for _, rel in JS:
+        pattern = re.compile(r'<script src="' + re.escape(prefix + rel) + r'"></script>')
+        body = _text(rel).replace("</script", "<\\/script")
+        html = pattern.sub(lambda _m, b=body: f"<script>{b}</script>", html)
+    for _, rel in CSS:
+        pattern = re.compile(r'<link rel="stylesheet" href="' + re.escape(prefix + rel) + r'"/>')
+        body = _text(rel)
+        if rel.endswith("leaflet.css"):
+            # Leaflet's default marker images are not used by Krimpkaart's own
+            # markers; drop their relative url() so the file needs nothing beside it.
+            body = re.sub(r"url\(images/[^)]*\)", "none", body)
+        html = pattern.sub(lambda _m, b=body: f"<style>{b}</style>", html)
+    return html

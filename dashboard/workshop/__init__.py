@@ -1,0 +1,1 @@
+"""The workshop: guided tours, editing with history and undo, the passcode, live updates."""

@@ -1,0 +1,271 @@
+"""Live editing without Streamlit: quick-add records, edits, duplicate warnings and undo.
+
+The page collects form fields and a placement; this module turns them into a
+record through ``validation.validate``, so the form reports exactly what an import
+would. Placing by municipality puts the point at the municipality's centre.
+The record format has no "approximate" flag, so that fact is kept in the point
+itself: ``location_is_approximate`` is true when the point *is* the centre of
+its municipality (to within a few metres), which a real address almost never
+is. That needs no schema change, stays true through export and re-import, and
+puts no extra text in fields people read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any, Literal, NamedTuple
+
+import geopandas as gpd
+import shapely
+
+from dashboard import geo, text
+from dashboard.domain import validation
+from dashboard.domain.record import GEMEENTE_RE
+from dashboard.domain.validation import ValidationResult
+from dashboard.store import Conflict, NothingToUndo, Store, StoreBusy, StoreError
+
+Record = dict[str, Any]
+PointSource = Literal["click", "gemeente"]
+
+EARTH_RADIUS_KM = 6371.0088
+NEARBY_KM = 2.0
+SIMILAR_RATIO = 0.8
+MIN_CONTAINED = 4  # a shorter name is not "contained" in another in any useful sense
+APPROXIMATE_KM = 0.05  # a point this close to the municipality centre counts as placed there
+CENTRE_TOLERANCE_M = 25.0
+COORD_DIGITS = 6  # ~0.1 m; a map click has no more precision than that
+# Set by placement, never taken from the form as such.
+PLACEMENT_FIELDS = ("lat", "lon", "gemeente_code")
+SYSTEM_FIELDS = ("id", "created_at", "updated_at", "author")
+
+
+# --- nearby, similar records ----------------------------------------------------------------
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two WGS84 points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Same or very similar names: case, accents and punctuation ignored."""
+    fa, fb = text.fold(a), text.fold(b)
+    if not fa or not fb:
+        return False
+    if fa == fb or difflib.SequenceMatcher(None, fa, fb).ratio() >= SIMILAR_RATIO:
+        return True
+    shorter, longer = sorted((fa, fb), key=len)
+    return len(shorter) >= MIN_CONTAINED and shorter in longer
+
+
+def nearby_similar(
+    records: Iterable[Record], name: str, lat: float, lon: float,
+    radius_km: float = NEARBY_KM, exclude_id: str | None = None,
+) -> list[Record]:
+    """Records within ``radius_km`` whose name looks like ``name``, nearest first.
+
+    Used to warn before adding what is probably a duplicate; ``exclude_id`` leaves
+    out the record being edited.
+    """
+    found: list[tuple[float, Record]] = []
+    for record in records:
+        if record.get("id") == exclude_id or record.get("lat") is None:
+            continue
+        distance = haversine_km(lat, lon, record["lat"], record["lon"])
+        if distance <= radius_km and similar_names(name, record.get("name") or ""):
+            found.append((distance, record))
+    return [record for _, record in sorted(found, key=lambda pair: pair[0])]
+
+
+# --- municipality centres -------------------------------------------------------------------
+
+
+def normalise_code(value: object) -> str:
+    """``'1714'``, ``'gm1714'`` -> ``'GM1714'``; "" when it is not a code."""
+    text = str(value or "").upper().replace(" ", "")
+    match = GEMEENTE_RE.match(text)
+    return f"GM{int(match.group(1)):04d}" if match else ""
+
+
+@cache
+def municipality_centre(statcode: str) -> tuple[float, float]:
+    """(lat, lon) well inside the municipality: the centre of its largest inscribed circle.
+
+    A centroid can fall outside a crescent-shaped municipality or in the sea; this
+    point lies in the largest part and as far from its border as possible. Raises
+    ``KeyError`` for an unknown code.
+    """
+    frame = geo.municipalities()
+    rows = frame[frame["statcode"] == normalise_code(statcode)]
+    if rows.empty:
+        raise KeyError(f"{statcode} is not a municipality code (CBS 2024)")
+    shape = rows.to_crs(geo.RD_NEW).geometry.iloc[0]
+    parts = list(shape.geoms) if hasattr(shape, "geoms") else [shape]
+    largest = max(parts, key=lambda part: part.area)
+    x, y = shapely.get_coordinates(
+        shapely.maximum_inscribed_circle(largest, CENTRE_TOLERANCE_M)
+    )[0]
+    point = gpd.GeoSeries([shapely.Point(x, y)], crs=geo.RD_NEW).to_crs(geo.WGS84).iloc[0]
+    return round(point.y, COORD_DIGITS), round(point.x, COORD_DIGITS)
+
+
+def location_is_approximate(record: Mapping[str, Any]) -> bool:
+    """Whether the point was placed at the municipality centre rather than on the map."""
+    code, lat, lon = record.get("gemeente_code"), record.get("lat"), record.get("lon")
+    if not code or lat is None or lon is None:
+        return False
+    try:
+        centre_lat, centre_lon = municipality_centre(code)
+    except KeyError:
+        return False
+    return haversine_km(lat, lon, centre_lat, centre_lon) <= APPROXIMATE_KM
+
+
+# --- records from forms ---------------------------------------------------------------------
+
+
+def _coordinate(value: object) -> object:
+    """A clicked coordinate rounded to ~0.1 m; anything else is left for validate to judge."""
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value, COORD_DIGITS)
+    return value
+
+
+def _place(
+    data: dict[str, Any], form: Mapping[str, Any], point_source: PointSource
+) -> list[validation.Problem]:
+    """Put the point (and the municipality, when chosen) into ``data``; problems validate misses."""
+    if point_source == "click":
+        data["lat"], data["lon"] = _coordinate(form.get("lat")), _coordinate(form.get("lon"))
+        data["gemeente_code"] = ""  # derived from the point by validate
+        return []
+    if point_source != "gemeente":
+        raise ValueError(f"point_source must be 'click' or 'gemeente', not {point_source!r}")
+    raw = form.get("gemeente_code")
+    code = normalise_code(raw)
+    data["gemeente_code"] = code or raw  # a malformed code is reported by validate
+    data["lat"] = data["lon"] = None
+    if not code:
+        return []
+    try:
+        data["lat"], data["lon"] = municipality_centre(code)
+    except KeyError:
+        # validate stops at "a location is required" and would not name the real cause
+        return [validation.Problem("gemeente_code", f"gemeente_code {code} is not a municipality "
+                              "code (CBS 2024); choose a municipality from the list")]
+    return []
+
+
+def _validated(
+    data: Mapping[str, Any], extra: list[validation.Problem], **options: Any
+) -> ValidationResult:
+    """``validation.validate`` plus placement problems (which replace its vaguer location error)."""
+    result = validation.validate(data, **options)
+    if not extra:
+        return result
+    rest = [p for p in result.problems if p.field != "location"]
+    return ValidationResult(None, [*extra, *rest])
+
+
+def new_record_from_form(
+    form: Mapping[str, Any], *, point_source: PointSource,
+    existing_ids: Iterable[str] | Mapping[str, str] = (), locate: validation.Locator | None = None,
+) -> ValidationResult:
+    """A new record from the quick-add form, validated like an imported row.
+
+    ``point_source`` says where the point comes from: ``"click"`` uses the form's
+    ``lat``/``lon``; ``"gemeente"`` uses the centre of ``gemeente_code`` (the place
+    then defaults to the municipality's name). The id is generated from the name.
+    """
+    data = {k: v for k, v in form.items() if k not in (*PLACEMENT_FIELDS, *SYSTEM_FIELDS)}
+    extra = _place(data, form, point_source)
+    return _validated(data, extra, existing_ids=existing_ids, locate=locate)
+
+
+def apply_edit(
+    record: Mapping[str, Any], form: Mapping[str, Any], *,
+    point_source: PointSource | None = None, locate: validation.Locator | None = None,
+) -> ValidationResult:
+    """The record with the form's fields applied, validated; id and timestamps are kept.
+
+    Without ``point_source`` the location stays as it was (form ``lat``/``lon``/
+    ``gemeente_code`` are ignored). When the point moves, a place that is just the
+    old municipality's name is cleared so it follows the new point.
+    """
+    data = dict(record)
+    data.update({k: v for k, v in form.items() if k not in (*PLACEMENT_FIELDS, *SYSTEM_FIELDS)})
+    extra: list[validation.Problem] = []
+    if point_source is not None:
+        extra = _place(data, form, point_source)
+        old_code = record.get("gemeente_code") or ""
+        old_name = geo.municipality_lookup().get(old_code, {}).get("statnaam")
+        if old_name and data.get("place") == old_name:
+            data["place"] = ""
+    return _validated(data, extra, locate=locate)
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+class UndoOutcome(NamedTuple):
+    """Whether the undo happened, and the i18n key with its values for the message.
+
+    Keys: ``undo_done`` {name, undone: add|update|delete}, ``undo_nothing`` {},
+    ``undo_conflict`` {name, by, at}, ``undo_conflict_deleted`` {name},
+    ``undo_conflict_readded`` {name}, ``store_busy`` {}, ``undo_failed`` {error},
+    ``author_required`` {}.
+    """
+
+    ok: bool
+    key: str
+    values: dict[str, str]
+
+
+def _name(*records: Mapping[str, Any] | None) -> str:
+    return next((str(r["name"]) for r in records if r and r.get("name")), "")
+
+
+def _conflict(store: Store, author: str) -> UndoOutcome:
+    """Say why the session's last change cannot be undone (the store's text has no fields)."""
+    history = store.history(limit=1000)
+    undone = {c.undoes for c in history if c.action == "undo"}
+    change = next((c for c in history if c.author == author and c.action != "undo"
+                   and c.seq not in undone), None)
+    if change is None:
+        return UndoOutcome(False, "undo_conflict", {"name": "", "by": "", "at": ""})
+    name = _name(change.after, change.before) or change.record_id
+    current = store.get(change.record_id)
+    if current is None:
+        return UndoOutcome(False, "undo_conflict_deleted", {"name": name})
+    if change.after is None:
+        return UndoOutcome(False, "undo_conflict_readded", {"name": name})
+    return UndoOutcome(False, "undo_conflict", {
+        "name": name, "by": current.get("author") or "", "at": current.get("updated_at") or "",
+    })
+
+
+def undo_for_session(store: Store, author: str) -> UndoOutcome:
+    """Undo this facilitator's last change, refusing when someone changed the record since."""
+    if not author:
+        return UndoOutcome(False, "author_required", {})
+    try:
+        change = store.undo_last(author)
+    except NothingToUndo:
+        return UndoOutcome(False, "undo_nothing", {})
+    except Conflict:
+        return _conflict(store, author)
+    except StoreBusy:
+        return UndoOutcome(False, "store_busy", {})
+    except StoreError as exc:
+        return UndoOutcome(False, "undo_failed", {"error": str(exc)})
+    # The undo entry runs from the state after the change back to the state before it.
+    undone = "add" if change.after is None else "delete" if change.before is None else "update"
+    return UndoOutcome(True, "undo_done", {"name": _name(change.after, change.before),
+                                           "undone": undone})
+

@@ -1,0 +1,139 @@
+"""Filter state, URL round trip, filtering semantics and facet counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import query
+from dashboard.query import FilterState, ViewState, parse_query, to_query
+from dashboard.store import default_seed_path, read_seed
+
+
+def rec(id_, **kw) -> dict:
+    base = {"id": id_, "name": id_.title(), "kind": "initiatief", "scope": "lokaal",
+            "themes": [], "actors": [], "status": "onbekend", "participation": "",
+            "place": "", "summary": "", "description": "", "start_year": None,
+            "lat": None, "lon": None, "gemeente_code": ""}
+    base.update(kw)
+    return base
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return query.initiatives_frame([
+        rec("klus", name="KLUShuizen", place="Oostburg", lat=51.3264, lon=3.4931,
+            themes=["wonen", "leefbaarheid"], start_year=2010, actors=["burgers"]),
+        rec("boer", name="Boermarke Essen en Aa's", place="Veele", lat=53.04, lon=7.10,
+            themes=["natuur"], description="Keukentafelgesprekken in Höfte"),
+        rec("dam", name="Braakliggende terreinen", place="Amsterdam", lat=52.3731, lon=4.8926,
+            themes=["leefbaarheid", "netwerken"], start_year=2012),
+        rec("doen", name="Stichting DOEN", scope="landelijk", kind="fonds",
+            themes=["financiering"]),
+        rec("brum", name="Ashram model", scope="buitenland", lat=52.4797, lon=-1.9026,
+            kind="inspiratie-buitenland", themes=["wonen"]),
+    ])
+
+
+def ids(frame, state) -> set[str]:
+    return set(query.apply(frame, state)["id"])
+
+
+def test_frame_derives_location_columns(frame):
+    row = frame.set_index("id").loc["klus"]
+    assert (row.statnaam, row.regio, row.regiotype, row.provincie_slug) == (
+        "Sluis", "Zeeuws-Vlaanderen", "krimpregio", "zeeland")
+    assert frame.set_index("id").loc["dam", "regiotype"] == "geen"
+    assert not frame.set_index("id").loc["doen", "on_map"]
+    assert frame.set_index("id").loc["brum", "abroad"]
+
+
+def test_or_within_and_across_facets(frame):
+    assert ids(frame, FilterState(thema=("wonen",))) == {"klus", "brum"}
+    assert ids(frame, FilterState(thema=("wonen", "natuur"))) == {"klus", "brum", "boer"}
+    assert ids(frame, FilterState(thema=("wonen", "natuur"), soort=("initiatief",))) == {
+        "klus", "boer"}
+
+
+def test_region_filters_do_not_apply_to_records_without_dutch_location(frame):
+    kept = ids(frame, FilterState(regiotype=("krimpregio",)))
+    assert kept == {"klus", "boer", "doen", "brum"}
+    assert ids(frame, FilterState(regiotype=("geen",))) == {"dam", "doen", "brum"}
+    assert ids(frame, FilterState(provincie=("groningen",))) == {"boer", "doen", "brum"}
+
+
+def test_text_search_ignores_case_and_accents(frame):
+    assert ids(frame, FilterState(q="hofte")) == {"boer"}
+    assert ids(frame, FilterState(q="KLUS oostburg")) == {"klus"}
+    assert ids(frame, FilterState(q="nothing-like-this")) == set()
+
+
+def test_years_keep_records_without_year_unless_unticked(frame):
+    assert ids(frame, FilterState(van=2011)) == {"dam", "boer", "doen", "brum"}
+    assert ids(frame, FilterState(van=2011, zonderjaar=False)) == {"dam"}
+    assert ids(frame, FilterState(tot=2010, zonderjaar=False)) == {"klus"}
+
+
+def test_facet_counts_apply_the_other_filters(frame):
+    counts = query.facet_counts(frame, FilterState(thema=("wonen",)))
+    # Theme counts ignore the theme filter itself...
+    assert counts["thema"]["leefbaarheid"] == 2
+    assert counts["thema"]["natuur"] == 1
+    # ...but other facets see only the wonen records.
+    assert counts["soort"]["initiatief"] == 1
+    assert counts["soort"]["inspiratie-buitenland"] == 1
+    assert counts["soort"]["fonds"] == 0
+    # Spatial facets count records without a Dutch location as kept everywhere.
+    assert counts["regiotype"]["krimpregio"] == 2
+
+
+def test_query_round_trip():
+    state = FilterState(q="klus huis", thema=("wonen", "zorg"), regiotype=("krimpregio",),
+                        regio=("oost-groningen",), van=2005, tot=2020, zonderjaar=False)
+    view = ViewState(id="klushuizen-oostburg", kaart="osm", lang="en",
+                     bbox=(3.3, 51.2, 3.7, 51.4), mode="presentatie", tour="x", stap=3)
+    parsed = parse_query(to_query(state, view))
+    assert parsed.filters == state
+    assert parsed.view == view
+    assert parsed.notices == []
+    assert to_query(FilterState(), ViewState()) == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"thema": "wonen,onzin"}, "onzin"),
+        ({"van": "twintig"}, "van"),
+        ({"foo": "1"}, "foo"),
+        ({"kaart": "google"}, "kaart"),
+        ({"lang": "de"}, "lang"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"regio": "atlantis"}, "atlantis"),
+        ({"gm": "<script>"}, "gm"),
+        ({"stap": "-1"}, "stap"),
+    ],
+)
+def test_odd_query_input_becomes_a_notice_not_an_error(params, notice):
+    parsed = parse_query(params)
+    assert any(notice in n for n in parsed.notices)
+
+
+def test_query_accepts_labels_and_lists():
+    parsed = parse_query({"thema": ["Housing", "Zorg"], "regio": "Oost-Groningen"})
+    assert parsed.filters.thema == ("wonen", "zorg")
+    assert parsed.filters.regio == ("oost-groningen",)
+
+
+def test_describe_names_active_filters():
+    words = query.describe(FilterState(thema=("wonen",), regiotype=("krimpregio",)), "nl")
+    assert words == [("Thema", "Wonen"), ("Regiotype", "Krimpregio")]
+    assert query.describe(FilterState(thema=("wonen",)), "en") == [("Theme", "Housing")]
+
+
+def test_seed_answers_the_policymaker_question():
+    """Housing initiatives in krimpregio's: KLUShuizen in Oostburg is among them."""
+    frame = query.initiatives_frame(read_seed(default_seed_path()))
+    kept = query.apply(frame, FilterState(thema=("wonen",), regiotype=("krimpregio",)))
+    located = kept[kept["located"]]
+    assert "klushuizen-oostburg" in set(located["id"])
+    assert set(located["regiotype"]) == {"krimpregio"}

@@ -1,0 +1,650 @@
+"""The GeoPackage store: CRUD, history and undo, GIS readability, crash and concurrency safety."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from shapely.geometry import Point
+
+from dashboard import cli, config
+from dashboard.store import (
+    Conflict,
+    DuplicateId,
+    GeoPackageStore,
+    InvalidRecord,
+    NotFound,
+    NothingToUndo,
+    SeedError,
+    Store,
+    StoreError,
+    default_store_path,
+    open_store,
+    read_seed,
+)
+from dashboard.store.gpkg_format import gpkg_point
+
+REPO = Path(__file__).resolve().parents[2]
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+SEED = {
+    "type": "FeatureCollection",
+    "licence": "CC BY 4.0",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": "klushuizen-oostburg", "name": "KLUShuizen Oostburg", "kind": "initiatief",
+                "place": "Oostburg", "gemeente_code": "GM1714", "scope": "lokaal",
+                "themes": ["wonen", "leefbaarheid"], "start_year": 2012, "status": "lopend",
+                "outcomes": [{"label": "woningen opgeknapt", "value": 25, "unit": "woningen"}],
+                "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+                "author": "seed",
+            },
+            "geometry": {"type": "Point", "coordinates": [3.488, 51.326]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"id": "boermarke-westerwolde", "name": "Boermarke Essen en Aa's",
+                           "scope": "lokaal", "themes": ["natuur"]},
+            "geometry": {"type": "Point", "coordinates": [7.05, 53.0]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"id": "amsterdam-linkedin", "name": "amsterdam lege plekken",
+                           "scope": "online", "channels": ["LinkedIn"]},
+            "geometry": None,
+        },
+    ],
+}
+
+
+def rec(id: str, **fields) -> dict:
+    """A small valid record."""
+    return {"id": id, "name": fields.pop("name", id.title()), "lat": 52.0, "lon": 5.5, **fields}
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    path = tmp_path / "initiatieven.geojson"
+    path.write_text(json.dumps(SEED), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path, seed_file: Path) -> GeoPackageStore:
+    return open_store(tmp_path / "store.gpkg", seed_file)
+
+
+def ids(store: GeoPackageStore) -> set[str]:
+    return {r["id"] for r in store.list()}
+
+
+def integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+# --- creation, seed, file format --------------------------------------------------------------
+
+
+def test_open_store_seeds_a_valid_geopackage(store: GeoPackageStore):
+    assert isinstance(store, Store)
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 10400
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    srs = {r[0] for r in conn.execute("SELECT srs_id FROM gpkg_spatial_ref_sys")}
+    assert srs == {-1, 0, 4326}
+    contents = dict(conn.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    assert contents == {
+        "initiatieven": "features", "krimpkaart_history": "attributes",
+        "krimpkaart_tours": "attributes", "krimpkaart_meta": "attributes",
+    }
+    assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
+        ("initiatieven", "geom", "POINT", 4326, 0, 0)
+    ]
+    extent = conn.execute(
+        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name='initiatieven'"
+    ).fetchone()
+    assert extent == (3.488, 51.326, 7.05, 53.0)
+    conn.close()
+
+    records = store.list()
+    assert [r["id"] for r in records] == [  # sorted by name, case-insensitively
+        "amsterdam-linkedin", "boermarke-westerwolde", "klushuizen-oostburg"
+    ]
+    kl = store.get("klushuizen-oostburg")
+    assert (kl["lat"], kl["lon"], kl["themes"], kl["start_year"]) == (
+        51.326, 3.488, ["wonen", "leefbaarheid"], 2012
+    )
+    assert kl["created_at"] == "2026-01-01T00:00:00Z"  # seed timestamps are kept
+    online = store.get("amsterdam-linkedin")
+    assert (online["lat"], online["lon"], online["channels"]) == (None, None, ["LinkedIn"])
+    assert online["author"] == "seed" and STAMP.match(online["created_at"])
+    assert store.history() == []
+
+
+def test_default_path_comes_from_the_environment(tmp_path, seed_file, monkeypatch):
+    target = tmp_path / "env" / "mine.gpkg"
+    monkeypatch.setenv("KRIMPKAART_STORE", str(target))
+    monkeypatch.setenv("KRIMPKAART_GEODATA", str(seed_file.parent))
+    config.reload()
+    assert default_store_path() == target
+    store = open_store()
+    assert store.path == target and len(store.list()) == 3
+    assert open_store().version() == store.version()  # opening again does not reseed
+
+
+def test_missing_seed_is_a_clear_error_and_creates_nothing(tmp_path):
+    missing = tmp_path / "nope.geojson"
+    with pytest.raises(SeedError, match=re.escape(str(missing))):
+        open_store(tmp_path / "s.gpkg", missing)
+    assert not (tmp_path / "s.gpkg").exists()
+
+
+def test_read_seed_rejects_malformed_files(tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SeedError, match="not readable GeoJSON"):
+        read_seed(bad)
+    bad.write_text(json.dumps({"type": "Feature"}), encoding="utf-8")
+    with pytest.raises(SeedError, match="FeatureCollection"):
+        read_seed(bad)
+
+
+def test_a_foreign_file_is_never_overwritten(tmp_path, seed_file):
+    notes = tmp_path / "notes.gpkg"
+    notes.write_text("my notes", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a GeoPackage"):
+        open_store(notes, seed_file)
+    assert notes.read_text(encoding="utf-8") == "my notes"
+
+
+def test_gpkg_point_blob_layout():
+    blob = gpkg_point(5.5, 52.0)
+    assert blob[:4] == b"GP\x00\x01"  # magic, version 0, little-endian, no envelope
+    assert int.from_bytes(blob[4:8], "little") == 4326
+    assert blob[8:13] == b"\x01\x01\x00\x00\x00"  # WKB little-endian Point
+    assert gpkg_point(None, None)[3] & 0x10  # empty-geometry bit
+
+
+def test_gis_tools_read_the_points(store: GeoPackageStore):
+    store.add(rec("nieuw", lat=52.37, lon=4.89), "anna")
+    frame = pyogrio.read_dataframe(store.path, layer="initiatieven")
+    assert frame.crs.to_epsg() == 4326
+    points = {
+        row.id: None if row.geometry is None else (row.geometry.x, row.geometry.y)
+        for row in frame.itertuples()
+    }
+    assert points == {
+        "klushuizen-oostburg": (3.488, 51.326), "boermarke-westerwolde": (7.05, 53.0),
+        "amsterdam-linkedin": None, "nieuw": (4.89, 52.37),
+    }
+    gdf = gpd.read_file(store.path, layer="initiatieven").set_index("id")
+    assert gdf.loc["nieuw"].geometry.equals(Point(4.89, 52.37))
+    assert gdf.loc["amsterdam-linkedin"].geometry is None
+    assert json.loads(gdf.loc["klushuizen-oostburg", "themes"]) == ["wonen", "leefbaarheid"]
+    assert set(pyogrio.list_layers(store.path)[:, 0]) == {
+        "initiatieven", "krimpkaart_history", "krimpkaart_tours", "krimpkaart_meta"
+    }
+
+
+def test_a_spatial_index_and_rows_added_by_gdal_keep_working(store, tmp_path):
+    """QGIS may add an R-tree (its triggers call ST_* functions) or features of its own."""
+    scratch = tmp_path / "scratch.gpkg"
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame({"id": ["x"]}, geometry=[Point(6, 53)], crs=4326),
+        scratch, layer="initiatieven",
+    )
+    gdal = sqlite3.connect(scratch)
+    ddl = [r[0] for r in gdal.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'gpkg_extensions' OR (name LIKE 'rtree%' "
+        "AND (type = 'trigger' OR sql LIKE 'CREATE VIRTUAL%'))"
+    )]
+    extensions = gdal.execute("SELECT * FROM gpkg_extensions").fetchall()
+    gdal.close()
+    conn = sqlite3.connect(store.path, isolation_level=None)
+    for statement in ddl:
+        conn.execute(statement)
+    conn.executemany("INSERT INTO gpkg_extensions VALUES (?, ?, ?, ?, ?)", extensions)
+    conn.execute(
+        "INSERT INTO rtree_initiatieven_geom SELECT fid, lon, lon, lat, lat FROM initiatieven "
+        "WHERE geom IS NOT NULL"
+    )
+    conn.close()
+    pyogrio.write_dataframe(  # a row from another tool: NULL columns, a point, no lat/lon
+        gpd.GeoDataFrame({"id": ["from-qgis"], "name": ["Q"], "channels": ["Facebook"]},
+                         geometry=[Point(6.5, 52.5)], crs=4326),
+        store.path, layer="initiatieven", append=True,
+    )
+    store.add(rec("indexed", lat=52.2, lon=5.1), "anna")
+    store.update({**store.get("indexed"), "lat": 52.3}, "anna")
+    store.delete("klushuizen-oostburg", "anna")
+    store.undo_last()
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("SELECT count(*) FROM rtree_initiatieven_geom").fetchone()[0] == 4
+    conn.close()
+    near = pyogrio.read_dataframe(store.path, layer="initiatieven", bbox=(5.0, 52.25, 5.2, 52.35))
+    assert list(near["id"]) == ["indexed"]
+    qgis = store.get("from-qgis")
+    assert (qgis["lat"], qgis["lon"], qgis["channels"], qgis["status"]) == (
+        52.5, 6.5, ["Facebook"], "onbekend"
+    )
+
+
+# --- CRUD ---------------------------------------------------------------------------------------
+
+
+def test_crud(store: GeoPackageStore):
+    added = store.add(rec("a", themes=["zorg"], created_at="1999-01-01T00:00:00Z"), "anna")
+    assert added["author"] == "anna" and STAMP.match(added["created_at"])
+    assert added["created_at"] == added["updated_at"] != "1999-01-01T00:00:00Z"
+    assert store.get("a") == added
+    assert store.get("nope") is None
+
+    updated = store.update({**added, "name": "A twee", "lat": None, "lon": None}, "bob")
+    assert (updated["name"], updated["author"], updated["lat"]) == ("A twee", "bob", None)
+    assert updated["created_at"] == added["created_at"]
+    assert updated["updated_at"] > added["updated_at"]  # strictly later, even within a second
+    assert store.get("a") == updated
+
+    assert store.delete("a", "bob") == updated
+    assert store.get("a") is None
+    with pytest.raises(NotFound):
+        store.delete("a", "bob")
+    with pytest.raises(NotFound):
+        store.update(rec("a"), "bob")
+
+
+def test_duplicate_id_and_invalid_records(store: GeoPackageStore):
+    with pytest.raises(DuplicateId, match="klushuizen-oostburg"):
+        store.add(rec("klushuizen-oostburg"), "anna")
+    with pytest.raises(InvalidRecord, match="unknown field"):
+        store.add(rec("x", colour="red"), "anna")
+    with pytest.raises(InvalidRecord, match="both lat and lon"):
+        store.add(rec("x", lon=None), "anna")
+    with pytest.raises(InvalidRecord, match="'id'"):
+        store.add({"name": "no id"}, "anna")
+    assert len(store.list()) == 3 and store.history() == []
+
+
+def test_update_with_a_stale_timestamp_is_a_conflict(store: GeoPackageStore):
+    mine = store.get("klushuizen-oostburg")
+    theirs = store.update({**mine, "summary": "theirs"}, "bob", mine["updated_at"])
+    with pytest.raises(Conflict, match="bob"):
+        store.update({**mine, "summary": "mine"}, "anna", expected_updated_at=mine["updated_at"])
+    assert store.get("klushuizen-oostburg") == theirs
+
+
+def test_add_many_is_all_or_nothing(store: GeoPackageStore):
+    version = store.version()
+    batch = [rec("n1"), rec("n2"), rec("klushuizen-oostburg"), rec("n3")]
+    with pytest.raises(DuplicateId):
+        store.add_many(batch, "import")
+    with pytest.raises(DuplicateId):
+        store.add_many([rec("n1"), rec("n1")], "import")
+    with pytest.raises(InvalidRecord):
+        store.add_many([rec("n1"), rec("n2", lat=95.0)], "import")
+    assert len(store.list()) == 3 and store.history() == [] and store.version() == version
+
+    added = store.add_many([rec("n1"), rec("n2")], "import")
+    assert [r["author"] for r in added] == ["import", "import"]
+    assert {"n1", "n2"} <= ids(store) and store.version() == version + 1
+
+
+# --- history, undo, version --------------------------------------------------------------------
+
+
+def test_history_records_who_what_and_before_after(store: GeoPackageStore):
+    a = store.add(rec("a"), "anna")
+    b = store.update({**a, "name": "B"}, "bob")
+    store.delete("a", "carl")
+    changes = store.history()
+    assert [(c.action, c.author, c.record_id) for c in changes] == [
+        ("delete", "carl", "a"), ("update", "bob", "a"), ("add", "anna", "a"),
+    ]
+    assert changes[0].before == b and changes[0].after is None
+    assert changes[1].before == a and changes[1].after == b
+    assert changes[2].before is None and changes[2].after == a
+    assert changes[0].seq > changes[1].seq > changes[2].seq
+    assert all(STAMP.match(c.at) for c in changes)
+    assert [c.action for c in store.history(limit=1)] == ["delete"]
+
+
+def test_undo_add_update_and_delete(store: GeoPackageStore):
+    original = store.get("klushuizen-oostburg")
+    store.add(rec("a"), "anna")
+    store.update({**original, "summary": "edited"}, "anna")
+    store.delete("boermarke-westerwolde", "anna")
+
+    undo = store.undo_last()
+    assert (undo.action, undo.record_id, undo.author) == ("undo", "boermarke-westerwolde", "anna")
+    back = store.get("boermarke-westerwolde")
+    assert back == undo.after and back["lat"] == 53.0 and undo.before is None
+
+    store.undo_last("anna")
+    restored = store.get("klushuizen-oostburg")
+    assert restored["summary"] == "" and restored["name"] == original["name"]
+    assert restored["updated_at"] > original["updated_at"]  # an undo is a change too
+
+    store.undo_last("anna")
+    assert store.get("a") is None
+    with pytest.raises(NothingToUndo):  # undos are not undone, nor changes twice
+        store.undo_last()
+    actions = [c.action for c in store.history()]
+    assert actions == ["undo", "undo", "undo", "delete", "update", "add"]
+    history = store.history()
+    assert [c.undoes for c in history[:3]] == [c.seq for c in reversed(history[3:])]
+
+
+def test_undo_refuses_when_someone_changed_the_record_since(store: GeoPackageStore):
+    first = store.update({**store.get("klushuizen-oostburg"), "summary": "anna"}, "anna")
+    second = store.update({**first, "summary": "bob"}, "bob")
+    with pytest.raises(Conflict, match="changed by bob"):
+        store.undo_last("anna")
+    assert store.get("klushuizen-oostburg") == second
+
+    store.add(rec("gone"), "anna")
+    store.delete("gone", "bob")
+    with pytest.raises(Conflict, match="deleted"):
+        store.undo_last("anna")
+
+
+def test_undo_by_author_skips_other_peoples_changes(store: GeoPackageStore):
+    store.add(rec("anna-1"), "anna")
+    store.add(rec("bob-1"), "bob")
+    undo = store.undo_last("anna")
+    assert undo.author == "anna" and undo.record_id == "anna-1"
+    assert "bob-1" in ids(store) and "anna-1" not in ids(store)
+    with pytest.raises(NothingToUndo, match="anna"):
+        store.undo_last("anna")
+    assert store.undo_last().record_id == "bob-1"
+
+
+def test_every_write_bumps_the_version_and_reads_do_not(store: GeoPackageStore):
+    v = store.version()
+    store.list()
+    store.get("a")
+    store.history()
+    assert store.version() == v
+    store.add(rec("a"), "anna")
+    store.update(rec("a", name="A2"), "anna")
+    store.undo_last()
+    store.delete("a", "anna")
+    store.save_tour({"id": "t", "title": "T", "steps": []}, "anna")
+    store.reseed(read_seed_dicts())
+    assert store.version() == v + 6
+
+
+def read_seed_dicts() -> list[dict]:
+    return [{**f["properties"], "lat": None, "lon": None} for f in SEED["features"]]
+
+
+def test_reseed_replaces_records_and_clears_history(store: GeoPackageStore, seed_file):
+    store.add(rec("a"), "anna")
+    store.delete("klushuizen-oostburg", "anna")
+    assert store.reseed(read_seed(seed_file)) == 3
+    assert ids(store) == {r["id"] for r in read_seed(seed_file)}
+    assert store.history() == []
+    with pytest.raises(NothingToUndo):
+        store.undo_last()
+
+
+def test_tours(store: GeoPackageStore):
+    steps = [{"initiative_id": "klushuizen-oostburg", "text": "Begin in Zeeland"}]
+    saved = store.save_tour({"id": "noord", "title": "Noorden", "steps": steps}, "anna")
+    assert saved["steps"] == steps and saved["author"] == "anna"
+    store.save_tour({"id": "al", "title": "Alles", "steps": []}, "bob")
+    assert [t["id"] for t in store.list_tours()] == ["al", "noord"]
+    again = store.save_tour({"id": "noord", "title": "Noord", "steps": steps * 2}, "bob")
+    assert again["created_at"] == saved["created_at"] and len(store.get_tour("noord")["steps"]) == 2
+    assert store.delete_tour("al", "bob")["title"] == "Alles"
+    assert store.get_tour("al") is None
+    with pytest.raises(NotFound):
+        store.delete_tour("al", "bob")
+    with pytest.raises(InvalidRecord):
+        store.save_tour({"id": "x", "title": "X", "steps": [{"text": "no id"}]}, "bob")
+
+
+# --- crashes and concurrency --------------------------------------------------------------------
+
+CHILD_PRELUDE = """
+import sys, time
+from dashboard.store import GeoPackageStore
+store = GeoPackageStore(sys.argv[1])
+def rec(id, **extra):
+    return {"id": id, "name": id, "lat": 52.0, "lon": 5.0, **extra}
+"""
+
+
+def child(script: str, *args: str) -> subprocess.Popen:
+    code = CHILD_PRELUDE + textwrap.dedent(script)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+
+
+def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: GeoPackageStore):
+    proc = child(
+        """
+        for i in range(5):
+            store.add(rec(f"ack-{i}"), "kid")
+            print("ACK", f"ack-{i}", flush=True)
+        def batch():
+            for i in range(3000):
+                if i == 2500:  # well past the page cache: uncommitted pages are in the WAL
+                    print("MIDWAY", flush=True)
+                    time.sleep(60)
+                yield rec(f"bulk-{i}", description="x" * 2000)
+        store.add_many(batch(), "kid")
+        print("DONE", flush=True)
+        """,
+        str(store.path),
+    )
+    acked = []
+    for line in proc.stdout:
+        if line.startswith("ACK"):
+            acked.append(line.split()[1])
+        if line.startswith("MIDWAY"):
+            break
+    wal = store.path.with_name(store.path.name + "-wal")
+    assert wal.stat().st_size > 2_000_000  # the transaction really was half on disk
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+    after = GeoPackageStore(store.path)
+    assert integrity(store.path) == "ok"
+    present = ids(after)
+    assert set(acked) == {f"ack-{i}" for i in range(5)} and set(acked) <= present
+    assert not any(i.startswith("bulk-") for i in present)
+    after.add(rec("after-crash"), "anna")  # and it takes writes again
+    assert "after-crash" in ids(after)
+
+
+def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: GeoPackageStore):
+    proc = child(
+        """
+        n = 0
+        while True:
+            store.add_many([rec(f"batch{n}-{i}") for i in range(50)], "kid")
+            print("COMMITTED", n, flush=True)
+            n += 1
+        """,
+        str(store.path),
+    )
+    committed = []
+    deadline = time.monotonic() + random.uniform(0.2, 0.5)
+    for line in proc.stdout:
+        committed.append(int(line.split()[1]))
+        if time.monotonic() > deadline and len(committed) >= 3:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+    assert len(committed) >= 3
+    assert integrity(store.path) == "ok"
+    present = ids(GeoPackageStore(store.path))
+    batches: dict[int, int] = {}
+    for rid in present:
+        if match := re.fullmatch(r"batch(\d+)-\d+", rid):
+            n = int(match[1])
+            batches[n] = batches.get(n, 0) + 1
+    assert all(count == 50 for count in batches.values())  # whole batches only
+    assert set(committed) <= set(batches)  # every acknowledged batch is there
+
+
+def test_two_processes_writing_at_once_lose_nothing(store: GeoPackageStore):
+    script = """
+        start = float(sys.argv[3])
+        while time.time() < start:
+            time.sleep(0.001)
+        t0 = time.perf_counter()
+        for i in range(200):
+            store.add(rec(f"{sys.argv[2]}-{i}"), sys.argv[2])
+        print(time.perf_counter() - t0, flush=True)
+        """
+    start = str(time.time() + 0.5)
+    procs = [child(script, str(store.path), name, start) for name in ("p", "q")]
+    times = [float(p.communicate(timeout=60)[0]) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    print(f"400 concurrent adds by 2 processes: {max(times):.2f} s")
+
+    present = ids(store)
+    assert {f"{n}-{i}" for n in "pq" for i in range(200)} <= present
+    assert len(present) == 403 and integrity(store.path) == "ok"
+    assert len(store.history(limit=1000)) == 400
+
+
+# --- backup and restore -------------------------------------------------------------------------
+
+
+def test_backup_and_restore_round_trip(store: GeoPackageStore, tmp_path):
+    store.add(rec("kept"), "anna")
+    store.save_tour({"id": "t", "title": "T", "steps": []}, "anna")
+    before = store.list()
+    backup = store.backup(tmp_path / "backup.gpkg")
+    conn = sqlite3.connect(backup)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one portable file
+    conn.close()
+    assert integrity(backup) == "ok"
+    assert len(gpd.read_file(backup, layer="initiatieven")) == 4
+
+    store.delete("kept", "bob")
+    store.add(rec("later"), "bob")
+    store.delete_tour("t", "bob")
+    version = store.version()
+    assert store.restore(backup) == 4
+    assert store.list() == before
+    assert store.get_tour("t") is not None
+    assert [c.record_id for c in store.history()] == ["kept"]
+    assert store.version() > version  # open screens notice the restore
+    store.add(rec("after-restore"), "anna")
+    assert store.history()[0].seq > 1
+
+
+def test_restore_refuses_a_bad_file_and_leaves_the_store_alone(store: GeoPackageStore, tmp_path):
+    before, version = store.list(), store.version()
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a GeoPackage"):
+        store.restore(text)
+    plain = tmp_path / "plain.sqlite"
+    sqlite3.connect(plain).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(StoreError, match="application_id"):
+        store.restore(plain)
+    other = tmp_path / "other.gpkg"
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame({"id": ["x"]}, geometry=[Point(5, 52)], crs=4326), other
+    )
+    with pytest.raises(StoreError, match="not a Krimpkaart store"):
+        store.restore(other)
+    with pytest.raises(StoreError, match="no such file"):
+        store.restore(tmp_path / "missing.gpkg")
+    damaged = tmp_path / "damaged.gpkg"
+    store.backup(damaged)
+    data = bytearray(damaged.read_bytes())
+    page = len(data) // 2 // 4096 * 4096
+    data[page: page + 4096] = b"\xff" * 4096
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="refusing"):
+        store.restore(damaged)
+    assert store.list() == before and store.version() == version
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+class FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_reseed(tmp_path, seed_file, capsys, monkeypatch):
+    path = tmp_path / "cli.gpkg"
+    assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file)]) == 0
+    assert "Created" in capsys.readouterr().out
+    store = GeoPackageStore(path)
+    store.add(rec("extra"), "anna")
+
+    assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file)]) == 2
+    assert "--yes" in capsys.readouterr().err  # no terminal to ask on
+    monkeypatch.setattr(sys, "stdin", FakeTty("nee\n"))
+    assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file)]) == 1
+    assert "extra" in ids(store)
+    monkeypatch.setattr(sys, "stdin", FakeTty("ja\n"))
+    assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file)]) == 0
+    assert "extra" not in ids(store)
+    store.add(rec("extra"), "anna")
+    assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file), "--yes"]) == 0
+    assert "extra" not in ids(store)
+
+    capsys.readouterr()
+    missing = tmp_path / "missing.geojson"
+    assert cli.main(["reseed", "--store", str(path), "--seed", str(missing), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert str(missing) in err and "Traceback" not in err
+
+
+def test_cli_backup_and_restore(store: GeoPackageStore, tmp_path, capsys):
+    dest = tmp_path / "copy.gpkg"
+    assert cli.main(["backup", str(dest), "--store", str(store.path)]) == 0
+    store.add(rec("later"), "anna")
+
+    assert cli.main(["restore", str(dest), "--store", str(store.path)]) == 2
+    assert "later" in ids(store)
+    assert cli.main(["restore", str(dest), "--store", str(store.path), "--yes"]) == 0
+    assert "later" not in ids(store)
+    fresh = tmp_path / "fresh.gpkg"  # restoring into a store that does not exist yet
+    assert cli.main(["restore", str(dest), "--store", str(fresh)]) == 0
+    assert ids(GeoPackageStore(fresh)) == ids(store)
+
+    capsys.readouterr()
+    junk = tmp_path / "junk.gpkg"
+    junk.write_text("junk", encoding="utf-8")
+    assert cli.main(["restore", str(junk), "--store", str(store.path), "--yes"]) == 1
+    assert cli.main(["backup", str(dest), "--store", str(tmp_path / "none.gpkg")]) == 1
+    assert cli.main(["backup", str(tmp_path / "no" / "dir.gpkg"), "--store", str(store.path)]) == 1
+    err = capsys.readouterr().err
+    assert "not a GeoPackage" in err and "no such file" in err and "does not exist" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "none.gpkg").exists()

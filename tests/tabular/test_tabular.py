@@ -1,0 +1,615 @@
+"""Import (every format, every bad case), export round trips, template and CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+import shapely
+
+from dashboard import cli, config
+from dashboard.domain.validation import validate
+from dashboard.domain.vocab import THEMES
+from dashboard.tabular import cells, importing
+from dashboard.tabular.importing import (
+    MAX_UPLOAD_BYTES,
+    ImportReport,
+    export_records,
+    format_report,
+    plan_import,
+    read_table,
+    template_bytes,
+)
+
+DUTCH_EXCEL = (
+    "naam;plaats;breedtegraad;lengtegraad;thema's\r\n"
+    "KLUShuizen;Oostburg;51,326;3,488;wonen|leefbaarheid\r\n"
+).encode("cp1252")
+
+
+def problems(report: ImportReport, severity: str | None = None) -> list[tuple[int, str, str]]:
+    return [(p.row, p.field, p.message) for p in report.problems
+            if severity is None or p.severity == severity]
+
+
+def error_text(report: ImportReport) -> str:
+    return "\n".join(p.message for p in report.errors)
+
+
+def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def test_dutch_excel_csv_imports_first_time() -> None:
+    report = plan_import(DUTCH_EXCEL, "initiatieven.csv", [])
+    assert report.ok, format_report(report)
+    assert report.problems == []
+    (rec,) = report.records
+    assert rec["name"] == "KLUShuizen" and rec["place"] == "Oostburg"
+    assert rec["lat"] == 51.326 and rec["lon"] == 3.488
+    assert rec["themes"] == ["wonen", "leefbaarheid"]
+    assert rec["gemeente_code"] == "GM1714" and rec["scope"] == "lokaal"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_csv_encodings_and_separators_keep_accents(encoding: str, sep: str) -> None:
+    text = sep.join(["Name", "Place", "Latitude", "Longitude", "Themes"]) + "\n"
+    lat, lon = ("53,03", "5,66") if sep == ";" else ("53.03", "5.66")
+    text += sep.join(["Höfte", "Súdwest-Fryslân", lat, lon, "Leefbaarheid"]) + "\n"
+    report = plan_import(text.encode(encoding), "a.csv", [])
+    assert report.ok, format_report(report)
+    (rec,) = report.records
+    assert rec["name"] == "Höfte" and rec["place"] == "Súdwest-Fryslân"
+    assert rec["lat"] == 53.03 and rec["gemeente_code"] == "GM1900"
+
+
+def test_csv_quoted_decimal_comma_with_comma_separator() -> None:
+    data = b'name,lat,lon\nX,"51,326","3,488"\n'
+    assert plan_import(data, "a.csv", []).records[0]["lon"] == 3.488
+
+
+def test_utf16_excel_unicode_text() -> None:
+    data = "naam\tbreedtegraad\tlengtegraad\nHöfte\t53,03\t5,66\n".encode("utf-16")
+    assert plan_import(data, "a.txt", []).records[0]["name"] == "Höfte"
+
+
+def test_excel_sep_hint_line() -> None:
+    report = plan_import(b"sep=;\r\n" + DUTCH_EXCEL + b"Fout;;6,55;53,33;wonen\r\n", "a.csv", [])
+    assert report.rows_with_errors == [3]  # the hint line is not a spreadsheet row
+    assert report.records[0]["lat"] == 51.326
+
+
+def test_read_table_returns_rows_by_header() -> None:
+    rows = read_table(DUTCH_EXCEL, "a.csv")
+    assert rows == [{"naam": "KLUShuizen", "plaats": "Oostburg", "breedtegraad": "51,326",
+                     "lengtegraad": "3,488", "thema's": "wonen|leefbaarheid"}]
+
+
+def test_row_numbers_are_spreadsheet_rows() -> None:
+    data = b"naam,breedtegraad,lengtegraad\nA,52,5\n\n,,\nB,6.55,53.33\n"
+    report = plan_import(data, "a.csv", [])
+    assert report.rows_with_errors == [5]
+    assert report.rows_read == 2
+
+
+def test_column_names_dutch_english_any_case() -> None:
+    header = ("ID,NAAM,Soort,Samenvatting,Beschrijving,Plaats,Gemeentecode,LAT,lng,Schaal,"
+              "Thema's,Participatie,Actoren,Kanalen,Startjaar,Status,Resultaten,Bronnen,Website")
+    row = ("klus,KLUShuizen,Initiatief,Kort,Lang,Oostburg,GM1714,51.326,3.488,lokaal,"
+           "Wonen,Maatschappelijk initiatief,Burgers|Architecten,LinkedIn|website,2010,Lopend,"
+           "Huizenprijs = 125000 euro,Krot of kans <https://www.krotofkans.nl>,"
+           "www.krotofkans.nl")
+    report = plan_import(f"{header}\n{row}\n".encode(), "a.csv", [])
+    assert "actor 'Architecten' is unknown" in error_text(report)
+    report = plan_import(f"{header}\n{row.replace('|Architecten', '')}\n".encode(), "a.csv", [])
+    assert report.ok, format_report(report)
+    rec = report.records[0]
+    assert rec["id"] == "klus" and rec["start_year"] == 2010 and rec["status"] == "lopend"
+    assert rec["participation"] == "maatschappelijk-initiatief"
+    assert rec["channels"] == ["LinkedIn", "website"]
+    assert rec["outcomes"] == [{"label": "Huizenprijs", "value": 125000, "unit": "euro"}]
+    assert rec["sources"] == [{"title": "Krot of kans", "url": "https://www.krotofkans.nl",
+                               "note": ""}]
+    assert rec["website"] == "https://www.krotofkans.nl"
+    assert [p.severity for p in report.problems] == ["warning"]  # the added https://
+
+
+def test_unknown_columns_are_a_warning() -> None:
+    data = b"naam,breedtegraad,lengtegraad,kleur,opmerking\nA,52,5,rood,x\n"
+    report = plan_import(data, "a.csv", [])
+    assert report.ok
+    (warning,) = report.warnings
+    assert warning.row == 0 and warning.column == "kleur, opmerking"
+    assert "'kleur', 'opmerking' are not known and ignored" in warning.message
+    assert "kleur" not in report.records[0]
+
+
+def test_doubled_and_missing_columns() -> None:
+    report = plan_import(b"name,naam,lat,lon\nA,B,52,5\n", "a.csv", [])
+    assert "columns 'name' and 'naam' both mean name" in error_text(report)
+    report = plan_import(b"plaats,lat,lon\nEmmen,52.78,6.9\n", "a.csv", [])
+    assert error_text(report) == ("there is no name column; add a column 'naam' (or 'name') "
+                                  "with the initiative's name")
+    report = plan_import(b"foo,bar\n1,2\n", "a.csv", [])
+    assert "none of the columns in the header row ('foo', 'bar') is known" in error_text(report)
+
+
+def test_too_many_values_in_a_row() -> None:
+    report = plan_import(b"naam,lat,lon\nKlus, Oostburg,51.3,3.5\n", "a.csv", [])
+    assert not report.ok and not report.records
+    assert "is there an unquoted ',' in a value?" in error_text(report)
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\r\n"])
+def test_empty_file(data: bytes) -> None:
+    report = plan_import(data, "a.csv", [])
+    assert not report.ok
+    assert problems(report) == [(0, "", "the file is empty; add a header row and one "
+                                        "initiative per row")]
+
+
+@pytest.mark.parametrize("data", [b"naam;plaats;breedtegraad;lengtegraad\r\n",
+                                  b"naam,plaats\n\n,\n"])
+def test_header_only(data: bytes) -> None:
+    report = plan_import(data, "a.csv", [])
+    assert not report.ok
+    assert "has a header row but no data rows" in error_text(report)
+
+
+def test_header_only_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    pd.DataFrame(columns=["naam", "plaats"]).to_excel(path, index=False)
+    assert "no data rows" in error_text(plan_import(path.read_bytes(), "a.xlsx", []))
+
+
+def test_oversize_file() -> None:
+    report = plan_import(b"a" * (MAX_UPLOAD_BYTES + 1), "a.csv", [])
+    assert not report.ok
+    assert "the limit is 10 MB" in error_text(report)
+
+
+@pytest.mark.parametrize("data,what", [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "a PNG image"),
+    (b"%PDF-1.4 ...", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "an old Excel .xls workbook"),
+    (b"\x00\x01\x02binary", "a binary file"),
+])
+def test_not_a_table(data: bytes, what: str) -> None:
+    report = plan_import(data, "data.csv", [])
+    assert not report.ok
+    assert error_text(report).startswith(f"'data.csv' is {what}")
+
+
+def test_zip_that_is_not_a_workbook() -> None:
+    out = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("readme.txt", "hi")
+    assert "is a ZIP archive" in error_text(plan_import(out.getvalue(), "a.xlsx", []))
+
+
+def test_csv_named_xlsx_is_read_with_a_warning() -> None:
+    report = plan_import(DUTCH_EXCEL, "initiatieven.xlsx", [])
+    assert report.ok and len(report.records) == 1
+    assert report.warnings[0].message == ("'initiatieven.xlsx' is named .xlsx but contains "
+                                          "CSV text; it was read as such")
+
+
+def test_xlsx_named_csv_is_read_with_a_warning() -> None:
+    report = plan_import(template_bytes("xlsx"), "template.csv", [])
+    assert report.ok and "contains an Excel workbook (XLSX)" in report.warnings[0].message
+
+
+def test_damaged_inputs_never_raise() -> None:
+    for data, name in [(b"PK\x03\x04garbage", "a.xlsx"), (b"{not json", "a.geojson"),
+                       (b'{"type": "Point", "coordinates": [1, 2]}', "a.geojson"),
+                       (b"SQLite format 3\x00garbage", "a.gpkg"), (b'"unclosed\n', "a.csv")]:
+        report = plan_import(data, name, [])
+        assert isinstance(report, ImportReport)
+        assert not report.ok or report.records == [], (name, format_report(report))
+
+
+# --------------------------------------------------------------------------- row problems
+
+
+def test_row_level_problems_are_explained() -> None:
+    data = ("naam;breedtegraad;lengtegraad;thema's;schaal\n"
+            "Swapped;6,55;53,33;wonen;\n"
+            "RD;392000;155000;wonen;\n"
+            "Parijs;48,85;2,35;wonen;lokaal\n"
+            "Spelfout;52;5;woningen;\n"
+            "Goed;52,78;6,9;zorg;\n").encode("cp1252")
+    report = plan_import(data, "a.csv", [])
+    assert not report.ok
+    assert report.rows_with_errors == [2, 3, 4, 5]
+    by_row = {p.row: p for p in report.errors}
+    assert "are latitude and longitude swapped?" in by_row[2].message
+    assert by_row[2].field == "location" and by_row[2].column == "breedtegraad/lengtegraad"
+    assert "RD New (EPSG:28992)" in by_row[3].message and "--convert-rd" in by_row[3].message
+    assert "lies outside the Netherlands" in by_row[4].message
+    assert "theme 'woningen' is unknown; did you mean 'wonen'?" in by_row[5].message
+    assert by_row[5].column == "thema's"
+    assert [r["name"] for r in report.records] == ["Goed"]  # listed, but nothing is written
+
+
+def test_convert_rd_option() -> None:
+    data = b"naam,x_ignored,lat,lon\nAmersfoort,,463000,155000\n"
+    report = plan_import(data, "a.csv", [], convert_rd=True)
+    assert report.ok
+    assert report.records[0]["gemeente_code"] == "GM0307"
+    assert any("converted to WGS84" in p.message for p in report.warnings)
+
+
+def test_duplicate_ids_within_file_and_against_existing() -> None:
+    existing = [{"id": "klushuizen", "name": "KLUShuizen", "place": "Oostburg"}]
+    data = b"id,naam,lat,lon\nklushuizen,Nieuw,52,5\nabc,A,52,5\nabc,B,52.1,5.1\n"
+    report = plan_import(data, "a.csv", existing)
+    messages = {p.row: p.message for p in report.errors}
+    assert messages[2] == ("id 'klushuizen' is already used by the existing initiative "
+                           "'KLUShuizen'; choose another id or leave it empty to generate one")
+    assert messages[4].startswith("id 'abc' is already used by row 3")
+    assert 3 not in messages
+
+
+def test_generated_ids_do_not_collide() -> None:
+    existing = [{"id": "klushuizen", "name": "KLUShuizen", "place": "Oostburg"}]
+    data = b"naam,plaats,lat,lon\nKLUShuizen,Breskens,51.39,3.55\nKLUShuizen,Cadzand,51.37,3.4\n"
+    report = plan_import(data, "a.csv", existing)
+    assert report.ok, format_report(report)
+    assert [r["id"] for r in report.records] == ["klushuizen-breskens", "klushuizen-cadzand"]
+
+
+def test_duplicate_name_and_place() -> None:
+    existing = [{"id": "klushuizen", "name": "KLUShuizen", "place": "Oostburg"}]
+    report = plan_import(DUTCH_EXCEL, "a.csv", existing)
+    assert not report.ok
+    assert error_text(report).startswith("'KLUShuizen' in Oostburg is already in the store "
+                                         "(id 'klushuizen')")
+    data = b"naam,plaats,lat,lon\nKlushuizen,Oostburg,51.3,3.5\nKLUSHUIZEN, oostburg ,51.3,3.5\n"
+    report = plan_import(data, "a.csv", [])
+    ((row, field, message),) = problems(report, "error")
+    assert row == 3 and field == "name" and "is already in row 2" in message
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def test_xlsx_import(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    pd.DataFrame({
+        "Naam": ["Höfte", "Online ding"], "Plaats": ["Súdwest-Fryslân", None],
+        "Breedtegraad": [53.03, None], "Lengtegraad": [5.66, None],
+        "Thema's": ["wonen|zorg", "netwerken"], "Schaal": [None, "online"],
+        "Startjaar": [2015, None],
+    }).to_excel(path, index=False)
+    report = plan_import(path.read_bytes(), "a.xlsx", [])
+    assert report.ok, format_report(report)
+    first, second = report.records
+    assert first["place"] == "Súdwest-Fryslân" and first["start_year"] == 2015
+    assert first["themes"] == ["wonen", "zorg"]
+    assert second["lat"] is None and second["scope"] == "online"
+
+
+def test_xlsx_rows_numbered_like_excel(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["naam", "lat", "lon"])
+    sheet.append(["A", 52, 5])
+    sheet.append([])
+    sheet.append(["B", 6.55, 53.33])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    assert plan_import(path.read_bytes(), "a.xlsx", []).rows_with_errors == [4]
+
+
+# --------------------------------------------------------------------------- GeoJSON / GPKG
+
+
+def feature(geometry: dict[str, Any] | None, **props: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def test_geojson_point_and_polygon() -> None:
+    square = [[[6.8, 52.7], [7.0, 52.7], [7.0, 52.85], [6.8, 52.85], [6.8, 52.7]]]
+    doc = {"type": "FeatureCollection", "features": [
+        feature({"type": "Point", "coordinates": [3.488, 51.326]}, naam="KLUShuizen",
+                themes=["wonen"], latitude=1.0),
+        feature({"type": "Polygon", "coordinates": square}, name="Emmen gebied"),
+        feature(None, name="Landelijk netwerk", scope="landelijk"),
+    ]}
+    report = plan_import(json.dumps(doc).encode(), "a.geojson", [])
+    assert report.ok, format_report(report)
+    assert report.row_label == "feature"
+    point, polygon, national = report.records
+    assert (point["lat"], point["lon"]) == (51.326, 3.488)
+    assert point["themes"] == ["wonen"]
+    assert 52.7 < polygon["lat"] < 52.85 and polygon["gemeente_code"] == "GM0114"
+    (warning,) = report.warnings
+    assert warning.row == 2 and warning.field == "location"
+    assert "the geometry is a Polygon, not a point; its representative point" in warning.message
+    assert national["lat"] is None
+
+
+def test_geojson_in_rd_crs_is_converted() -> None:
+    doc = {"type": "FeatureCollection",
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+           "features": [feature({"type": "Point", "coordinates": [155000, 463000]}, name="A")]}
+    report = plan_import(json.dumps(doc).encode(), "a.geojson", [])
+    assert report.ok and report.records[0]["gemeente_code"] == "GM0307"
+    assert "converted to WGS84" in report.warnings[0].message
+
+
+def test_geopackage_import(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"naam": ["Höfte", "Boermarke"], "thema": ["wonen", "natuur|leefbaarheid"],
+         "startjaar": [2012, 2015]},
+        geometry=[shapely.Point(155000, 463000),
+                  shapely.Point(6.75, 52.95).buffer(0.01)],
+        crs=4326,
+    )
+    frame.loc[[0], "geometry"] = gpd.GeoSeries([shapely.Point(5.387, 52.155)], crs=4326)
+    path = tmp_path / "a.gpkg"
+    frame.to_crs(28992).to_file(path, driver="GPKG")
+    report = plan_import(path.read_bytes(), "a.gpkg", [])
+    assert report.ok, format_report(report)
+    first, second = report.records
+    assert first["name"] == "Höfte" and first["start_year"] == 2012
+    assert first["gemeente_code"] == "GM0307"
+    assert second["themes"] == ["natuur", "leefbaarheid"]
+    assert any("representative point" in p.message for p in report.warnings)
+    assert any("converted to WGS84" in p.message for p in report.warnings)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def rich_records() -> list[dict[str, Any]]:
+    raw = [
+        {"id": "klushuizen", "name": "=HYPERLINK(\"http://evil\")", "place": "Súdwest-Fryslân",
+         "lat": 53.03, "lon": 5.66, "themes": ["wonen", "leefbaarheid"],
+         "summary": "+31 6 1234 5678", "description": "-regel één\nregel twee, met \"quotes\"",
+         "actors": ["burgers"], "channels": ["@krimpkaart", "Linked|In", "'quote"],
+         "start_year": 2012, "status": "lopend", "participation": "maatschappelijk-initiatief",
+         "outcomes": [{"label": "a=b | c", "value": -3.25, "unit": "°C | x"},
+                      {"label": "Huizen", "value": 12, "unit": "woningen"},
+                      {"label": "Zonder", "value": None, "unit": "stuks"},
+                      {"label": "Leeg", "value": None, "unit": ""}],
+         "sources": [{"title": "Rapport <2024>", "url": "https://x.nl/a|b", "note": "(p. 3)"},
+                     {"title": "Alleen titel", "url": "", "note": ""},
+                     {"title": "", "url": "https://y.nl", "note": ""},
+                     {"title": "zie https://z.nl", "url": "", "note": ""}],
+         "website": "https://www.krotofkans.nl", "created_at": "2026-11-27T18:00:00Z",
+         "updated_at": "2026-11-27T18:05:00Z", "author": "seed"},
+        {"id": "cittaslow", "name": "Cittaslow", "lat": 43.5, "lon": -5.25,
+         "scope": "buitenland", "kind": "inspiratie-buitenland", "summary": "@home"},
+        {"id": "online-ding", "name": "Höfte online", "scope": "online", "place": "",
+         "summary": "\tTab"},
+    ]
+    records = []
+    for item in raw:
+        result = validate(item)
+        assert result.ok, result.problems
+        records.append(result.record)
+    return records
+
+
+@pytest.mark.parametrize("fmt,name", [("csv", "x.csv"), ("xlsx", "x.xlsx"),
+                                      ("geojson", "x.geojson")])
+def test_export_import_round_trip(fmt: str, name: str) -> None:
+    records = rich_records()
+    report = plan_import(export_records(records, fmt), name, [])
+    assert report.ok, format_report(report)
+    assert report.problems == []
+    assert report.records == records
+
+
+def test_csv_export_shape_and_formula_guard() -> None:
+    records = rich_records()
+    data = export_records(records, "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, first, second = rows[0], rows[1], rows[2]
+    cell = dict(zip(header, first, strict=True))
+    assert cell["name"].startswith("'=HYPERLINK")
+    assert cell["summary"] == "'+31 6 1234 5678"
+    assert cell["description"].startswith("'-regel")
+    assert cell["themes"] == "wonen|leefbaarheid"
+    assert cell["channels"] == "'@krimpkaart|Linked\\|In|'quote"
+    assert cell["outcomes"].startswith("a\\=b \\| c = -3.25 °C \\| x | Huizen = 12 woningen")
+    assert cell["place"] == "Súdwest-Fryslân"
+    assert dict(zip(header, second, strict=True))["lon"] == "-5.25"  # numbers stay numbers
+
+
+def test_xlsx_export_shape_and_formula_guard() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(export_records(rich_records(), "xlsx")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert sheet.freeze_panes == "A2"
+    assert sheet[1][0].font.bold
+    row = dict(zip(header, [c for c in sheet[2]], strict=True))
+    assert row["name"].value.startswith("'=") and row["name"].data_type == "s"
+    assert row["lat"].data_type == "n"
+    second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
+    assert second["lon"] == -5.25
+    assert sheet.column_dimensions["B"].width >= 8
+    assert "licentie" in book.sheetnames
+
+
+def test_geojson_export_shape() -> None:
+    doc = json.loads(export_records(rich_records(), "geojson"))
+    assert doc["type"] == "FeatureCollection"
+    assert "CC BY 4.0" in doc["licence"] and doc["citation"]
+    first, _, online = doc["features"]
+    assert first["geometry"] == {"type": "Point", "coordinates": [5.66, 53.03]}
+    assert "lat" not in first["properties"] and first["properties"]["name"].startswith("=")
+    assert online["geometry"] is None
+
+
+def test_guard_and_unguard_are_exact_inverses() -> None:
+    for text in ["=1", "+1", "-1", "@a", "\tx", "\rx", "'=1", "''+1", "'plain", "plain", "", "'"]:
+        assert cells.unguard(cells.guard(text)) == text
+    assert cells.guard("=1") == "'=1"
+    assert cells.unguard("'hallo") == "'hallo"
+
+
+def test_export_rejects_unknown_format() -> None:
+    with pytest.raises(ValueError):
+        export_records([], "pdf")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- template
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_template_imports_cleanly(fmt: str, lang: str) -> None:
+    report = plan_import(template_bytes(fmt, lang), f"template.{fmt}", [])
+    assert report.ok and report.problems == [], format_report(report)
+    assert report.records[0]["name"] == "KLUShuizen in Krimp"
+
+
+def test_template_xlsx_lists_allowed_values() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes("xlsx")))
+    assert book.sheetnames == ["initiatieven", "toegestane waarden"]
+    assert [c.value for c in book.worksheets[0][1]][:3] == ["id", "naam", "soort"]
+    values = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
+    assert ["thema's", "wonen", "Wonen", "Housing"] in values
+    assert all(["thema's", s, THEMES.label(s), THEMES.label(s, "en")] in values
+               for s in THEMES.slugs)
+
+
+def test_template_csv_header() -> None:
+    header = template_bytes("csv").decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("id,naam,soort,samenvatting")
+    assert "breedtegraad,lengtegraad" in header
+
+
+# --------------------------------------------------------------------------- store + CLI
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from dashboard.store import GeoPackageStore
+
+    path = tmp_path / "store.gpkg"
+    GeoPackageStore.create(path, [])
+    monkeypatch.setenv("KRIMPKAART_STORE", str(path))
+    config.reload()
+    return path
+
+
+def stored(path: Path) -> list[dict[str, Any]]:
+    from dashboard.store import open_store
+
+    return open_store(path).list()
+
+
+def test_import_file_writes_all_or_nothing(store_path: Path) -> None:
+    from dashboard.store import open_store
+
+    store = open_store(store_path)
+    bad = DUTCH_EXCEL + "Fout;Oostburg;6,55;53,33;wonen\r\n".encode("cp1252")
+    report = importing.import_file(bad, "a.csv", store, author="test")
+    assert not report.ok and report.written == [] and stored(store_path) == []
+    report = importing.import_file(DUTCH_EXCEL, "a.csv", store, author="test", dry_run=True)
+    assert report.ok and report.written == [] and stored(store_path) == []
+    report = importing.import_file(DUTCH_EXCEL, "a.csv", store, author="test")
+    assert report.ok and len(report.written) == 1
+    (saved,) = stored(store_path)
+    assert saved["id"] == "klushuizen" and saved["author"] == "test"
+    again = importing.import_file(DUTCH_EXCEL, "a.csv", store, author="test")
+    assert not again.ok and "already in the store" in error_text(again)
+
+
+def run_cli(*argv: str) -> int:
+    return cli.main(list(argv))
+
+
+def test_cli_import_and_validate(tmp_path: Path, store_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "goed.csv"
+    good.write_bytes(DUTCH_EXCEL)
+    bad = tmp_path / "fout.csv"
+    bad.write_bytes(b"naam,lat,lon\nX,6.55,53.33\n")
+
+    assert run_cli("validate", str(bad)) == 1
+    out = capsys.readouterr().out
+    assert "row 2, location (lat/lon): error: lat 6.55 / lon 53.33 lie outside" in out
+    assert "nothing was written" in out
+
+    assert run_cli("validate", str(good)) == 0
+    assert run_cli("import", str(good), "--dry-run", "--store", str(store_path)) == 0
+    assert stored(store_path) == []
+
+    assert run_cli("import", str(good), "--store", str(store_path), "--author", "zaal") == 0
+    assert "Imported 1 initiative into" in capsys.readouterr().out
+    assert [r["author"] for r in stored(store_path)] == ["zaal"]
+
+    assert run_cli("import", str(good)) == 1  # duplicate now, via KRIMPKAART_STORE
+    assert len(stored(store_path)) == 1
+
+
+def test_cli_convert_rd(tmp_path: Path, store_path: Path) -> None:
+    rd = tmp_path / "rd.csv"
+    rd.write_bytes(b"naam,lat,lon\nAmersfoort,463000,155000\n")
+    assert run_cli("import", str(rd)) == 1
+    assert run_cli("import", str(rd), "--convert-rd") == 0
+    assert stored(store_path)[0]["gemeente_code"] == "GM0307"
+
+
+def test_cli_usage_errors(tmp_path: Path, store_path: Path,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("import", str(tmp_path / "missing.csv")) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert run_cli("validate", str(tmp_path)) == 2  # a folder, not a file
+    png = tmp_path / "plaatje.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert run_cli("validate", str(png)) == 1
+    assert "is a PNG image, not a table" in capsys.readouterr().out
+
+
+def test_cli_template(tmp_path: Path) -> None:
+    assert run_cli("template", "-o", str(tmp_path / "t.xlsx")) == 0
+    assert (tmp_path / "t.xlsx").read_bytes().startswith(b"PK")
+    assert run_cli("template", "--format", "csv", "--lang", "en", "-o",
+                   str(tmp_path / "t.csv")) == 0
+    assert (tmp_path / "t.csv").read_text("utf-8-sig").startswith("id,name,kind")
+    assert run_cli("template", "-o", str(tmp_path / "nope" / "t.csv")) == 2
+
+
+def test_geojson_features_may_name_fields_differently_but_not_twice() -> None:
+    point = {"type": "Point", "coordinates": [5.0, 52.0]}
+    doc = {"type": "FeatureCollection", "features": [
+        feature(point, naam="A"), feature(point, name="B"), feature(point, name="C", naam="D"),
+    ]}
+    report = plan_import(json.dumps(doc).encode(), "a.geojson", [])
+    assert [r["name"] for r in report.records] == ["A", "B"]
+    ((row, field, message),) = problems(report, "error")
+    assert row == 3 and field == "name" and "both give name" in message
+
+
+def test_cli_validate_without_store_creates_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "geen-store.gpkg"
+    monkeypatch.setenv("KRIMPKAART_STORE", str(missing))
+    config.reload()
+    good = tmp_path / "goed.csv"
+    good.write_bytes(DUTCH_EXCEL)
+    assert run_cli("validate", str(good)) == 0
+    assert "Valid: 1 initiative would be added" in capsys.readouterr().out
+    assert not missing.exists()
