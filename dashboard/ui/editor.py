@@ -2,7 +2,8 @@
 edit and delete from the details panel, undo, and file import with a report.
 
 Every write goes through the store at once; validation and the messages come
-from ``workshop.editing``, ``domain.validation`` and ``tabular`` so the page and the import speak alike.
+from ``workshop.editing``, ``domain.validation`` and ``tabular``, so the page and
+the import speak alike.
 """
 
 from __future__ import annotations
