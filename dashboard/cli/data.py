@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Literal
 
 from dashboard.tabular.importing import (
     MAX_UPLOAD_BYTES,
@@ -98,7 +99,8 @@ def _count(n: int) -> str:
 
 def run_template(args: argparse.Namespace) -> int:
     out: Path = args.output
-    fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    fmt: Literal["csv", "xlsx"] = "xlsx" if (args.format or out.suffix.lower()[1:]) == "xlsx" \
+        else "csv"
     try:
         out.write_bytes(template_bytes(fmt, lang=args.lang))
     except OSError as exc:

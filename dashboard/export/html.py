@@ -6,7 +6,7 @@ from datetime import date
 from html import escape
 
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from dashboard.domain.vocab import THEMES
@@ -93,6 +93,7 @@ def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
     ExportHeader(heading, subtitle, source_line(lang, today)).add_to(m)
     FitOnLoad(bounds, avoid_panels=True).add_to(m)  # after the panels exist
     root = m.get_root()
+    assert isinstance(root, Figure)  # a folium Map's root is a branca Figure
     root.title = escape(heading)
     html = assets.inline(root.render(), options.base_url_path)
     return html.encode("utf-8")

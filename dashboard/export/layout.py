@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -241,8 +242,8 @@ def render(scene: Scene, preset: Preset, dpi: int, fmt: str) -> bytes:
         return out.getvalue()
     # Text stays text in SVG (searchable, editable); Type 3 PDF fonts embed a small
     # subset quickly (Type 42 subsetting through fontTools costs about a second).
-    rc = {"svg.fonttype": "none", "pdf.fonttype": 3, "svg.hashsalt": "krimpkaart"}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 3,
+                                "svg.hashsalt": "krimpkaart"}):
         page.fig.savefig(out, format=fmt, dpi=dpi, metadata=_metadata(scene, fmt))
     return out.getvalue()
 
@@ -254,8 +255,10 @@ def _png(fig: Figure, dpi: int, metadata: dict[str, str | None], out: io.BytesIO
     keeps the alpha channel. An opaque map of flat colours compresses well without
     filters, so rows go to zlib as they are: about three times faster and smaller.
     """
-    fig.canvas.draw()
-    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # Page draws on Agg
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     height, width = rgb.shape[:2]
     raw = np.zeros((height, width * 3 + 1), dtype=np.uint8)  # filter byte 0 per row
     raw[:, 1:] = rgb.reshape(height, width * 3)

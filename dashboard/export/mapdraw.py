@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import shapely
@@ -37,8 +38,9 @@ RD = geo.RD_NEW
 
 def blend(colour: str, alpha: float, under: str = style.LAND_BACKGROUND) -> str:
     """The opaque colour a translucent web fill shows over the land background."""
-    top, bottom = np.array(to_rgb(colour)), np.array(to_rgb(under))
-    return to_hex(alpha * top + (1 - alpha) * bottom)
+    top, bottom = to_rgb(colour), to_rgb(under)
+    r, g, b = (alpha * t + (1 - alpha) * u for t, u in zip(top, bottom, strict=True))
+    return to_hex((r, g, b))
 
 
 def _path(geom) -> Path:
@@ -281,8 +283,8 @@ def _scale_and_north(ax: Axes, page: Page, extent: Box, box_w: float) -> list[Bo
         ax.add_patch(Rectangle((bx + i * length / 4, by), length / 4, bar_h, zorder=8.1,
                                facecolor=INK if i % 2 == 0 else "white", edgecolor=INK,
                                linewidth=0.6))
-    label_kw = {"fontsize": font, "fontfamily": FONT, "color": INK, "va": "bottom",
-                "ha": "center", "zorder": 8.2}
+    label_kw: dict[str, Any] = {"fontsize": font, "fontfamily": FONT, "color": INK,
+                                "va": "bottom", "ha": "center", "zorder": 8.2}
     ax.text(bx, by + bar_h + 0.03 * per_in, "0", **label_kw)
     ax.text(bx + length / 2, by + bar_h + 0.03 * per_in, _km(length_km / 2), **label_kw)
     ax.text(bx + length, by + bar_h + 0.03 * per_in, _km(length_km) + " km",

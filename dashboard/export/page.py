@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from functools import cache, lru_cache
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -17,10 +17,9 @@ _measure_lock = threading.Lock()
 
 
 @cache
-def _measurer() -> tuple[Figure, object]:
+def _measurer() -> tuple[Figure, RendererAgg]:
     fig = Figure(dpi=MEASURE_DPI)
-    FigureCanvasAgg(fig)
-    return fig, fig.canvas.get_renderer()
+    return fig, FigureCanvasAgg(fig).get_renderer()
 
 
 @lru_cache(maxsize=8192)
@@ -45,8 +44,8 @@ class Page:
         self.preset = preset
         self.w, self.h = preset.width_in, preset.height_in
         self.fig = Figure(figsize=(self.w, self.h), dpi=dpi, facecolor="white")
-        FigureCanvasAgg(self.fig)
-        self.renderer = self.fig.canvas.get_renderer()  # for positions on this page
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.renderer = self.canvas.get_renderer()  # for positions on this page
         self.ax = self.fig.add_axes((0, 0, 1, 1), zorder=0)
         self.ax.set_xlim(0, self.w)
         self.ax.set_ylim(0, self.h)

@@ -15,9 +15,10 @@ import json
 import math
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -224,10 +225,10 @@ def build_provinces(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, crs=municipalities.crs)
 
 
-def _round_coords(coords: object) -> object:
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+def _round_coords(coords: Sequence[Any]) -> list[Any]:
+    if coords and isinstance(coords[0], (int, float)):
         return [round(float(c), DECIMALS) for c in coords]
-    return [_round_coords(c) for c in coords]  # type: ignore[union-attr]
+    return [_round_coords(c) for c in coords]
 
 
 def _clean(value: object) -> object:

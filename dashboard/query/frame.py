@@ -33,9 +33,9 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         frame = pd.DataFrame(columns=["id", "name", "lat", "lon", "themes", "actors"])
-    for column, default in (("themes", []), ("actors", []), ("channels", [])):
+    for column in ("themes", "actors", "channels"):
         if column not in frame:
-            frame[column] = [list(default) for _ in range(len(frame))]
+            frame[column] = [[] for _ in range(len(frame))]
         frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
     for column in ("kind", "scope", "status", "participation", "place", "gemeente_code",
                    "summary", "summary_en", "description", "description_en"):
@@ -52,10 +52,10 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
 
     located = geo.locate_many(lon.fillna(float("nan")).to_numpy(), lat.to_numpy())
     by_code = geo.municipality_lookup()
-    for column in ("statcode", "statnaam", "provincie", "regio", "regiotype"):
+    for column in geo.LOCATION_COLUMNS:
         values = located[column].to_numpy(dtype=object)
         fallback = [
-            by_code[c][column] if (v is None and c in by_code) else v
+            by_code[c].get(column) if (v is None and c in by_code) else v
             for v, c in zip(values, frame["gemeente_code"], strict=True)
         ]
         frame[column] = pd.Series(fallback, index=frame.index, dtype=object).fillna("")

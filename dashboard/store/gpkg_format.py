@@ -110,7 +110,7 @@ def gpkg_point(lon: float | None, lat: float | None, srs_id: int = WGS84) -> byt
     """GeoPackage geometry blob for a point: GP header (no envelope) + little-endian WKB."""
     empty = lon is None or lat is None
     flags = 0x01 | (0x10 if empty else 0)  # little-endian, envelope 0, empty bit
-    x, y = (math.nan, math.nan) if empty else (float(lon), float(lat))
+    x, y = (math.nan, math.nan) if lon is None or lat is None else (float(lon), float(lat))
     return b"GP" + struct.pack("<BBi", 0, flags, srs_id) + struct.pack("<BIdd", 1, 1, x, y)
 
 

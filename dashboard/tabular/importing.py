@@ -37,11 +37,14 @@ __all__ = [
 MAX_UPLOAD_BYTES = config.UPLOAD_LIMIT_BYTES
 
 
+Rows = list[dict[str, Any]]
+
+
 class RecordStore(Protocol):
     """The part of ``store.Store`` an import needs."""
 
-    def list(self) -> list[dict[str, Any]]: ...
-    def add_many(self, records: list[dict[str, Any]], author: str) -> list[dict[str, Any]]: ...
+    def list(self) -> Rows: ...
+    def add_many(self, records: Rows, author: str) -> Rows: ...
 
 
 @dataclass(frozen=True)
@@ -172,10 +175,10 @@ def _check_rows(
         by_field.setdefault(name, header)
     taken: dict[str, str] = {}
     seen: dict[tuple[str, str], str] = {}
-    for record in existing:
-        label = f"the existing initiative '{record.get('name', '')}'"
-        taken[str(record.get("id", ""))] = label
-        seen[_key(record)] = f"in the store (id '{record.get('id', '')}')"
+    for old in existing:
+        label = f"the existing initiative '{old.get('name', '')}'"
+        taken[str(old.get("id", ""))] = label
+        seen[_key(old)] = f"in the store (id '{old.get('id', '')}')"
     rows_in_error = {n.row for n in table.notes if n.severity == "error" and n.row}
     name_missing = "name" not in by_field
     rows = [(number, *_row_data(cells, columns, number, report)) for number, cells in table.rows]

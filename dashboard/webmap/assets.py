@@ -67,15 +67,14 @@ def inline(html: str, base_url_path: str = "") -> str:
     """Replace the links to our assets in a rendered folium page by their contents."""
     prefix = static_prefix(base_url_path)
     for _, rel in JS:
-        pattern = re.compile(r'<script src="' + re.escape(prefix + rel) + r'"></script>')
         body = _text(rel).replace("</script", "<\\/script")
-        html = pattern.sub(lambda _m, b=body: f"<script>{b}</script>", html)
+        html = html.replace(f'<script src="{prefix}{rel}"></script>', f"<script>{body}</script>")
     for _, rel in CSS:
-        pattern = re.compile(r'<link rel="stylesheet" href="' + re.escape(prefix + rel) + r'"/>')
         body = _text(rel)
         if rel.endswith("leaflet.css"):
             # Leaflet's default marker images are not used by Krimpkaart's own
             # markers; drop their relative url() so the file needs nothing beside it.
             body = re.sub(r"url\(images/[^)]*\)", "none", body)
-        html = pattern.sub(lambda _m, b=body: f"<style>{b}</style>", html)
+        html = html.replace(f'<link rel="stylesheet" href="{prefix}{rel}"/>',
+                            f"<style>{body}</style>")
     return html

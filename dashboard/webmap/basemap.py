@@ -42,7 +42,8 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     of the legend; without it the legend shows the regions only.
     """
     m = folium.Map(
-        location=NL_CENTER, zoom_start=7.5, tiles=None, min_zoom=4, max_zoom=17,
+        location=NL_CENTER, zoom_start=7.5,  # type: ignore[arg-type]  # half steps work
+        tiles=None, min_zoom=4, max_zoom=17,
         control_scale=False, prefer_canvas=False, zoom_snap=0.5,
         max_bounds=True, min_lat=38.0, max_lat=62.0, min_lon=-15.0, max_lon=25.0,
     )

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from functools import cache
 from html import escape
+from typing import Any
 
 import shapely
 
@@ -23,10 +24,10 @@ WEB_LAYER = "layers/gemeenten.json"  # under dashboard/static, written by build-
 OUTLINE_LAYERS = {"provinces": "layers/provincies.json", "regions": "layers/regios.json"}
 
 
-def _round(coords: object, digits: int) -> object:
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+def _round(coords: Sequence[Any], digits: int) -> list[Any]:
+    if coords and isinstance(coords[0], (int, float)):
         return [round(float(c), digits) for c in coords]
-    return [_round(c, digits) for c in coords]  # type: ignore[union-attr]
+    return [_round(c, digits) for c in coords]
 
 
 def _features(frame, props: Sequence[str], simplify_deg: float = 0.0) -> list[dict]:

@@ -204,7 +204,8 @@ def apply_edit(
     if point_source is not None:
         extra = _place(data, form, point_source)
         old_code = record.get("gemeente_code") or ""
-        old_name = geo.municipality_lookup().get(old_code, {}).get("statnaam")
+        old = geo.municipality_lookup().get(old_code)
+        old_name = old["statnaam"] if old else None
         if old_name and data.get("place") == old_name:
             data["place"] = ""
     return _validated(data, extra, locate=locate)
