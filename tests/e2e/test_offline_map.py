@@ -15,8 +15,25 @@ def test_map_renders_without_internet(app_url, offline_page, artifacts):
     assert frame.locator("path.leaflet-interactive").count() >= 342
     legend = frame.locator(".kk-legend")
     assert "Krimpregio" in legend.text_content()
+    # kk-map.css is loaded: the legend is a white card, the map's background our blue
+    assert legend.evaluate("e => getComputedStyle(e).backgroundColor") == \
+        "rgba(255, 255, 255, 0.94)"
+    assert frame.locator(".leaflet-container").evaluate(
+        "e => getComputedStyle(e).backgroundColor") == "rgb(220, 234, 242)"
     assert "CBS/Kadaster" in frame.locator(".leaflet-control-attribution").inner_text()
     page.screenshot(path=str(artifacts / "offline-map.png"))
     outside_assets = [u for u in offline_page.blocked if not u.endswith(".png")]
     assert outside_assets == [], "only basemap tiles may need the network"
+    assert offline_page.errors == []
+
+
+def test_link_to_this_view_puts_the_map_bounds_in_the_url(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?kaart=geen")
+    map_frame(page).locator("path.leaflet-interactive").nth(300).wait_for(timeout=60_000)
+    page.get_by_role("button", name="Link naar deze kaartweergave").click()
+    page.wait_for_function("() => /[?&]bbox=/.test(location.href)", timeout=15_000)
+    bbox = page.evaluate("new URL(location.href).searchParams.get('bbox')")
+    west, south, east, north = (float(v) for v in bbox.split(","))
+    assert 2 < west < east < 9 and 50 < south < north < 54.5  # around the Netherlands
     assert offline_page.errors == []
