@@ -23,9 +23,8 @@ from dashboard.query.state import FilterState
 from dashboard.webmap import assets
 from dashboard.webmap.basemap import base_map
 from dashboard.webmap.markers import initiatives_layer
-from dashboard.webmap.options import DEFAULT_BASEMAP, NL_BOUNDS, MapOptions
+from dashboard.webmap.options import DEFAULT_BASEMAP, MapOptions
 from dashboard.webmap.templates import template
-from dashboard.webmap.viewport import FitOnLoad
 
 
 class ExportHeader(MacroElement):
@@ -65,14 +64,14 @@ def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
     counts = Counts(drawn=len(on_map), abroad=0, unmapped=len(shown) - len(on_map), outside=0)
     theme_labels = {s: (THEMES.label(s, lang) if s else t("export_no_theme", lang))
                     for s in shown_themes(on_map) if s}
+    bounds = ((bbox[1], bbox[0]), (bbox[3], bbox[2])) if bbox else None
+    # the fit runs once the page has drawn, so it sees the title card added below
     options = MapOptions(lang=lang, basemap=basemap, population=population,
-                                 embed_layers=True)
+                         embed_layers=True, fit_bounds=bounds, fit_avoid_panels=True)
     m = base_map(options, theme_labels)
     initiatives_layer(shown, lang).add_to(m)
-    bounds = [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else NL_BOUNDS
     subtitle = " · ".join(summary_parts(state, counts, lang))
     ExportHeader(heading, subtitle, source_line(lang, today)).add_to(m)
-    FitOnLoad(bounds, avoid_panels=True).add_to(m)  # after the panels exist
     root = m.get_root()
     root.title = escape(heading)
     html = assets.inline(root.render(), options.base_url_path)

@@ -62,7 +62,8 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     Legend(options, theme_labels or {}).add_to(m)
     Attribution(t("credit_boundaries", options.lang)).add_to(m)
     MetricScale().add_to(m)
-    FitOnLoad(options.fit_bounds or NL_BOUNDS).add_to(m)
+    # One fit only: a second one, while the first zooms (animated), is ignored by Leaflet.
+    FitOnLoad(options.fit_bounds or NL_BOUNDS, options.fit_avoid_panels).add_to(m)
     return m
 
 

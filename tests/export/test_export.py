@@ -288,6 +288,7 @@ def test_html_is_self_contained_and_escaped(frame):
     labels = [p[6] for p in webmap.unpack_points(kk_call(html, "markers")["points"])]
     # exactly, as text: "name · place"
     assert [x.split(" · ")[0] for x in labels if x.startswith(EVIL)] == [EVIL]
+    assert kk_calls(html, "fitOnLoad") == [{"bounds": webmap.NL_BOUNDS, "avoidPanels": True}]
     # the title: escaped in <title> and in the header control
     assert "<title>Kaart &lt;b&gt;vet&lt;/b&gt; &amp; zo</title>" in html
     assert "<b>vet</b>" not in html
@@ -297,8 +298,9 @@ def test_html_is_self_contained_and_escaped(frame):
 def test_html_default_title_and_bbox(frame):
     html = export.export_html(frame, FilterState(), "en", bbox=(6.0, 52.9, 7.3, 53.6)).decode()
     assert "<title>Social innovation in Dutch shrink regions</title>" in html
-    # the last fit wins: the box, clear of the open legend and title card
-    assert kk_calls(html, "fitOnLoad")[-1] == {
-        "bounds": [[52.9, 6.0], [53.6, 7.3]], "avoidPanels": True}
+    # one fit (a second one, during the first's zoom animation, would be ignored):
+    # the box, clear of the open legend and title card
+    assert kk_calls(html, "fitOnLoad") == [
+        {"bounds": [[52.9, 6.0], [53.6, 7.3]], "avoidPanels": True}]
     head = kk_call(html, "exportHeader")["html"]
     assert head.startswith("<h1>Social innovation in Dutch shrink regions</h1>")
