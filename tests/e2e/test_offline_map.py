@@ -25,6 +25,8 @@ def test_map_renders_without_internet(app_url, offline_page, artifacts):
     assert frame.locator(".leaflet-container").evaluate(
         "e => getComputedStyle(e).backgroundColor") == "rgb(220, 234, 242)"
     assert "CBS/Kadaster" in frame.locator(".leaflet-control-attribution").inner_text()
+    # kk-page.css: a smaller title than Streamlit's 2.75rem
+    assert page.locator("h1").first.evaluate("e => getComputedStyle(e).fontSize") == "32px"
     page.screenshot(path=str(artifacts / "offline-map.png"))
     outside_assets = [u for u in offline_page.blocked if not u.endswith(".png")]
     assert outside_assets == [], "only basemap tiles may need the network"

@@ -103,6 +103,11 @@ def test_presentation_mode_at_1920(browser, workshop_url, artifacts):
         page.get_by_text("stap 3 van").wait_for(timeout=15_000)
         page.keyboard.press("PageDown")
         page.get_by_text("stap 4 van").wait_for(timeout=15_000)
+        page.get_by_text("Hoog contrast").click()  # kk-contrast.css: white on black
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.stApp')).backgroundColor"
+            " === 'rgb(0, 0, 0)'", timeout=15_000)
+        page.evaluate("document.activeElement.blur()")  # keys in a form field stay there
         page.keyboard.press("Escape")
         page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=15_000)
     finally:
