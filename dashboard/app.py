@@ -26,18 +26,12 @@ from dashboard.ui import (
     panels,
     session,
     sidebar,
+    static,
     viewbounds,
     workshop,
 )
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
-
-PAGE_CSS = """
-<style>
-.block-container {padding-top: 1.2rem; padding-bottom: 1rem;}  /* the style element takes a row */
-h1 {font-size: 2rem !important; padding-bottom: 0 !important;}
-</style>
-"""
 
 
 @st.cache_resource
@@ -301,7 +295,7 @@ def main() -> None:
     shown = query.apply(frame, state)
 
     # markdown, not st.html: the page already loads markdown's code, not st.html's
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.markdown(static.style("kk-page.css"), unsafe_allow_html=True)
     if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
         workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):

@@ -7,7 +7,6 @@ from html import escape
 
 import pandas as pd
 from branca.element import Figure, MacroElement
-from jinja2 import Template
 
 from dashboard.domain.vocab import THEMES
 from dashboard.export.content import (
@@ -23,38 +22,21 @@ from dashboard.query.filtering import apply
 from dashboard.query.state import FilterState
 from dashboard.webmap import assets
 from dashboard.webmap.basemap import base_map
-from dashboard.webmap.jsdata import js_json
 from dashboard.webmap.markers import initiatives_layer
-from dashboard.webmap.options import DEFAULT_BASEMAP, NL_BOUNDS, MapOptions
-from dashboard.webmap.viewport import FitOnLoad
-
-EXPORT_CSS = """
-.kk-export-head{background:rgba(255,255,255,.95);padding:8px 12px;border-radius:6px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 system-ui,sans-serif;color:#222;
- max-width:min(340px,60vw)}
-.kk-export-head h1{font-size:17px;margin:0 0 3px}
-.kk-export-head p{margin:2px 0}
-.kk-export-head .src{font-size:11px;color:#555}
-"""
+from dashboard.webmap.options import DEFAULT_BASEMAP, MapOptions
+from dashboard.webmap.templates import template
 
 
 class ExportHeader(MacroElement):
-    """Title, filters and source line as a Leaflet control (our escaped HTML only)."""
+    """Title, filters and source line as a Leaflet control (our escaped HTML only).
 
-    _template = Template(
+    Drawn by ``kk.exportHeader`` (``static/kk-map.js``), styled by ``static/kk-map.css``.
+    """
+
+    _template = template(
         """
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
-        (function() {
-            var head = L.control({position: 'topright'});
-            head.onAdd = function () {
-                var div = L.DomUtil.create('div', 'kk-export-head');
-                div.innerHTML = {{ this.html_json }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            head.addTo({{ this._parent.get_name() }});
-        })();
+        kk.exportHeader({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
@@ -62,10 +44,8 @@ class ExportHeader(MacroElement):
     def __init__(self, title: str, subtitle: str, source: str) -> None:
         super().__init__()
         self._name = "ExportHeader"
-        self.css = EXPORT_CSS
-        html = (f"<h1>{escape(title)}</h1><p>{escape(subtitle)}</p>"
-                f'<p class="src">{escape(source)}</p>')
-        self.html_json = js_json(html)
+        self.options = {"html": f"<h1>{escape(title)}</h1><p>{escape(subtitle)}</p>"
+                                f'<p class="src">{escape(source)}</p>'}
 
 
 def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
@@ -84,14 +64,14 @@ def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
     counts = Counts(drawn=len(on_map), abroad=0, unmapped=len(shown) - len(on_map), outside=0)
     theme_labels = {s: (THEMES.label(s, lang) if s else t("export_no_theme", lang))
                     for s in shown_themes(on_map) if s}
+    bounds = ((bbox[1], bbox[0]), (bbox[3], bbox[2])) if bbox else None
+    # the fit runs once the page has drawn, so it sees the title card added below
     options = MapOptions(lang=lang, basemap=basemap, population=population,
-                                 embed_layers=True)
+                         embed_layers=True, fit_bounds=bounds, fit_avoid_panels=True)
     m = base_map(options, theme_labels)
     initiatives_layer(shown, lang).add_to(m)
-    bounds = [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else NL_BOUNDS
     subtitle = " · ".join(summary_parts(state, counts, lang))
     ExportHeader(heading, subtitle, source_line(lang, today)).add_to(m)
-    FitOnLoad(bounds, avoid_panels=True).add_to(m)  # after the panels exist
     root = m.get_root()
     assert isinstance(root, Figure)  # a folium Map's root is a branca Figure
     root.title = escape(heading)

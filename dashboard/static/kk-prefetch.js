@@ -5,13 +5,15 @@
 (function () {
   var cache = {};
   window.kkLayer = function (url) {
-    if (!cache[url]) {
-      cache[url] = fetch(url).then(function (r) {
+    // One key per file: the layer code passes a path, the prefetch a full URL.
+    var key = new URL(url, document.baseURI).href;
+    if (!cache[key]) {
+      cache[key] = fetch(key).then(function (r) {
         if (!r.ok) { throw new Error(url + ': HTTP ' + r.status); }
         return r.json();
       });
     }
-    return cache[url];
+    return cache[key];
   };
   var src = document.currentScript && document.currentScript.src;
   if (!src || !/^https?:/.test(src)) { return; }

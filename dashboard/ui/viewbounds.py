@@ -3,6 +3,7 @@
 Panning must not rerun the script, so the page never listens to the map's
 bounds. This small inline component reads them from the map only when the user
 presses its button, and hands them to Python as (minlon, minlat, maxlon, maxlat).
+The browser side is ``static/kk-view.mjs`` (an ES module, as components v2 wants).
 """
 
 from __future__ import annotations
@@ -11,35 +12,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-_JS = """
-export default function(component) {
-    const { data, parentElement, setTriggerValue } = component;
-    let button = parentElement.querySelector('button');
-    if (!button) {
-        button = document.createElement('button');
-        button.className = 'kk-view-button';
-        parentElement.appendChild(button);
-    }
-    button.textContent = data.label;
-    button.onclick = () => {
-        const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
-        const frame = frames[frames.length - 1];
-        const map = frame && frame.contentWindow && frame.contentWindow.map;
-        if (!map) { return; }
-        const b = map.getBounds();
-        setTriggerValue('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
-    };
-}
-"""
-_CSS = """
-.kk-view-button {
-    font: inherit; font-size: 0.9rem; padding: 0.35rem 0.8rem; cursor: pointer;
-    border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: #fff;
-}
-.kk-view-button:hover { border-color: #ff4b4b; color: #ff4b4b; }
-"""
+from dashboard.webmap import assets
 
-_component = st.components.v2.component("krimpkaart_view_bounds", js=_JS, css=_CSS)
+# Streamlit takes a file path here only for components declared with an asset_dir
+# in a package manifest; the text works however the app is installed or started.
+_component = st.components.v2.component(
+    "krimpkaart_view_bounds", js=assets.text("kk-view.mjs"), css=assets.text("kk-view.css"))
 
 
 def clamp_bbox(values: object) -> tuple[float, float, float, float] | None:

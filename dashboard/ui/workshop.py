@@ -13,34 +13,11 @@ import streamlit as st
 
 from dashboard import geo, webmap
 from dashboard.i18n import t
-from dashboard.ui import session
+from dashboard.ui import session, static
 from dashboard.ui.markdown import md_escape
-from dashboard.webmap.jsdata import js_json
 from dashboard.workshop import auth, live, tours
 
 AUTHOR_COOKIE = "krimpkaart_begeleider"
-
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"], footer {display: none !important;}
-.block-container {padding: 0.8rem 1.6rem 0.5rem !important; max-width: 100% !important;}
-html, body, [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li
-  {font-size: 1.32rem !important; line-height: 1.45 !important;}
-[data-testid="stMarkdownContainer"] h3 {font-size: 2.1rem !important;}
-[data-testid="stMarkdownContainer"] h2 {font-size: 1.6rem !important; padding: 0 !important;}
-.st-key-tour_next button, .st-key-tour_prev button {font-size: 1.3rem; min-height: 3rem;}
-</style>
-"""
-HIGH_CONTRAST_CSS = """
-<style>
-.stApp {background: #000 !important; color: #fff !important;}
-.stApp [data-testid="stMarkdownContainer"], .stApp h1, .stApp h3, .stApp label,
-.stApp [data-testid="stCaptionContainer"] {color: #fff !important;}
-.stApp [data-testid="stVerticalBlockBorderWrapper"] {border-color: #fff !important;}
-.stApp button {background: #111 !important; color: #fff !important; border: 2px solid #fff;}
-</style>
-"""
 
 
 # --------------------------------------------------------------------------- presentation
@@ -52,9 +29,9 @@ def in_presentation() -> bool:
 
 def presentation_styles() -> None:
     if in_presentation():
-        st.html(PRESENTATION_CSS)
+        st.html(static.path("kk-presentation.css"))
         if st.session_state.get("high_contrast"):
-            st.html(HIGH_CONTRAST_CSS)
+            st.html(static.path("kk-contrast.css"))
 
 
 def _leave_presentation() -> None:
@@ -94,47 +71,12 @@ def presentation_bar(store, lang: str) -> None:
 def keyboard_shortcuts() -> None:
     """Arrow/PageUp/PageDown walk the tour, Escape leaves presentation mode.
 
-    Streamlit has no key events; this tiny component listens on the page (and on
-    the map's frame for PageUp/PageDown, so arrows still pan the map there) and
-    clicks the matching Streamlit button.
+    Streamlit has no key events; a tiny frame (``static/kk-keys.js``) listens on the
+    page (and on the map's frame for PageUp/PageDown, so arrows still pan the map
+    there) and clicks the matching Streamlit button, named here by its widget key.
     """
-    st.iframe(
-        """
-        <script>
-        const doc = window.parent.document;
-        const click = (key) => {
-          const b = doc.querySelector('.st-key-' + key + ' button');
-          if (b) { b.click(); return true; } return false;
-        };
-        const onKey = (e, inMap) => {
-          const tag = (e.target && e.target.tagName) || '';
-          if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || e.target.isContentEditable) return;
-          let done = false;
-          const next = e.key === 'PageDown' || (!inMap && e.key === 'ArrowRight');
-          const prev = e.key === 'PageUp' || (!inMap && e.key === 'ArrowLeft');
-          if (next) done = click('tour_next');
-          else if (prev) done = click('tour_prev');
-          else if (e.key === 'Escape') done = click('leave_presentation');
-          if (done) e.preventDefault();
-        };
-        if (!doc.krimpkaartKeys) {
-          doc.krimpkaartKeys = true;
-          doc.addEventListener('keydown', (e) => onKey(e, false));
-        }
-        const hookMaps = () => doc.querySelectorAll('iframe').forEach((f) => {
-          try {
-            const d = f.contentDocument;
-            if (d && !d.krimpkaartKeys) {
-              d.krimpkaartKeys = true;
-              d.addEventListener('keydown', (e) => onKey(e, true));
-            }
-          } catch (err) { /* another origin: leave it */ }
-        });
-        hookMaps(); setInterval(hookMaps, 2000);
-        </script>
-        """,
-        height=1,
-    )
+    st.iframe(static.srcdoc("kk-keys.js", {
+        "next": "tour_next", "prev": "tour_prev", "leave": "leave_presentation"}), height=1)
 
 
 # --------------------------------------------------------------------------- tour
@@ -248,12 +190,7 @@ def _remembered_author() -> str:
 
 def remember_author(name: str) -> None:
     """Keep the facilitator's name for this browser session (a cookie, never the passcode)."""
-    st.iframe(
-        "<script>window.parent.document.cookie = "
-        f"{js_json(AUTHOR_COOKIE)} + '=' + encodeURIComponent({js_json(name)})"
-        " + '; path=/; SameSite=Strict';</script>",
-        height=1,
-    )
+    st.iframe(static.srcdoc("kk-cookie.js", {"name": AUTHOR_COOKIE, "value": name}), height=1)
 
 
 def facilitator_gate(lang: str) -> None:

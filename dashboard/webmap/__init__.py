@@ -5,7 +5,6 @@ templates that pass data to it.
 """
 
 from dashboard.webmap.basemap import base_map, static_url
-from dashboard.webmap.jsdata import js_json
 from dashboard.webmap.layers import web_layer_files, web_layer_json
 from dashboard.webmap.legend import legend_html
 from dashboard.webmap.markers import (
@@ -23,6 +22,6 @@ from dashboard.webmap.viewport import FitOnLoad, view_for_bounds
 __all__ = [
     "BASEMAPS", "CLUSTER_THRESHOLD", "DEFAULT_BASEMAP", "MARKER_STYLES", "NL_BOUNDS",
     "NL_CENTER", "FitOnLoad", "MapOptions", "base_map", "clicked_key", "initiatives_layer",
-    "js_json", "legend_html", "marker_points", "pack_points", "static_url", "unpack_points",
+    "legend_html", "marker_points", "pack_points", "static_url", "unpack_points",
     "view_for_bounds", "web_layer_files", "web_layer_json",
 ]

@@ -1,9 +1,11 @@
-"""Leaflet assets shipped with the package, so the map renders without internet.
+"""The map's scripts and styles, shipped with the package so it renders without internet.
 
 The files in ``dashboard/static/vendor`` are copies of Leaflet 1.9.3 and
-supercluster 9.1.0 (BSD-2 / ISC, see ``static/vendor/LICENSES.md``).
-In the app Streamlit serves them (static file serving, under the configured
-``server.baseUrlPath``); exported HTML files get them inlined instead.
+supercluster 9.1.0 (BSD-2 / ISC, see ``static/vendor/LICENSES.md``); the
+``kk-*`` files are Krimpkaart's own browser code, which the folium elements in
+``dashboard/webmap`` call with their data. In the app Streamlit serves them
+(static file serving, under the configured ``server.baseUrlPath``); exported
+HTML files get them inlined instead.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ JS: list[tuple[str, str]] = [
     ("prefetch", "kk-prefetch.js"),  # first: starts fetching the layers while Leaflet loads
     ("leaflet", "vendor/leaflet/leaflet.js"),
     ("supercluster", "vendor/supercluster/supercluster.min.js"),
+    ("kk_map", "kk-map.js"),  # window.kk: layers, labels, legend, fit (webmap/*.py)
+    ("kk_markers", "kk-markers.js"),  # kk.markers: pins and clusters (webmap/markers.py)
 ]
 CSS: list[tuple[str, str]] = [
     ("leaflet_css", "vendor/leaflet/leaflet.css"),
+    ("kk_map_css", "kk-map.css"),  # after Leaflet's: it overrides the map background
 ]
 
 
@@ -59,7 +64,8 @@ def _data_url(rel: str, mime: str) -> str:
 
 
 @cache
-def _text(rel: str) -> str:
+def text(rel: str) -> str:
+    """A file under ``dashboard/static`` as text (read once per process)."""
     return (STATIC_DIR / rel).read_text(encoding="utf-8")
 
 
@@ -67,10 +73,10 @@ def inline(html: str, base_url_path: str = "") -> str:
     """Replace the links to our assets in a rendered folium page by their contents."""
     prefix = static_prefix(base_url_path)
     for _, rel in JS:
-        body = _text(rel).replace("</script", "<\\/script")
+        body = text(rel).replace("</script", "<\\/script")
         html = html.replace(f'<script src="{prefix}{rel}"></script>', f"<script>{body}</script>")
     for _, rel in CSS:
-        body = _text(rel)
+        body = text(rel)
         if rel.endswith("leaflet.css"):
             # Leaflet's default marker images are not used by Krimpkaart's own
             # markers; drop their relative url() so the file needs nothing beside it.

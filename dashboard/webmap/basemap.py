@@ -14,24 +14,23 @@ from html import escape
 
 import folium
 from branca.element import MacroElement
-from jinja2 import Template
 
 from dashboard import style
 from dashboard.i18n import t
 from dashboard.webmap import assets
-from dashboard.webmap.jsdata import js_json
 from dashboard.webmap.layers import (
     OUTLINE_LAYERS,
     WEB_LAYER,
     _collection_text,
-    _embedded_layer,
     _outline_features,
     _region_style,
-    municipality_layer_js,
+    embedded_layer,
+    municipality_layer_data,
     region_label_points,
 )
 from dashboard.webmap.legend import Attribution, Legend
 from dashboard.webmap.options import BASEMAPS, NL_BOUNDS, NL_CENTER, MapOptions
+from dashboard.webmap.templates import template
 from dashboard.webmap.viewport import FitOnLoad, MetricScale
 
 
@@ -64,7 +63,8 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     Legend(options, theme_labels or {}).add_to(m)
     Attribution(t("credit_boundaries", options.lang)).add_to(m)
     MetricScale().add_to(m)
-    FitOnLoad(options.fit_bounds or NL_BOUNDS).add_to(m)
+    # One fit only: a second one, while the first zooms (animated), is ignored by Leaflet.
+    FitOnLoad(options.fit_bounds or NL_BOUNDS, options.fit_avoid_panels).add_to(m)
     return m
 
 
@@ -76,24 +76,12 @@ def static_url(rel: str, options: MapOptions) -> str | None:
 
 
 class OutlineLayer(MacroElement):
-    """Province borders or region outlines: lines only, not clickable."""
+    """Province borders or region outlines: lines only, not clickable (``kk.outlineLayer``)."""
 
-    _template = Template(
+    _template = template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var styles = {{ this.styles_json }};
-            var layer = L.geoJson(null, {interactive: false, style: function (f) {
-                return styles[f.properties.regiotype || ''] || styles[''];
-            }});
-            layer.addTo({{ this._parent.get_name() }});
-            {% if this.data_url %}
-            window.kkLayer({{ this.data_url_json }})
-                .then(function (data) { layer.addData(data); });
-            {% else %}
-            layer.addData({{ this.data_json }});
-            {% endif %}
-        })();
+        kk.outlineLayer({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
@@ -107,78 +95,47 @@ class OutlineLayer(MacroElement):
         else:
             styles = {kind: _region_style({"properties": {"regiotype": kind}})
                       for kind in ("krimpregio", "anticipeerregio")}
-        self.styles_json = js_json(styles)
-        self.data_url = data_url
-        self.data_url_json = js_json(data_url)
-        self.data_json = "" if data_url else js_json(
-            json.loads(_collection_text(_outline_features(layer))))
+        self.options: dict = {"styles": styles}
+        if data_url:
+            self.options["url"] = data_url
+        else:
+            self.options["data"] = json.loads(_collection_text(_outline_features(layer)))
 
 
 class MunicipalityLayer(MacroElement):
     """The 342 municipalities, styled by region type (or population change), with tooltips.
 
     In the app the shapes come from a static file (``data_url``), fetched once per
-    browser; exported HTML and pages without static serving embed them.
+    browser; exported HTML and pages without static serving embed them. The
+    browser side is ``kk.municipalityLayer`` in ``static/kk-map.js``.
     """
 
-    _template = Template(
+    _template = template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function() {
-            var tips = {{ this.tips_json }}, pick = {{ this.index_json }};
-            var styles = {{ this.styles_json }};
-            var styleOf = function (f) { return styles[pick[f.properties.k]]; };
-            var layer = L.geoJson(null, {
-                smoothFactor: 0.5,
-                style: styleOf,
-                onEachFeature: function (f, l) {
-                    l.bindTooltip(tips[f.properties.k], {sticky: true});
-                    l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#000'}); });
-                    l.on('mouseout', function () { l.setStyle(styleOf(f)); });
-                }
-            });
-            layer.addTo({{ this._parent.get_name() }});
-            {% if this.data_url %}
-            window.kkLayer({{ this.data_url_json }})
-                .then(function (data) { layer.addData(data); layer.bringToBack(); });
-            {% else %}
-            layer.addData({{ this.data_json }});
-            {% endif %}
-            return layer;
-        })();
+        var {{ this.get_name() }} = kk.municipalityLayer({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
-        """
+        """  # noqa: E501 - one call per line, as tests/test_no_js_in_python.py allows it
     )
 
     def __init__(self, lang: str, population: bool, data_url: str | None = None):
         super().__init__()
         self._name = "MunicipalityLayer"
-        self.tips_json, self.index_json, self.styles_json = municipality_layer_js(
-            lang, population)
-        self.data_url = data_url
-        self.data_url_json = js_json(data_url)
-        self.data_json = "" if data_url else _embedded_layer()
+        tips, pick, styles = municipality_layer_data(lang, population)
+        self.options: dict = {"tips": tips, "pick": pick, "styles": styles}
+        if data_url:
+            self.options["url"] = data_url
+        else:
+            self.options["data"] = embedded_layer()
 
 
 class RegionLabels(MacroElement):
-    """Region names as non-interactive labels, hidden when zoomed far out."""
+    """Region names as non-interactive labels, hidden when zoomed far out (``kk.regionLabels``)."""
 
-    _template = Template(
+    _template = template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var group = L.layerGroup();
-            {{ this.labels_json }}.forEach(function (r) {
-                L.marker([r[0], r[1]], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: 'kk-region-label kk-' + r[3],
-                                     html: r[2], iconSize: null})}).addTo(group);
-            });
-            function toggle() {
-                if (map.getZoom() >= 7) { group.addTo(map); } else { group.remove(); }
-            }
-            map.on('zoomend', toggle); toggle();
-        })();
+        kk.regionLabels({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
@@ -186,6 +143,5 @@ class RegionLabels(MacroElement):
     def __init__(self, labels: Sequence[tuple[float, float, str, str]]):
         super().__init__()
         self._name = "RegionLabels"
-        safe = [[lat, lon, escape(name), kind] for lat, lon, name, kind in labels]
-        self.labels_json = js_json(safe)
-
+        self.options = {
+            "labels": [[lat, lon, escape(name), kind] for lat, lon, name, kind in labels]}

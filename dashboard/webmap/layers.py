@@ -18,7 +18,6 @@ import shapely
 
 from dashboard import config, geo, style
 from dashboard.i18n import percent, regiotype_label, t
-from dashboard.webmap.jsdata import js_json
 
 WEB_LAYER = "layers/gemeenten.json"  # under dashboard/static, written by build-geodata
 OUTLINE_LAYERS = {"provinces": "layers/provincies.json", "regions": "layers/regios.json"}
@@ -147,8 +146,11 @@ def _style_of(regiotype: str, pct: float | None, population: bool) -> dict:
 
 
 @cache
-def municipality_layer_js(lang: str, population: bool) -> tuple[str, str, str]:
-    """(tooltips by code, style index by code, styles) as JSON for the page script."""
+def municipality_layer_data(lang: str, population: bool) -> tuple[dict, dict, list]:
+    """(tooltip HTML by code, style index by code, styles) for ``kk.municipalityLayer``.
+
+    Cached and shared: callers only read them (they become JSON in the page).
+    """
     frame = geo.municipalities()
     styles: list[dict] = []
     index: dict[str, int] = {}
@@ -159,12 +161,13 @@ def municipality_layer_js(lang: str, population: bool) -> tuple[str, str, str]:
             styles.append(style_)
         index[row.statcode] = styles.index(style_)
     tips = {row.statcode: _tooltip_html(row, lang) for row in frame.itertuples(index=False)}
-    return js_json(tips), js_json(index), js_json(styles)
+    return tips, index, styles
 
 
 @cache
-def _embedded_layer() -> str:
-    return js_json(json.loads(web_layer_json()))
+def embedded_layer() -> dict:
+    """The municipality shapes for pages that embed them (cached and shared: read only)."""
+    return json.loads(web_layer_json())
 
 
 @cache
@@ -193,6 +196,6 @@ def write_static_layers() -> list[str]:
 
 def clear_caches() -> None:
     """Forget cached layer data (after a geodata rebuild in the same process)."""
-    for func in (_outline_features, municipality_layer_js,
-                 _embedded_layer, region_label_points):
+    for func in (_outline_features, municipality_layer_data,
+                 embedded_layer, region_label_points):
         func.cache_clear()

@@ -15,11 +15,10 @@ import zlib
 import folium
 import pandas as pd
 from branca.element import MacroElement
-from jinja2 import Template
 
 from dashboard import style
 from dashboard.i18n import t
-from dashboard.webmap.jsdata import _compact_json, _script_safe, js_json
+from dashboard.webmap.templates import template
 
 CLUSTER_THRESHOLD = 150  # above this many points markers are clustered
 
@@ -27,27 +26,25 @@ MARKER_LIST_MAX = 8  # names listed in the tooltip of a shared point
 PACK_ABOVE_BYTES = 64_000  # marker data larger than this travels deflated
 
 
-def pack_points(points: list[list]) -> str:
-    """The markers as a JS expression: an array literal, or base64 deflate text when large.
+def pack_points(points: list[list]) -> list[list] | str:
+    """The markers as the browser gets them: the list itself, or base64 deflate text when large.
 
     At 10,000 initiatives the array is about 0.75 MB; deflated it is a third of that.
     Streamlit's websocket is not compressed, so this is what a remote visitor saves on
     every filter change (on localhost the first map is no faster). Small layers stay
-    a readable literal.
+    a readable list; ``kk-markers.js`` inflates a string with DecompressionStream.
     """
-    text = _compact_json(points)
+    text = json.dumps(points, ensure_ascii=False, separators=(",", ":"))
     if len(text) <= PACK_ABOVE_BYTES:
-        return _script_safe(text)
-    packed = zlib.compress(text.encode("utf-8"), 6)
-    return js_json(base64.b64encode(packed).decode("ascii"))
+        return points
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
 
 
-def unpack_points(expression: str) -> list[list]:
+def unpack_points(packed: list[list] | str) -> list[list]:
     """The inverse of ``pack_points`` (tests and tools read the markers back)."""
-    value = json.loads(expression)
-    if isinstance(value, str):
-        value = json.loads(zlib.decompress(base64.b64decode(value)).decode("utf-8"))
-    return value
+    if isinstance(packed, str):
+        return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+    return packed
 
 
 def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
@@ -99,131 +96,16 @@ def _style_index(themes: list[str]) -> int:
 class InitiativeMarkers(MacroElement):
     """Theme-coloured pins from a compact array; clustered above CLUSTER_THRESHOLD points.
 
-    Clustering uses supercluster: it indexes 10,000 points in about 0.1 s in the
-    browser, and the map only ever holds the clusters and pins in view, made when they
-    come into view. The selected initiative is never hidden inside a cluster.
-    Tooltip text is escaped here in the browser (``esc``) before it becomes HTML.
+    The browser side is ``static/kk-markers.js``. Clustering uses supercluster: it
+    indexes 10,000 points in about 0.1 s in the browser, and the map only ever holds
+    the clusters and pins in view. The selected initiative is never hidden inside a
+    cluster. Tooltip text is escaped in the browser (``kk.esc``) before it becomes HTML.
     """
 
-    _template = Template(
+    _template = template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var group = {{ this._parent.get_name() }};
-            var packed = {{ this.points_js }}, looks = {{ this.styles_json }};
-            var more = {{ this.more_json }}, listMax = {{ this.list_max }};
-            var clusterText = {{ this.cluster_json }}, locale = {{ this.locale_json }};
-            var esc = function (s) {
-                return String(s).replace(/[&<>"']/g, function (c) {
-                    return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
-                            "'": '&#39;'}[c];
-                });
-            };
-            var pin = function (p) {
-                var look = looks[p[2]];
-                var cls = 'kk-pin' + (p[3] > 1 ? ' kk-multi' : '') + (p[4] ? ' kk-selected' : '');
-                var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
-                    html: '<div class="' + cls + '" data-n="' + p[3] + '" data-ids="' + esc(p[5])
-                          + '" style="background:' + look[0] + '">' + look[1] + '</div>'});
-                var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true,
-                                                     zIndexOffset: p[4] ? 1000 : 0});
-                var lines = p[6].split('\\n').map(function (line) {
-                    var cut = line.indexOf(' · ');
-                    return cut < 0 ? '<b>' + esc(line) + '</b>'
-                        : '<b>' + esc(line.slice(0, cut)) + '</b>' + esc(line.slice(cut));
-                });
-                if (p[3] > listMax) { lines.push(esc(more.replace('{n}', p[3] - listMax))); }
-                marker.bindTooltip(lines.join('<br>') + '<span style="display:none">id:'
-                                   + esc(p[5]) + '</span>', {direction: 'auto', offset: [0, 0]});
-                return marker;
-            };
-            var build = function (pts) {
-                var i;
-                if (pts.length <= {{ this.threshold }} || typeof Supercluster === 'undefined') {
-                    for (i = 0; i < pts.length; i++) { group.addLayer(pin(pts[i])); }
-                    return;
-                }
-                var features = [];
-                for (i = 0; i < pts.length; i++) {
-                    if (pts[i][4]) { group.addLayer(pin(pts[i])); continue; }  // selected: own pin
-                    features.push({type: 'Feature', properties: {i: i, n: pts[i][3]},
-                                   geometry: {type: 'Point', coordinates: [pts[i][1], pts[i][0]]}});
-                }
-                var index = new Supercluster({
-                    radius: 40, extent: 256, minZoom: 4, maxZoom: 15,  // the map zooms 4..17
-                    map: function (props) { return {n: props.n}; },
-                    reduce: function (sum, props) { sum.n += props.n; }
-                });
-                index.load(features);
-                var map = null, shown = {}, pins = {};
-                var cluster = function (c) {
-                    var n = c.properties.n, size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
-                    var where = L.latLng(c.geometry.coordinates[1], c.geometry.coordinates[0]);
-                    var marker = L.marker(where, {
-                        title: clusterText.replace('{n}', n.toLocaleString(locale)),
-                        icon: L.divIcon({className: 'marker-cluster marker-cluster-' + size,
-                                         iconSize: [40, 40],
-                                         html: '<div><span>' + n.toLocaleString(locale)
-                                               + '</span></div>'})
-                    });
-                    marker.on('click', function () {
-                        var zoom = Math.min(index.getClusterExpansionZoom(c.id), map.getMaxZoom());
-                        map.setView(where, Math.max(zoom, map.getZoom() + 1));
-                    });
-                    return marker;
-                };
-                var draw = function () {
-                    if (!map) { return; }
-                    var b = map.getBounds().pad(0.3), next = {}, key, item, k;
-                    var items = index.getClusters(
-                        [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85),
-                         Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)],
-                        Math.floor(map.getZoom()));
-                    for (k = 0; k < items.length; k++) {
-                        item = items[k];
-                        if (item.properties.cluster) {
-                            key = 'c' + item.id;
-                            next[key] = shown[key] || cluster(item);
-                        } else {
-                            key = 'p' + item.properties.i;
-                            next[key] = pins[key] || (pins[key] = pin(pts[item.properties.i]));
-                        }
-                    }
-                    for (key in shown) { if (!next[key]) { group.removeLayer(shown[key]); } }
-                    for (key in next) {
-                        if (!shown[key]) {
-                            group.addLayer(next[key]);
-                            // a cluster's click zooms in; it is not a click on an initiative
-                            if (key[0] === 'c') { next[key].removeEventParent(group); }
-                        }
-                    }
-                    shown = next;
-                };
-                // The group's own add/remove, not those its markers pass up to it.
-                group.on('add', function (e) {
-                    if (e.propagatedFrom || map) { return; }
-                    map = group._map;
-                    map.on('moveend', draw);
-                    draw();
-                });
-                group.on('remove', function (e) {
-                    if (e.propagatedFrom || !map) { return; }
-                    map.off('moveend', draw);
-                    map = null;
-                    shown = {};
-                });
-                if (group._map) { group.fire('add'); }  // unpacked after the group was added
-            };
-            var i;
-            if (typeof packed !== 'string') { build(packed); return; }
-            // A large layer travels deflated: a third of the bytes to send and to parse.
-            // No fetch() of a data: URL, so a strict Content-Security-Policy cannot block it.
-            var raw = atob(packed), bytes = new Uint8Array(raw.length);
-            for (i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
-            new Response(new Blob([bytes]).stream()
-                .pipeThrough(new DecompressionStream('deflate'))).json()
-                .then(build, function (err) { console.error('Krimpkaart markers:', err); });
-        })();
+        kk.markers({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
@@ -232,13 +114,15 @@ class InitiativeMarkers(MacroElement):
                  threshold: int = CLUSTER_THRESHOLD):
         super().__init__()
         self._name = "InitiativeMarkers"
-        self.points_js = pack_points(points)
-        self.styles_json = js_json(MARKER_STYLES)
-        self.more_json = js_json(t("and_more", lang, n="{n}"))
-        self.cluster_json = js_json(t("cluster_title", lang, n="{n}"))
-        self.locale_json = js_json("nl-NL" if lang == "nl" else "en-GB")
-        self.list_max = MARKER_LIST_MAX
-        self.threshold = int(threshold)
+        self.options = {
+            "points": pack_points(points),
+            "styles": MARKER_STYLES,
+            "more": t("and_more", lang, n="{n}"),
+            "cluster": t("cluster_title", lang, n="{n}"),
+            "locale": "nl-NL" if lang == "nl" else "en-GB",
+            "listMax": MARKER_LIST_MAX,
+            "threshold": int(threshold),
+        }
 
 
 def initiatives_layer(frame, lang: str, selected_id: str = "") -> folium.FeatureGroup:

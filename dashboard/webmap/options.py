@@ -46,5 +46,6 @@ class MapOptions:
     static_serving: bool = True
     embed_layers: bool = False  # True for exported HTML: one self-contained file
     fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # [[s, w], [n, e]]
+    fit_avoid_panels: bool = False  # True for exported HTML: fit beside/below the open panels
     height_px: int = 640
 

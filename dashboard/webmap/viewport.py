@@ -6,9 +6,8 @@ import math
 from collections.abc import Sequence
 
 from branca.element import MacroElement
-from jinja2 import Template
 
-from dashboard.webmap.jsdata import js_json
+from dashboard.webmap.templates import template
 
 
 class FitOnLoad(MacroElement):
@@ -16,43 +15,13 @@ class FitOnLoad(MacroElement):
 
     With ``avoid_panels`` (the exported map, whose legend and title card are open)
     the fit keeps clear of those panels: beside them when that leaves the larger
-    map, otherwise below them, so no region hides under the title.
+    map, otherwise below them, so no region hides under the title (``kk.fitOnLoad``).
     """
 
-    _template = Template(
+    _template = template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var fit = function () {
-                var bounds = L.latLngBounds({{ this.bounds_json }});
-                var box = map.getContainer().getBoundingClientRect();
-                var left = 6, right = 6, top = 6;
-                {% if this.avoid_panels %}
-                map.getContainer().querySelectorAll('.kk-legend, .kk-export-head')
-                    .forEach(function (el) {
-                        var r = el.getBoundingClientRect();
-                        if (!r.width) { return; }
-                        if (r.left + r.width / 2 < box.left + box.width / 2) {
-                            left = Math.max(left, r.right - box.left + 6);
-                        } else {
-                            right = Math.max(right, box.right - r.left + 6);
-                        }
-                        top = Math.max(top, r.bottom - box.top + 6);
-                    });
-                {% endif %}
-                var beside = map.getBoundsZoom(bounds, false, L.point(left + right, 12));
-                var below = map.getBoundsZoom(bounds, false, L.point(12, top + 6));
-                if (beside >= below) {
-                    map.fitBounds(bounds, {paddingTopLeft: [left, 6],
-                                           paddingBottomRight: [right, 6]});
-                } else {
-                    map.fitBounds(bounds, {paddingTopLeft: [6, top],
-                                           paddingBottomRight: [6, 6]});
-                }
-            };
-            setTimeout(function () { map.invalidateSize(); fit(); }, 60);
-        })();
+        kk.fitOnLoad({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
@@ -60,18 +29,16 @@ class FitOnLoad(MacroElement):
     def __init__(self, bounds: Sequence[Sequence[float]], avoid_panels: bool = False):
         super().__init__()
         self._name = "FitOnLoad"
-        self.bounds_json = js_json([list(b) for b in bounds])
-        self.avoid_panels = avoid_panels
+        self.options = {"bounds": [list(b) for b in bounds], "avoidPanels": avoid_panels}
 
 
 class MetricScale(MacroElement):
     """A kilometre-only scale bar (folium's control_scale also shows miles)."""
 
-    _template = Template(
+    _template = template(
         """
         {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false, position: 'bottomright'})
-            .addTo({{ this._parent.get_name() }});
+        kk.metricScale({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )

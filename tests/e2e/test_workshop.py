@@ -53,6 +53,13 @@ def test_facilitator_adds_viewer_sees_it_then_undo(browser, workshop_url, artifa
         sidebar.get_by_label("Je naam (bij je wijzigingen)").fill("Fien")
         sidebar.get_by_label("Wachtwoord begeleider").fill(PASSCODE)
         sidebar.get_by_role("button", name="Ontgrendelen").click()
+        # kk-cookie.js remembers the name (never the passcode) for this browser
+        fac.wait_for_function("() => document.cookie.includes('krimpkaart_begeleider=')",
+                              timeout=15_000)
+        cookies = {c["name"]: c for c in fac_ctx.cookies()}
+        assert cookies["krimpkaart_begeleider"]["value"] == "Fien"
+        assert cookies["krimpkaart_begeleider"]["sameSite"] == "Strict"
+        assert PASSCODE not in str(fac_ctx.cookies())
         sidebar.get_by_role("button", name="Initiatief toevoegen").click()
         fac.get_by_text("Klik op de kaart waar het initiatief zit.").wait_for(timeout=15_000)
 
@@ -92,6 +99,15 @@ def test_presentation_mode_at_1920(browser, workshop_url, artifacts):
         page.keyboard.press("ArrowRight")
         page.get_by_text("stap 4 van").wait_for(timeout=15_000)
         page.screenshot(path=str(artifacts / "presentation-tour-step4.png"))
+        page.keyboard.press("ArrowLeft")
+        page.get_by_text("stap 3 van").wait_for(timeout=15_000)
+        page.keyboard.press("PageDown")
+        page.get_by_text("stap 4 van").wait_for(timeout=15_000)
+        page.get_by_text("Hoog contrast").click()  # kk-contrast.css: white on black
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.stApp')).backgroundColor"
+            " === 'rgb(0, 0, 0)'", timeout=15_000)
+        page.evaluate("document.activeElement.blur()")  # keys in a form field stay there
         page.keyboard.press("Escape")
         page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=15_000)
     finally:

@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dashboard import export, query, style
+from dashboard import export, query, style, webmap
 from dashboard.export import layout, mapdraw, presets
 from dashboard.export.mapdraw import Placer, box_at, overlaps
 from dashboard.export.presets import resolve
 from dashboard.query import FilterState
 from dashboard.store import default_seed_path, read_seed
+from dashboard.webmap import assets
+from tests.jscalls import kk_call, kk_calls
 
 DAY = date(2025, 5, 9)
 EVIL = "<script>alert(1)</script>"
@@ -273,13 +275,20 @@ def test_html_is_self_contained_and_escaped(frame):
     external = re.findall(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", html)
     assert external == []
     assert not re.search(r"https?://[^\"'\s]+\.(?:js|css)\b", html)
-    assert "L.map(" in html or "L.map (" in html  # Leaflet itself is inlined
-    assert ".Supercluster=" in html  # the clustering library is inlined too
+    # Leaflet, supercluster and our own scripts and styles are inlined, whole
+    for _, rel in [*assets.JS, *assets.CSS]:
+        body = assets.text(rel)
+        if rel.endswith(".css"):
+            body = re.sub(r"url\(images/[^)]*\)", "none", body)
+        assert body.replace("</script", "<\\/script") in html, rel
+    assert "/app/static/" not in html
     # the evil name travels as inert JSON text; the browser escapes it for the tooltip
     # (tests/e2e/test_escaping.py checks that in Chromium)
     assert EVIL not in html
-    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html
-    assert "var esc = function" in html
+    labels = [p[6] for p in webmap.unpack_points(kk_call(html, "markers")["points"])]
+    # exactly, as text: "name · place"
+    assert [x.split(" · ")[0] for x in labels if x.startswith(EVIL)] == [EVIL]
+    assert kk_calls(html, "fitOnLoad") == [{"bounds": webmap.NL_BOUNDS, "avoidPanels": True}]
     # the title: escaped in <title> and in the header control
     assert "<title>Kaart &lt;b&gt;vet&lt;/b&gt; &amp; zo</title>" in html
     assert "<b>vet</b>" not in html
@@ -289,4 +298,9 @@ def test_html_is_self_contained_and_escaped(frame):
 def test_html_default_title_and_bbox(frame):
     html = export.export_html(frame, FilterState(), "en", bbox=(6.0, 52.9, 7.3, 53.6)).decode()
     assert "<title>Social innovation in Dutch shrink regions</title>" in html
-    assert "[[52.9,6.0],[53.6,7.3]]" in html.replace(" ", "")
+    # one fit (a second one, during the first's zoom animation, would be ignored):
+    # the box, clear of the open legend and title card
+    assert kk_calls(html, "fitOnLoad") == [
+        {"bounds": [[52.9, 6.0], [53.6, 7.3]], "avoidPanels": True}]
+    head = kk_call(html, "exportHeader")["html"]
+    assert head.startswith("<h1>Social innovation in Dutch shrink regions</h1>")

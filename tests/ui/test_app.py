@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import webmap
+from tests.jscalls import kk_call
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -98,6 +101,14 @@ def test_keyboard_helper_only_while_a_tour_or_presentation_runs():
     assert frames(run()) == 0
     assert frames(run(tour="verhaal-krimpregios")) == 1
     assert frames(run(mode="presentatie")) == 1
+    # the keys the script clicks are the buttons on the page
+    at = run(mode="presentatie", tour="verhaal-krimpregios", stap="2")
+    (frame,) = at.get("iframe")
+    keys = json.loads(re.search(r'<script type="application/json" id="kk-data">(.*?)</script>',
+                                frame.proto.srcdoc)[1])
+    assert set(keys) == {"next", "prev", "leave"}
+    for key in keys.values():
+        assert at.button(key=key)
 
 
 def test_bad_query_string_gives_a_notice_not_a_crash():
@@ -126,16 +137,10 @@ def test_municipality_panel_from_url():
 
 def map_markers(at: AppTest) -> dict[str, str]:
     """id -> tooltip label of the markers the map component received on the last run."""
-    import json
-    import re
-
-
-
     (component,) = [e for e in at.get("component_instance")
                     if "streamlit_folium" in e.proto.component_name]
     script = json.loads(component.proto.json_args)["feature_group"]
-    packed = re.search(r"var packed = (.*?), looks", script, flags=re.S).group(1)
-    points = webmap.unpack_points(packed)
+    points = webmap.unpack_points(kk_call(script, "markers")["points"])
     return {i: label for p in points
             for i, label in zip(p[5].split(","), p[6].split("\n"), strict=False)}
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
-from dashboard import query, webmap
+import folium
+
+from dashboard import geo, query, webmap
 from dashboard.webmap import assets, layers, markers
 from dashboard.webmap.options import MapOptions
+from dashboard.webmap.templates import script_json, template
+from tests.jscalls import kk_call, kk_calls
 
 
 def _frame(records):
@@ -25,8 +30,16 @@ def render(m) -> str:
 
 def test_base_map_has_all_layers_and_local_assets_only():
     html = render(webmap.base_map(MapOptions(), {"wonen": "Wonen"}))
-    assert len(re.findall(r'"GM\d{4}":"\\u003cb\\u003e', html)) == 342  # one tooltip each
-    assert "/app/static/layers/gemeenten.json" in html  # shapes are fetched, not embedded
+    municipalities = kk_call(html, "municipalityLayer")
+    tips = municipalities["tips"]
+    assert len(tips) == 342 and set(tips) == set(municipalities["pick"])  # one tooltip each
+    for code, tip in tips.items():
+        assert tip.startswith("<b>")
+        assert tip.endswith(f'<span style="display:none">gm:{code}</span>')
+        assert webmap.clicked_key(re.sub(r"<[^>]+>", " ", tip)) == ("gm", [code])
+    # shapes are fetched, not embedded
+    assert municipalities["url"] == "/app/static/layers/gemeenten.json"
+    assert "data" not in municipalities
     assert len(html) < 150_000
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert not re.search(r'<script src="https?://', html)
@@ -41,8 +54,24 @@ def test_base_url_path_is_honoured_and_data_urls_without_static_serving():
     assert "/kaart/app/static/vendor/leaflet/leaflet.js" in html
     assert "/kaart/app/static/layers/gemeenten.json" in html
     html = render(webmap.base_map(MapOptions(static_serving=False)))
-    assert "data:text/javascript;base64," in html
-    assert "/app/static/layers/" not in html and html.count('"type":"Feature"') >= 342 + 12
+    assert "data:text/javascript;base64," in html and "data:text/css;base64," in html
+    assert "/app/static/" not in html
+    municipalities = kk_call(html, "municipalityLayer")
+    assert "url" not in municipalities and len(municipalities["data"]["features"]) == 342
+    outlines = kk_calls(html, "outlineLayer")
+    assert [len(o["data"]["features"]) for o in outlines] == [12, len(geo.regions())]
+
+
+def test_every_map_asset_is_a_shipped_file_served_or_sent_as_data():
+    js, css = assets.urls()
+    assert [url for _, url in js] == ["/app/static/" + rel for _, rel in assets.JS]
+    assert [url for _, url in css] == ["/app/static/" + rel for _, rel in assets.CSS]
+    assert {"kk-map.js", "kk-markers.js"} <= {rel for _, rel in assets.JS}
+    # kk-map.css sets the map's background, over Leaflet's own
+    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css"]
+    js, css = assets.urls(static_serving=False)
+    for (_, url), (_, rel) in zip([*js, *css], [*assets.JS, *assets.CSS], strict=True):
+        assert base64.b64decode(url.split(",", 1)[1]) == (assets.STATIC_DIR / rel).read_bytes()
 
 
 def test_static_layer_files_match_the_shipped_geodata():
@@ -59,17 +88,25 @@ def test_no_basemap_and_population_layer():
     assert "#8C510A" in html  # strongest decline colour is used somewhere
 
 
-def test_marker_data_keeps_user_text_inert_in_the_script():
-    frame = _frame([rec("evil", "<script>alert(1)</script>", 51.3264, 3.4931)])
-    layer = webmap.initiatives_layer(frame, "nl")
+EVIL_NAME = "</script><script>alert(1)</script><!-- 'quote' & \"more\""
+
+
+def _map_with(name: str) -> str:
     m = webmap.base_map(MapOptions())
-    layer.add_to(m)
-    html = render(m)
-    assert "<script>alert(1)</script>" not in html
-    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html
-    assert "var esc = function" in html  # the browser escapes labels before using them
-    point = webmap.marker_points(frame, "nl")[0]
-    assert point[5] == "evil" and point[6].startswith("<script>alert(1)</script> · ")
+    webmap.initiatives_layer(_frame([rec("evil", name, 51.3264, 3.4931)]), "nl").add_to(m)
+    return render(m)
+
+
+def test_marker_data_keeps_user_text_inert_in_the_script():
+    html = _map_with(EVIL_NAME)
+    harmless = _map_with("Harmless")
+    # the name cannot close the script block or open another: the page has the same
+    # script elements as with a harmless name (tests/e2e/test_escaping.py: the browser
+    # escapes the label again before it becomes tooltip HTML)
+    for tag in ("<script", "</script", "<!--"):
+        assert html.count(tag) == harmless.count(tag), tag
+    (point,) = webmap.unpack_points(kk_call(html, "markers")["points"])
+    assert point[5] == "evil" and point[6] == EVIL_NAME + " · Oostburg"  # exactly, as text
 
 
 def test_shared_point_makes_one_marker_listing_both():
@@ -83,32 +120,48 @@ def test_shared_point_makes_one_marker_listing_both():
     assert next(p for p in points if p[3] == 1)[4] == 1  # selected
 
 
-def test_clustering_code_and_compact_data_at_scale():
+def test_marker_options_and_compact_data_at_scale():
     few = markers.InitiativeMarkers([[52, 5, 0, 1, 0, "a", "A"]] * 3)
-    assert few.threshold == webmap.CLUSTER_THRESHOLD
+    assert few.options["threshold"] == webmap.CLUSTER_THRESHOLD
     frame = _frame([rec(f"initiatief-{i}", f"Initiatief {i}", 52.0 + i * 1e-3, 5.0, ("zorg",))
                     for i in range(2000)])
     group = webmap.initiatives_layer(frame, "nl")
     m = webmap.base_map(MapOptions())
     group.add_to(m)
     html = render(m)
-    assert "new Supercluster(" in html and "supercluster.min.js" in html
-    data = re.search(r"var packed = (.*?), looks", html, flags=re.S)
-    assert data and len(webmap.unpack_points(data.group(1))) == 2000 > webmap.CLUSTER_THRESHOLD
-    assert data.group(1).startswith('"')  # this many travel deflated
-    assert len(data.group(1)) / 2000 < 40  # bytes per initiative: 10,000 stay well under 1 MB
-    assert "DecompressionStream" in html
+    options = kk_call(html, "markers")
+    assert options["threshold"] == webmap.CLUSTER_THRESHOLD < 2000  # these are clustered
+    assert options["styles"] == [list(s) for s in webmap.MARKER_STYLES]
+    assert options["listMax"] == markers.MARKER_LIST_MAX and options["locale"] == "nl-NL"
+    assert options["cluster"].count("{n}") == 1 and options["more"].count("{n}") == 1
+    packed = options["points"]
+    assert isinstance(packed, str)  # this many travel deflated
+    assert len(webmap.unpack_points(packed)) == 2000
+    assert len(packed) / 2000 < 40  # bytes per initiative: 10,000 stay well under 1 MB
 
 
 def test_marker_data_is_packed_only_when_large_and_unpacks_exactly():
     small = [[52.1, 5.1, 0, 1, 0, "a", "Één </script> · Plaats"]]
-    text = webmap.pack_points(small)
-    assert text.startswith("[") and "</script>" not in text
-    assert webmap.unpack_points(text) == small
+    assert webmap.pack_points(small) == small  # a readable list
+    assert webmap.unpack_points(webmap.pack_points(small)) == small
     large = [[52.0 + i * 1e-4, 5.0, i % 12, 1, 0, f"id-{i}", f"Naam {i} <b>"] for i in range(3000)]
     packed = webmap.pack_points(large)
-    assert packed.startswith('"') and len(packed) < len(webmap.js_json(large)) / 2
+    plain = json.dumps(large, ensure_ascii=False, separators=(",", ":"))
+    assert isinstance(packed, str) and len(packed) < len(plain) / 2
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", packed)  # base64: nothing to escape in a script
     assert webmap.unpack_points(packed) == large
+    # what the browser gets is JSON: the list, or the base64 text as a string
+    for value in (small, large):
+        options = kk_call(render_markers(value), "markers")
+        assert webmap.unpack_points(options["points"]) == value
+
+
+def render_markers(points: list[list]) -> str:
+    m = webmap.base_map(MapOptions())
+    group = folium.FeatureGroup()
+    markers.InitiativeMarkers(points).add_to(group)
+    group.add_to(m)
+    return render(m)
 
 
 def test_municipality_tooltip_keys_and_records_without_point_left_out():
@@ -119,10 +172,15 @@ def test_municipality_tooltip_keys_and_records_without_point_left_out():
     assert webmap.clicked_key(None) is None
 
 
-def test_js_json_cannot_close_a_script_block():
-    text = webmap.js_json(["</script><script>x()</script>", "<!--"])
-    assert "</" not in text and "<!--" not in text
-    assert json.loads(text) == ["</script><script>x()</script>", "<!--"]
+def test_template_json_cannot_close_a_script_block_and_round_trips():
+    value = {"name": "</script><script>x()</script>", "c": "<!--", "q": "'\"&", "nl": "Één ·"}
+    rendered = template("<script>f({{ v|tojson }});</script>").render(v=value)
+    inner = rendered.removeprefix("<script>f(").removesuffix(");</script>")
+    for text in (inner, script_json(value)):
+        assert "<" not in text and ">" not in text and "'" not in text and "&" not in text
+        assert json.loads(text) == value
+        assert "Één ·" in text  # compact UTF-8, no \\u escapes for ordinary letters
+        assert ", " not in text and ": " not in text.replace(value["nl"], "")
 
 
 def test_view_for_bounds_fits_small_and_large_areas():
@@ -132,12 +190,14 @@ def test_view_for_bounds_fits_small_and_large_areas():
     assert zoom_nl < zoom
 
 
-def test_prefetch_script_names_the_layers_the_map_fetches():
-    from dashboard.webmap import assets
-
-    script = (assets.STATIC_DIR / "kk-prefetch.js").read_text(encoding="utf-8")
-    for rel in (layers.WEB_LAYER, *layers.OUTLINE_LAYERS.values()):
-        assert f"'{rel}'" in script and (assets.STATIC_DIR / rel).is_file()
-    assert assets.JS[0][1] == "kk-prefetch.js"  # loads before Leaflet
-    html = render(webmap.base_map(MapOptions()))
-    assert html.count("window.kkLayer(") == 3 and "fetch(" not in html
+def test_the_map_fetches_the_shipped_layer_files():
+    """The layers come from static files (tests/e2e/test_offline_map.py: each once,
+    started by kk-prefetch.js, which loads before Leaflet)."""
+    assert assets.JS[0][1] == "kk-prefetch.js"
+    html = render(webmap.base_map(MapOptions(base_url_path="kaart")))
+    urls = [kk_call(html, "municipalityLayer")["url"],
+            *(o["url"] for o in kk_calls(html, "outlineLayer"))]
+    rels = [layers.WEB_LAYER, layers.OUTLINE_LAYERS["provinces"], layers.OUTLINE_LAYERS["regions"]]
+    assert urls == ["/kaart/app/static/" + rel for rel in rels]
+    for rel in rels:
+        assert (assets.STATIC_DIR / rel).is_file()

@@ -1,0 +1,127 @@
+/* Krimpkaart: the initiatives on the map, from the compact point array that
+   webmap/markers.py passes as JSON:
+     point = [lat, lon, style index, count, selected, ids, labels]
+   where labels are plain text lines ("name \u00b7 place"); they are escaped here
+   (kk.esc) before they become HTML. Each tooltip ends in a hidden "id:a,b" key
+   that the page reads back from the clicked tooltip.
+   Above o.threshold points supercluster clusters them: the map only ever holds
+   the clusters and pins in view, made when they come into view. The selected
+   initiative is never hidden inside a cluster. */
+(function () {
+  'use strict';
+  var kk = window.kk = window.kk || {};
+
+  /* o: {points: [point] or base64 deflate text, styles: [[colour, symbol]],
+         more: "... {n} more", cluster: "{n} ... zoom in", locale, listMax, threshold} */
+  kk.markers = function (group, o) {
+    var esc = kk.esc, looks = o.styles;
+
+    var pin = function (p) {
+      var look = looks[p[2]];
+      var cls = 'kk-pin' + (p[3] > 1 ? ' kk-multi' : '') + (p[4] ? ' kk-selected' : '');
+      var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
+        html: '<div class="' + cls + '" data-n="' + p[3] + '" data-ids="' + esc(p[5])
+              + '" style="background:' + look[0] + '">' + look[1] + '</div>'});
+      var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true,
+                                           zIndexOffset: p[4] ? 1000 : 0});
+      var lines = p[6].split('\n').map(function (line) {
+        var cut = line.indexOf(' \u00b7 ');  // a middle dot: name, then place
+        return cut < 0 ? '<b>' + esc(line) + '</b>'
+          : '<b>' + esc(line.slice(0, cut)) + '</b>' + esc(line.slice(cut));
+      });
+      if (p[3] > o.listMax) { lines.push(esc(o.more.replace('{n}', p[3] - o.listMax))); }
+      marker.bindTooltip(lines.join('<br>') + '<span style="display:none">id:'
+                         + esc(p[5]) + '</span>', {direction: 'auto', offset: [0, 0]});
+      return marker;
+    };
+
+    var build = function (pts) {
+      var i;
+      if (pts.length <= o.threshold || typeof Supercluster === 'undefined') {
+        for (i = 0; i < pts.length; i++) { group.addLayer(pin(pts[i])); }
+        return;
+      }
+      var features = [];
+      for (i = 0; i < pts.length; i++) {
+        if (pts[i][4]) { group.addLayer(pin(pts[i])); continue; }  // selected: own pin
+        features.push({type: 'Feature', properties: {i: i, n: pts[i][3]},
+                       geometry: {type: 'Point', coordinates: [pts[i][1], pts[i][0]]}});
+      }
+      var index = new Supercluster({
+        radius: 40, extent: 256, minZoom: 4, maxZoom: 15,  // the map zooms 4..17
+        map: function (props) { return {n: props.n}; },
+        reduce: function (sum, props) { sum.n += props.n; }
+      });
+      index.load(features);
+      var map = null, shown = {}, pins = {};
+
+      var cluster = function (c) {
+        var n = c.properties.n, size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+        var where = L.latLng(c.geometry.coordinates[1], c.geometry.coordinates[0]);
+        var marker = L.marker(where, {
+          title: o.cluster.replace('{n}', n.toLocaleString(o.locale)),
+          icon: L.divIcon({className: 'marker-cluster marker-cluster-' + size,
+                           iconSize: [40, 40],
+                           html: '<div><span>' + n.toLocaleString(o.locale) + '</span></div>'})
+        });
+        marker.on('click', function () {
+          var zoom = Math.min(index.getClusterExpansionZoom(c.id), map.getMaxZoom());
+          map.setView(where, Math.max(zoom, map.getZoom() + 1));
+        });
+        return marker;
+      };
+
+      var draw = function () {
+        if (!map) { return; }
+        var b = map.getBounds().pad(0.3), next = {}, key, item, k;
+        var items = index.getClusters(
+          [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85),
+           Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)],
+          Math.floor(map.getZoom()));
+        for (k = 0; k < items.length; k++) {
+          item = items[k];
+          if (item.properties.cluster) {
+            key = 'c' + item.id;
+            next[key] = shown[key] || cluster(item);
+          } else {
+            key = 'p' + item.properties.i;
+            next[key] = pins[key] || (pins[key] = pin(pts[item.properties.i]));
+          }
+        }
+        for (key in shown) { if (!next[key]) { group.removeLayer(shown[key]); } }
+        for (key in next) {
+          if (!shown[key]) {
+            group.addLayer(next[key]);
+            // a cluster's click zooms in; it is not a click on an initiative
+            if (key[0] === 'c') { next[key].removeEventParent(group); }
+          }
+        }
+        shown = next;
+      };
+
+      // The group's own add/remove, not those its markers pass up to it.
+      group.on('add', function (e) {
+        if (e.propagatedFrom || map) { return; }
+        map = group._map;
+        map.on('moveend', draw);
+        draw();
+      });
+      group.on('remove', function (e) {
+        if (e.propagatedFrom || !map) { return; }
+        map.off('moveend', draw);
+        map = null;
+        shown = {};
+      });
+      if (group._map) { group.fire('add'); }  // unpacked after the group was added
+    };
+
+    if (typeof o.points !== 'string') { build(o.points); return; }
+    // A large layer travels deflated: a third of the bytes to send and to parse.
+    // No fetch() of a data: URL, so a strict Content-Security-Policy cannot block it.
+    var raw = atob(o.points), bytes = new Uint8Array(raw.length), i;
+    for (i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+    new Response(new Blob([bytes]).stream()
+      .pipeThrough(new DecompressionStream('deflate'))).json()
+      .then(build, function (err) { console.error('Krimpkaart markers:', err); });
+  };
+})();
