@@ -305,7 +305,7 @@ def main() -> None:
     if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
         workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
-        st.warning(t("url_notice", lang, notice=notice), icon=":material/link_off:")
+        st.warning(t("url_notice", lang, notice=notice.text(lang)), icon=":material/link_off:")
     ss["notices"] = []
     if workshop.in_presentation():
         presentation_page(db, frame, shown, lang)

@@ -363,7 +363,8 @@ def _tour_form(store, frame: pd.DataFrame, lang: str) -> None:
     texts = {_target_of(step): step.get("text") or "" for step in tour["steps"]}
     picked = st.multiselect(
         t("tour_steps", lang), list(targets), format_func=targets.get,
-        default=[k for k in texts if k in targets], key=f"tour_steps_{choice}")
+        default=[k for k in texts if k in targets], key=f"tour_steps_{choice}",
+        placeholder=t("choose_many", lang))
     st.caption(t("tour_edit_help", lang))
     steps = []
     for n, target in enumerate(picked, start=1):
@@ -390,7 +391,7 @@ def _save_tour(store, frame: pd.DataFrame, tour: dict | None, title: str,
     problems = tours.validate_tour(new, set(frame["id"]), tours.region_slugs())
     if problems:
         for problem in problems:
-            st.error(problem)
+            st.error(problem.text(lang))
         return
     saved = tours.save_tour(store, new, author())
     mark_seen(store)

@@ -114,7 +114,12 @@ def test_gemeente_placement_without_or_with_a_bad_code():
     result = new_record_from_form({**FULL_FORM, "gemeente_code": "GM9999"},
                                   point_source="gemeente")
     assert [p.field for p in result.errors] == ["gemeente_code"]
-    assert "GM9999" in result.errors[0].message
+    (problem,) = result.errors
+    assert problem.key == "place_code_unknown" and problem.params["code"] == "GM9999"
+    assert problem.text("nl") == ("Gemeentecode GM9999 is geen gemeentecode (CBS 2024); kies "
+                                  "een gemeente uit de lijst")
+    assert problem.text("en") == ("Municipality code GM9999 is not a municipality code "
+                                  "(CBS 2024); choose a municipality from the list")
     result = new_record_from_form({**FULL_FORM, "gemeente_code": "Sluis?"},
                                   point_source="gemeente")
     assert "gemeente_code" in {p.field for p in result.errors}
