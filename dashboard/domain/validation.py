@@ -349,11 +349,11 @@ class _Validator:
         place = self.text("place", d.get("place"))
         out: dict[str, Any] = {"lat": None, "lon": None, "scope": scope,
                                "gemeente_code": "", "place": place}
+        if not (lat_ok and lon_ok):  # reported already; an unreadable value is not "empty"
+            return out
         if (lat is None) != (lon is None):
             given, missing = ("lat", "lon") if lon is None else ("lon", "lat")
             self.error(missing, "val_half_point", given=field_label(given))
-            return out
-        if not (lat_ok and lon_ok):
             return out
         found: geo.Location | None = None
         if lat is not None and lon is not None:

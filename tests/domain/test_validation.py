@@ -174,7 +174,7 @@ def test_lat_lon_numeric_with_decimal_comma() -> None:
     result = validate({"name": "X", "lat": "51,326", "lon": "3,488"})
     assert result.record["lat"] == 51.326
     bad = validate({"name": "X", "lat": "noord", "lon": 3.4})
-    problem = errors(bad)["lat"][0]
+    problem = one_error(bad, "lat")  # not also "Longitude is given but Latitude is empty"
     assert problem.key == "val_not_a_number" and problem.params["value"] == "noord"
     nl, en = texts(problem)
     assert nl.startswith("Breedtegraad 'noord' is geen getal; geef WGS84-graden")
