@@ -390,8 +390,8 @@ def _save_tour(store, frame: pd.DataFrame, tour: dict | None, title: str,
            "title": title.strip(), "steps": steps}
     problems = tours.validate_tour(new, set(frame["id"]), tours.region_slugs())
     if problems:
-        for problem in problems:
-            st.error(problem.text(lang))
+        for problem in problems:  # they quote ids and region names: Markdown-escaped
+            st.error(md_escape(problem.text(lang)))
         return
     saved = tours.save_tour(store, new, author())
     mark_seen(store)
