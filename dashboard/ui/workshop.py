@@ -287,8 +287,8 @@ def _try_unlock(name: str, code: str, lang: str) -> None:
         return
     try:
         clean = auth.clean_author(name)
-    except auth.AuthorError:
-        st.error(t("author_required", lang))
+    except auth.AuthorError as exc:  # says what is wrong: empty, too long, a control character
+        st.error(t(exc.key, lang, **exc.values))
         return
     if auth.check_passcode(code, auth.expected_passcode()):
         limiter.record_success()
