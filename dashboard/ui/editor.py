@@ -248,7 +248,7 @@ def upload_import(db: store.Store, lang: str) -> None:
     if report.problems:
         st.dataframe(import_table(report, lang), hide_index=True)
     if not report.ok:
-        st.error(t("import_rejected", lang, n=len(report.rows_with_errors)))
+        st.error(_rejected(report, lang))
         return
     st.success(t("import_ready", lang, n=len(report.records)))
     if st.button(t("import_go", lang, n=len(report.records)), key="import_go"):
@@ -257,7 +257,13 @@ def upload_import(db: store.Store, lang: str) -> None:
             workshop.mark_seen(db)
             st.success(t("import_done", lang, n=len(done.written)))
         else:
-            st.error(t("import_rejected", lang, n=len(done.rows_with_errors)))
+            st.error(_rejected(done, lang))
+
+
+def _rejected(report: importing.ImportReport, lang: str) -> str:
+    """Why nothing was imported: rows with errors, or (none of those) the file itself."""
+    rows = len(report.rows_with_errors)
+    return t("import_rejected", lang, n=rows) if rows else t("import_rejected_file", lang)
 
 
 def import_table(report: importing.ImportReport, lang: str) -> pd.DataFrame:

@@ -103,6 +103,8 @@ def test_a_file_that_is_not_a_table_is_explained(lang, message, monkeypatch):
     at = upload(lang, "not-a-table.csv", monkeypatch)
     (row,) = report_rows(at)
     assert list(row.values()) == [0, "", message, "fout" if lang == "nl" else "error"]
-    assert [e.value for e in at.sidebar.error] == [
-        "Niet geïmporteerd: 0 rijen met fouten. Er is niets gewijzigd." if lang == "nl"
-        else "Not imported: 0 rows with errors. Nothing was changed."]
+    assert [e.value for e in at.sidebar.error] == [  # not "0 rows with errors"
+        "Niet geïmporteerd: het bestand zelf is niet bruikbaar (zie de melding hierboven). Er is "
+        "niets gewijzigd." if lang == "nl" else
+        "Not imported: the file itself cannot be used (see the message above). Nothing was "
+        "changed."]
