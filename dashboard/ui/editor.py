@@ -85,7 +85,8 @@ def add_panel(db: store.Store, frame: pd.DataFrame, lang: str) -> None:
             form["themes"] = st.multiselect(t("legend_themes", lang), THEMES.slugs,
                                             key="add_themes",
                                             format_func=lambda v: THEMES.label(v, lang),
-                                            placeholder=t("choose_many", lang))
+                                            placeholder=t("choose_many", lang),
+                                            select_all=False)
             form["place"] = st.text_input(t("field_place", lang), key="add_place")
             form["summary"] = st.text_area(t("add_summary", lang), key="add_summary",
                                            max_chars=500, height=80)
@@ -155,7 +156,7 @@ def edit_dialog(db: store.Store, record: dict, lang: str) -> None:
                                      default=[x for x in record.get("themes") or []
                                               if x in THEMES.slugs],
                                      format_func=lambda v: THEMES.label(v, lang),
-                                     placeholder=t("choose_many", lang)),
+                                     placeholder=t("choose_many", lang), select_all=False),
             "place": st.text_input(t("field_place", lang), value=record.get("place") or ""),
             "status": st.selectbox(t("field_status", lang), STATUSES.slugs,
                                    index=STATUSES.slugs.index(record.get("status") or "onbekend"),

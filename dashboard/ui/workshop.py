@@ -364,7 +364,7 @@ def _tour_form(store, frame: pd.DataFrame, lang: str) -> None:
     picked = st.multiselect(
         t("tour_steps", lang), list(targets), format_func=targets.get,
         default=[k for k in texts if k in targets], key=f"tour_steps_{choice}",
-        placeholder=t("choose_many", lang))
+        placeholder=t("choose_many", lang), select_all=False)
     st.caption(t("tour_edit_help", lang))
     steps = []
     for n, target in enumerate(picked, start=1):
