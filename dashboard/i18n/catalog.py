@@ -85,10 +85,11 @@ def has(key: str, lang: str = DEFAULT_LANG) -> bool:
     return key in entries(lang if lang in LANGS else DEFAULT_LANG)
 
 
-def placeholders(text: str) -> set[str]:
+@cache
+def placeholders(text: str) -> frozenset[str]:
     """The ``{names}`` a template uses (format specs and conversions left out)."""
-    return {name.split(".")[0].split("[")[0]
-            for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    return frozenset(name.split(".")[0].split("[")[0]
+                     for _, name, _, _ in string.Formatter().parse(text) if name is not None)
 
 
 @cache
