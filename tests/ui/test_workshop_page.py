@@ -80,6 +80,9 @@ def test_facilitator_adds_by_municipality_then_undoes(monkeypatch):
     at.text_input(key="add_name").input("Dorpshuis De Kern")
     at.button[[b.label for b in at.button].index("Opslaan")].click().run()
     assert any("Niet opgeslagen" in e.value for e in at.error)
+    # the field's label and the message in Dutch (Markdown-escaped, hence the backslashes)
+    assert "**Locatie**: Een locatie is verplicht: geef breedtegraad en lengtegraad \\(WGS84\\), " \
+           "of zet de schaal op landelijk, online of buitenland" in [e.value for e in at.error]
     assert at.text_input(key="add_name").value == "Dorpshuis De Kern"
 
     at.selectbox(key="add_gm").set_value("GM1714").run()
