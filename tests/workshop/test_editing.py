@@ -249,3 +249,18 @@ def test_nothing_to_undo(store):
     assert undo_for_session(store, "Anna").ok
     assert undo_for_session(store, "Anna") == (False, "undo_nothing", {})
     assert undo_for_session(store, "")[1] == "author_required"
+
+
+def test_a_failed_undo_carries_the_store_message_for_the_page_to_translate(store, monkeypatch):
+    from dashboard.i18n import msg, t
+    from dashboard.store import StoreError
+
+    def broken(author=None):
+        raise StoreError(key="store_sqlite", path="kaart.gpkg", error="disk I/O error")
+
+    monkeypatch.setattr(store, "undo_last", broken)
+    ok, key, values = undo_for_session(store, "Anna")
+    assert (ok, key) == (False, "undo_failed")
+    assert values == {"error": msg("store_sqlite", path="kaart.gpkg", error="disk I/O error")}
+    assert t(key, "nl", **values) == "Ongedaan maken mislukt: kaart.gpkg: disk I/O error"
+    assert t(key, "en", **values) == "Undo failed: kaart.gpkg: disk I/O error"
