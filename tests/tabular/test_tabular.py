@@ -157,7 +157,7 @@ def test_doubled_and_missing_columns() -> None:
     assert problems(report, "error") == [(0, "name", "imp_no_name_column")]
     assert error_text(report) == ("There is no name column; add a column 'naam' (or 'name') "
                                   "with the initiative's name")
-    assert error_text(report, "nl") == ("Er is geen kolom met de naam; voeg een kolom 'naam' "
+    assert error_text(report, "nl") == ("Er is geen kolom voor de naam; voeg een kolom 'naam' "
                                         "(of 'name') toe met de naam van het initiatief")
     report = plan_import(b"foo,bar\n1,2\n", "a.csv", [])
     assert "None of the columns in the header row ('foo', 'bar') is known" in error_text(report)
