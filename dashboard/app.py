@@ -30,6 +30,7 @@ from dashboard.ui import (
     viewbounds,
     workshop,
 )
+from dashboard.ui.markdown import md_escape
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
@@ -299,7 +300,8 @@ def main() -> None:
     if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
         workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
-        st.warning(t("url_notice", lang, notice=notice), icon=":material/link_off:")
+        st.warning(t("url_notice", lang, notice=md_escape(notice.text(lang))),
+                   icon=":material/link_off:")
     ss["notices"] = []
     if workshop.in_presentation():
         presentation_page(db, frame, shown, lang)

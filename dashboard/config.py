@@ -26,6 +26,9 @@ ENV_STORE = "KRIMPKAART_STORE"
 ENV_GEODATA = "KRIMPKAART_GEODATA"
 ENV_PASSCODE = "KRIMPKAART_PASSCODE"
 ENV_RUN_LOG = "KRIMPKAART_RUN_LOG"
+ENV_STRICT_I18N = "KRIMPKAART_STRICT_I18N"
+# The command line's language comes from the locale, in POSIX order of precedence.
+LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 SECRET_KEYS = ("KRIMPKAART_PASSCODE", "passcode")  # in this order
 
 # Limits. The app's upload limit is also Streamlit's server.maxUploadSize (cli/run.py).
@@ -43,6 +46,8 @@ class Settings:
     geodata_dir: Path | None = None
     passcode: str | None = None
     run_log: Path | None = None
+    cli_lang: str = "en"  # "nl" when the locale is Dutch (see ``locale_lang``)
+    strict_i18n: bool = False  # raise on a missing catalog key (tests, browser tests)
 
 
 def secrets_files(cwd: Path | None = None) -> list[Path]:
@@ -84,6 +89,19 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def locale_lang(env: Mapping[str, str]) -> str:
+    """``nl`` when the first set locale variable (LC_ALL, LC_MESSAGES, LANG) is Dutch, else ``en``.
+
+    ``nl_NL.UTF-8`` and ``nl_BE`` are Dutch; ``C``, ``en_GB`` or nothing at all are not.
+    """
+    value = next((env[name] for name in LOCALE_VARS if env.get(name)), "")
+    return "nl" if value.lower().startswith("nl") else "en"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "ja")
+
+
 def load(
     environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None
 ) -> Settings:
@@ -96,6 +114,8 @@ def load(
         geodata_dir=_path(env.get(ENV_GEODATA)),
         passcode=resolve_passcode(env.get(ENV_PASSCODE), secrets),
         run_log=_path(env.get(ENV_RUN_LOG)),
+        cli_lang=locale_lang(env),
+        strict_i18n=_flag(env.get(ENV_STRICT_I18N)),
     )
 
 

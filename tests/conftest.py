@@ -1,5 +1,6 @@
 """Shared fixtures: the official sources (optional), a store that is never the user's,
-settings read from the test's own environment, and the ``e2e`` marker by folder."""
+settings read from the test's own environment, the ``e2e`` marker by folder, and a
+strict message catalog (an unknown key or a missing placeholder value raises)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import config
+from dashboard import config, i18n
 from dashboard.geo.build import default_source_dir
 
 SOURCE_DIR = default_source_dir()
 E2E_DIR = Path(__file__).resolve().parent / "e2e"
+
+i18n.set_strict(True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,6 +41,8 @@ def _private_store(tmp_path_factory, monkeypatch):
     """
     store = tmp_path_factory.mktemp("store") / "initiatieven.gpkg"
     monkeypatch.setenv(config.ENV_STORE, str(store))
+    # The command line speaks the locale's language: English unless a test says otherwise.
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     monkeypatch.setattr(config, "secrets_files", lambda cwd=None: [])
     config.reload()
     yield store

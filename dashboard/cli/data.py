@@ -2,7 +2,8 @@
 
 Exit codes: 0 imported (or a dry run found no errors), 1 rejected (nothing
 written), 2 usage errors such as a missing or unreadable file. Bad input is
-reported, never a traceback.
+reported, never a traceback. Reports and messages follow ``--lang`` (default:
+the locale); the template's column names do too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Literal
 
+from dashboard.cli.common import add_lang, cli_lang, complain, say
+from dashboard.i18n import t
 from dashboard.tabular.importing import (
     MAX_UPLOAD_BYTES,
     format_report,
@@ -40,37 +43,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--convert-rd", action="store_true",
                             help="convert RD New (EPSG:28992) coordinates to WGS84 instead of "
                                  "rejecting them")
+        add_lang(parser)
         parser.set_defaults(func=run_import, dry_run=dry, author="import")
     template = subparsers.add_parser("template", help="write an empty import template")
     template.add_argument("--format", choices=("csv", "xlsx"), default=None,
                           help="file format (default: from the -o suffix, else csv)")
-    template.add_argument("--lang", choices=("nl", "en"), default="nl",
-                          help="language of the column names (default: nl)")
+    add_lang(template, help="language of the column names and messages: nl or en "
+                            "(default: from the locale, LANG)")
     template.add_argument("-o", "--output", type=Path, required=True, help="where to write it")
     template.set_defaults(func=run_template)
 
 
-def _fail(command: str, message: str) -> int:
-    print(f"krimpkaart {command}: {message}", file=sys.stderr)
+def _fail(command: str, text: str) -> int:
+    complain(command, text)
     return 2
 
 
 def run_import(args: argparse.Namespace) -> int:
     command = args.command or "import"
+    lang = cli_lang(args)
     path: Path = args.file
     try:
         if not path.is_file():
-            return _fail(command, f"{path}: no such file")
+            return _fail(command, t("cli_no_such_file", lang, path=path))
         with path.open("rb") as handle:
             data = handle.read(MAX_UPLOAD_BYTES + 1)
     except OSError as exc:
-        return _fail(command, f"{path}: cannot read the file ({exc.strerror or exc})")
+        return _fail(command, t("cli_cannot_read", lang, path=path,
+                                error=exc.strerror or exc))
     from dashboard.store import StoreError, default_store_path, open_store
 
     store_path = args.store or default_store_path()
     if args.dry_run and not store_path.is_file():
         # A check must not create (and seed) a store as a side effect.
-        print(f"(no store at {store_path} yet: not compared with existing initiatives)")
+        say(lang, "cli_no_store_yet", path=store_path)
         report = plan_import(data, path.name, [], convert_rd=args.convert_rd)
     else:
         try:
@@ -78,32 +84,30 @@ def run_import(args: argparse.Namespace) -> int:
             report = import_file(data, path.name, store, author=args.author,
                                  convert_rd=args.convert_rd, dry_run=args.dry_run)
         except (StoreError, OSError) as exc:
-            print(f"krimpkaart {command}: the store {store_path} failed: {exc}",
-                  file=sys.stderr)
-            print("Nothing was written.", file=sys.stderr)
+            error = exc.text(lang) if isinstance(exc, StoreError) else str(exc)
+            complain(command, t("cli_store_failed", lang, path=store_path, error=error))
+            print(t("cli_nothing_written", lang), file=sys.stderr)
             return 1
-    print(format_report(report))
+    print(format_report(report, lang))
     if not report.ok:
-        print("Rejected: fix the errors above; nothing was written.")
+        say(lang, "cli_rejected")
         return 1
     if args.dry_run:
-        print(f"Valid: {_count(len(report.records))} would be added. Nothing was written.")
+        say(lang, "cli_would_add", n=len(report.records))
     else:
-        print(f"Imported {_count(len(report.written))} into {store_path}.")
+        say(lang, "cli_imported", n=len(report.written), path=store_path)
     return 0
 
 
-def _count(n: int) -> str:
-    return f"{n} initiative{'' if n == 1 else 's'}"
-
-
 def run_template(args: argparse.Namespace) -> int:
+    lang = cli_lang(args)
     out: Path = args.output
     fmt: Literal["csv", "xlsx"] = "xlsx" if (args.format or out.suffix.lower()[1:]) == "xlsx" \
         else "csv"
     try:
-        out.write_bytes(template_bytes(fmt, lang=args.lang))
+        out.write_bytes(template_bytes(fmt, lang=lang))
     except OSError as exc:
-        return _fail("template", f"{out}: cannot write ({exc.strerror or exc})")
-    print(f"Wrote the {fmt.upper()} import template to {out}")
+        return _fail("template", t("cli_cannot_write", lang, path=out,
+                                   error=exc.strerror or exc))
+    say(lang, "cli_template_written", format=fmt.upper(), path=out)
     return 0

@@ -5,7 +5,9 @@ or ``--url`` takes a link copied from the app (with its map view). Unlike the
 app, which drops an unknown value with a notice, the command refuses it: a
 script that exports "wonenn" should fail loudly, not export everything.
 Exit codes: 0 written, 2 usage errors (bad value, bad combination, unwritable
-path); never a traceback for bad input.
+path); never a traceback for bad input. ``--lang`` sets the language of the map
+and of the messages; without it the map follows the link (else Dutch) and the
+messages follow the locale.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from dashboard import query
+from dashboard.cli.common import cli_lang, complain
+from dashboard.i18n import LANGS, LocalizedError, Message, Num, msg, t
 from dashboard.text import slugify
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -28,7 +32,7 @@ FILTER_FLAGS = ("q", "thema", "soort", "regiotype", "regio", "provincie", "parti
                 "actor", "schaal", "status", "van", "tot")
 
 
-class UsageError(Exception):
+class UsageError(LocalizedError):
     """A bad argument, reported as one line on stderr with exit code 2."""
 
 
@@ -54,8 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dpi", type=int, default=None,
                         help="resolution for a4 and a4-landscape (default 150; 300 for print)")
     parser.add_argument("--title", default=None, help="title (default: from the filters)")
-    parser.add_argument("--lang", choices=("nl", "en"), default=None,
-                        help="language (default: the link's, else nl)")
+    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                        help="language of the map and the messages (default: the map "
+                        "follows the link, else nl; messages follow the locale, LANG)")
     parser.add_argument("--labels", action="store_true", help="write initiative names on the map")
     parser.add_argument("--population", action="store_true",
                         help="colour municipalities by population change 2014-2024")
@@ -79,7 +84,8 @@ def _formats(args: argparse.Namespace) -> list[str]:
         raw = [_suffix_format(suffix) or "png"]
     unknown = [f for f in raw if f not in FORMATS]
     if unknown:
-        raise UsageError(f"unknown format {unknown[0]!r}; use {', '.join(FORMATS)}")
+        raise UsageError(key="cli_unknown_format", format=repr(unknown[0]),
+                         formats=", ".join(FORMATS))
     return list(dict.fromkeys(raw))
 
 
@@ -92,7 +98,7 @@ def _targets(output: str | None, formats: list[str]) -> list[tuple[str, Path | N
     """(format, path) per output; path None means stdout."""
     if output == "-":
         if len(formats) > 1:
-            raise UsageError("-o - (stdout) takes a single format")
+            raise UsageError(key="cli_stdout_single")
         return [(formats[0], None)]
     path = Path(output or "krimpkaart")
     if output and (path.is_dir() or output.endswith(("/", os.sep))):
@@ -107,11 +113,11 @@ def _targets(output: str | None, formats: list[str]) -> list[tuple[str, Path | N
 def _check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+        raise UsageError(key="cli_folder_missing", path=str(path), folder=str(folder))
     if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
+        raise UsageError(key="cli_is_folder", path=str(path))
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"cannot write {path}: permission denied")
+        raise UsageError(key="cli_permission_denied", path=str(path))
 
 
 def _url_params(url: str) -> dict[str, str]:
@@ -122,8 +128,6 @@ def _url_params(url: str) -> dict[str, str]:
 
 def check_values(params: dict[str, str]) -> None:
     """Refuse any filter value the app would drop, naming it and the allowed values."""
-
-
     for facet in query.FACETS:
         raw = params.get(facet.key, "")
         allowed = query.allowed_values(facet.key)
@@ -136,37 +140,38 @@ def check_values(params: dict[str, str]) -> None:
                                                 else None))
             if known is None:
                 hint = vocab.suggest(value) if vocab else None
-                maybe = f" (did you mean {hint!r}?)" if hint else ""
-                raise UsageError(f"unknown {facet.key} value {value!r}{maybe}; allowed: "
-                                 f"{', '.join(allowed)}")
+                common = {"param": facet.key, "value": repr(value), "allowed": ", ".join(allowed)}
+                if hint:
+                    raise UsageError(key="cli_unknown_value_suggest", suggestion=repr(hint),
+                                     **common)
+                raise UsageError(key="cli_unknown_value", **common)
     for key in ("van", "tot"):
         value = params.get(key, "").strip()
         if value and not (value.isdigit() and len(value) == 4
                           and query.YEAR_MIN <= int(value) <= query.YEAR_MAX):
-            raise UsageError(f"--{key} {value!r} is not a year between {query.YEAR_MIN} "
-                             f"and {query.YEAR_MAX}")
+            raise UsageError(key="cli_not_a_year", flag=f"--{key}", value=repr(value),
+                             low=query.YEAR_MIN, high=query.YEAR_MAX)
 
 
 def parse_state(args: argparse.Namespace):
     """(FilterState, ViewState) from --url and the filter flags; UsageError when odd."""
-
-
     params = _url_params(args.url) if args.url else {}
     unknown = sorted(k for k in params if k not in query.URL_KEYS)
     if unknown:
-        print(f"krimpkaart export: ignoring unknown link parameter(s): {', '.join(unknown)}",
-              file=sys.stderr)
+        complain("export", t("cli_ignoring_params", cli_lang(args), n=len(unknown),
+                             names=", ".join(unknown)))
         params = {k: v for k, v in params.items() if k not in unknown}
     for key in FILTER_FLAGS:
         value = getattr(args, key)
         if value is not None:
             params[key] = value
-    if args.lang:
+    if getattr(args, "lang", None):
         params["lang"] = args.lang
     check_values(params)
     parsed = query.parse_query(params)
-    if parsed.notices:
-        raise UsageError(parsed.notices[0].rsplit("; ", 1)[0])
+    if parsed.notices:  # the problem only: the command refuses rather than ignores
+        problem = parsed.notices[0].problem
+        raise UsageError(key=problem.key, **problem.params)
     return parsed.filters, parsed.view
 
 
@@ -177,7 +182,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except UsageError as exc:
-        print(f"krimpkaart export: {exc}", file=sys.stderr)
+        complain("export", exc.text(cli_lang(args)))
         return 2
 
 
@@ -185,30 +190,27 @@ def _run(args: argparse.Namespace) -> int:
     formats = _formats(args)
     targets = _targets(args.output, formats)
     images = [f for f in formats if f in IMAGE_FORMATS]
-    from dashboard.export.presets import resolve
+    from dashboard.export.presets import PresetError, resolve
 
+    lang = cli_lang(args)
     if images:
         try:
             resolve(args.preset, args.dpi)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        except PresetError as exc:
+            raise UsageError(key=exc.key, **exc.params) from None
     elif args.dpi is not None or args.preset != "slide":
-        print("krimpkaart export: --preset and --dpi only apply to png, svg and pdf",
-              file=sys.stderr)
+        complain("export", t("cli_preset_images_only", lang))
     for _, path in targets:
         if path is not None:
             _check_writable(path)
     state, view = parse_state(args)
     records = _records(args.store)
-
-
-
     frame = query.initiatives_frame(records)
     for fmt, path in targets:
         data = _render(fmt, frame, records, state, view, args)
         _write(data, path)
         if path is not None:
-            print(f"wrote {path} ({_size(len(data))})")
+            print(t("cli_wrote", lang, path=path, size=_size(len(data))))
     return 0
 
 
@@ -217,8 +219,10 @@ def _records(store: Path | None) -> list[dict]:
 
     try:
         return open_store(store).list()
-    except (StoreError, SeedError, OSError) as exc:
-        raise UsageError(f"cannot read the store: {exc}") from None
+    except (StoreError, SeedError) as exc:
+        raise UsageError(key="cli_store_unreadable", error=exc.message or str(exc)) from None
+    except OSError as exc:
+        raise UsageError(key="cli_store_unreadable", error=str(exc)) from None
 
 
 def _render(fmt: str, frame, records: list[dict], state, view, args) -> bytes:
@@ -255,7 +259,8 @@ def _write(data: bytes, path: Path | None) -> None:
     except OSError as exc:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise UsageError(key="cli_write_failed", path=str(path),
+                         error=str(exc.strerror or exc)) from None
 
 
 def _umask() -> int:
@@ -264,5 +269,8 @@ def _umask() -> int:
     return current
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} kB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+def _size(n: int) -> Message:
+    """The file size for the "wrote" line, in the reader's number style."""
+    if n < 1024 * 1024:
+        return msg("size_kb", size=Num(round(n / 1024), 0))
+    return msg("size_mb", size=Num(n / 1024 / 1024, 1))

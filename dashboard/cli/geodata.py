@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from dashboard.cli.common import add_lang, cli_lang, complain, say
 from dashboard.geo.build import SourceError, build, default_source_dir
+from dashboard.i18n import t
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,20 +23,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: the shipped geodata/)"
     )
+    add_lang(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Build the layers; a bad source file is named in English (it is a developer's tool)."""
+    lang = cli_lang(args)
     try:
         report = build(args.src, args.out)
     except SourceError as exc:
-        print(f"krimpkaart build-geodata: {exc}", file=sys.stderr)
-        print("Nothing was written.", file=sys.stderr)
+        complain("build-geodata", str(exc))
+        print(t("cli_nothing_written", lang), file=sys.stderr)
         return 1
-    print(
-        f"Wrote {report.municipalities} municipalities, {report.regions} regions and "
-        f"{report.provinces} provinces to {report.out_dir}"
-    )
+    say(lang, "cli_geodata_written", municipalities=report.municipalities,
+        regions=report.regions, provinces=report.provinces, path=report.out_dir)
     sizes = dict(report.sizes)
     if report.shipped:
         from dashboard import config

@@ -3,6 +3,8 @@
 Each command module exposes ``register(subparsers)`` and sets a ``func`` that
 takes the parsed arguments and returns an exit code (0 ok, 1 rejected, 2 usage).
 Keeping the commands in their own modules keeps this file a plain dispatcher.
+``--lang nl|en`` works before or after the command; without it the locale
+decides (``cli.common``). Help texts and argparse's own messages stay English.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+
+from dashboard.i18n import LANGS
 
 COMMAND_MODULES = (
     "dashboard.cli.run",
@@ -26,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="krimpkaart",
         description="Krimpkaart: social innovation in Dutch shrink regions on a map.",
     )
+    parser.add_argument("--lang", choices=LANGS, default=None,
+                        help="language of the messages (default: from the locale, LANG)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from dashboard import config
+from dashboard.cli.common import add_lang
 
 APP = config.APP_PATH
 
@@ -43,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "streamlit_args", nargs=argparse.REMAINDER,
         help="further options for streamlit, e.g. -- --server.baseUrlPath kaart",
     )
+    add_lang(parser, help="accepted like on every command; the page's language is chosen "
+                          "by each visitor (default Dutch)")
     parser.set_defaults(func=run)
 
 

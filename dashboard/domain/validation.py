@@ -1,8 +1,10 @@
 """Validation of an initiative record from a form, a file row or the store.
 
 ``validate`` reports every problem at once, per field, so a facilitator can
-fix a spreadsheet in one pass. Escaping for HTML is left to the renderers on
-purpose: the record stores text as the user typed it.
+fix a spreadsheet in one pass. A problem is a catalog key with its values
+(``Problem.text(lang)`` renders it with the field's label, e.g. "Startjaar"),
+so the page and the CLI show it in their reader's language. Escaping for HTML
+is left to the renderers on purpose: the record stores text as the user typed it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
@@ -43,6 +46,7 @@ from dashboard.domain.vocab import (
     Vocabulary,
 )
 from dashboard.geo.crs import looks_like_rd, rd_to_wgs84
+from dashboard.i18n import Message, Num, field_label, msg
 from dashboard.text import slugify
 
 
@@ -59,11 +63,33 @@ Locator = Callable[[float, float], "geo.Location | None"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one field; errors block saving, warnings do not."""
+    """One thing wrong with one field; errors block saving, warnings do not.
+
+    ``key`` and ``params`` are the message in the catalog; ``text(lang)`` renders it.
+    """
 
     field: str
-    message: str
+    key: str
+    params: Mapping[str, Any] = dc_field(default_factory=dict, hash=False)
     severity: Severity = "error"
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
+
+    @property
+    def message(self) -> Message:
+        return Message(self.key, self.params)
+
+
+def problem(fieldname: str, key: str, severity: Severity = "error", **params: Any) -> Problem:
+    """A problem whose message may name the field: ``{field}`` is its label unless given."""
+    params.setdefault("field", field_label(fieldname))
+    return Problem(fieldname, key, params, severity)
+
+
+def point_text(lat: float, lon: float) -> Message:
+    """A point as "latitude 51.326 / longitude 3.488", in the reader's language and style."""
+    return msg("val_point", lat=Num(lat), lon=Num(lon))
 
 
 @dataclass
@@ -89,14 +115,14 @@ class ValidationResult:
 def validate(
     data: Mapping[str, Any],
     *,
-    existing_ids: Iterable[str] | Mapping[str, str] = (),
+    existing_ids: Iterable[str] | Mapping[str, Any] = (),
     convert_rd: bool = False,
     locate: Locator | None = None,
 ) -> ValidationResult:
     """Check and normalise one record dict (from a form, a file row or the store).
 
     ``existing_ids`` are ids already taken; when it is a mapping, its values say
-    where (e.g. ``"row 3"``) and appear in the message. With ``convert_rd``
+    where (text or a ``Message`` such as "row 3") and appear in the message. With ``convert_rd``
     RD New coordinates are converted (with a warning) instead of rejected.
     ``locate(lon, lat)`` defaults to ``geo.locate``; bulk callers pass a cached one.
     """
@@ -114,11 +140,11 @@ class _Validator:
         self.convert_rd = convert_rd
         self.problems: list[Problem] = []
 
-    def error(self, fieldname: str, message: str) -> None:
-        self.problems.append(Problem(fieldname, message, "error"))
+    def error(self, fieldname: str, key: str, **params: Any) -> None:
+        self.problems.append(problem(fieldname, key, "error", **params))
 
-    def warn(self, fieldname: str, message: str) -> None:
-        self.problems.append(Problem(fieldname, message, "warning"))
+    def warn(self, fieldname: str, key: str, **params: Any) -> None:
+        self.problems.append(problem(fieldname, key, "warning", **params))
 
     # ---- the whole record
 
@@ -126,11 +152,11 @@ class _Validator:
         d = self.data
         for key in d:
             if key not in RECORD_FIELDS:
-                self.warn(str(key), f"'{key}' is not a field of an initiative and is ignored")
+                self.warn(str(key), "val_unknown_field", name=str(key))
         rec: dict[str, Any] = {}
         rec["name"] = self.text("name", d.get("name"))
         if not rec["name"]:
-            self.error("name", "name is required; give the initiative's name")
+            self.error("name", "val_name_required")
         rec["kind"] = self.term("kind", KINDS, d.get("kind")) or "initiatief"
         for key in ("summary", "summary_en", "description", "description_en"):
             rec[key] = self.text(key, d.get(key))
@@ -161,7 +187,7 @@ class _Validator:
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             value = fmt_number(float(value))
         if not isinstance(value, str):
-            self.error(fieldname, f"{fieldname} must be text, not {type(value).__name__}")
+            self.error(fieldname, "val_not_text", type=type(value).__name__)
             return ""
         key = limit_key or fieldname
         text = unicodedata.normalize("NFC", value).replace("\ufeff", "")
@@ -171,12 +197,10 @@ class _Validator:
         text = text.strip()
         bad = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
         if bad is not None:
-            self.error(fieldname, f"{fieldname} contains a control character "
-                                  f"(U+{ord(bad):04X}); remove it")
+            self.error(fieldname, "val_control_char", codepoint=f"U+{ord(bad):04X}")
         limit = LIMITS.get(key)
         if limit and len(text) > limit:
-            self.error(fieldname, f"{fieldname} is {len(text)} characters long; "
-                                  f"the maximum is {limit}, so shorten it")
+            self.error(fieldname, "val_too_long", length=len(text), limit=limit)
         return text
 
     def term(self, fieldname: str, vocab: Vocabulary, value: object) -> str:
@@ -185,7 +209,8 @@ class _Validator:
             return ""
         slug = vocab.match(text)
         if slug is None:
-            self.error(fieldname, unknown_term_message(vocab, text))
+            key, params = unknown_term(vocab, text)
+            self.error(fieldname, key, **params)
             return ""
         return slug
 
@@ -204,7 +229,7 @@ class _Validator:
             return [part for part in re.split(f"[{re.escape(separators)}]", value)]
         if isinstance(value, list | tuple):
             return list(value)
-        self.error(fieldname, f"{fieldname} must be a list, not {type(value).__name__}")
+        self.error(fieldname, "val_not_a_list", type=type(value).__name__)
         return []
 
     def channels(self, value: object) -> list[str]:
@@ -219,34 +244,30 @@ class _Validator:
         try:
             number = parse_number(value)
         except (ValueError, TypeError):
-            self.error("start_year", f"start_year '{value}' is not a year; "
-                                     "give a whole number like 2012")
+            self.error("start_year", "val_year_not_number", value=str(value))
             return None
         if number is None:
             return None
         low, high = YEAR_RANGE
         if not number.is_integer():
-            self.error("start_year", f"start_year {fmt_number(number)} is not a whole number; "
-                                     "give a year like 2012")
+            self.error("start_year", "val_year_not_whole", value=Num(number))
             return None
         if not low <= number <= high:
-            self.error("start_year", f"start_year {fmt_number(number)} is not a plausible "
-                                     f"year; give a year from {low} to {high}")
+            self.error("start_year", "val_year_range", value=Num(number), low=low, high=high)
             return None
         return int(number)
 
-    def url(self, fieldname: str, value: object, label: str = "") -> str:
-        label = label or fieldname
+    def url(self, fieldname: str, value: object, label: Message | None = None) -> str:
+        shown = label or field_label(fieldname)
         text = self.text(fieldname, value, limit_key="url")
         if not text:
             return ""
-        problem, fixed = check_url(text)
-        if problem:
-            self.error(fieldname, f"{label} {problem}")
+        key, fixed = check_url(text)
+        if key:
+            self.error(fieldname, key, field=shown, value=text)
             return ""
         if fixed != text:
-            self.warn(fieldname, f"{label} '{text}' has no http:// or https://; "
-                                 f"stored as {fixed}")
+            self.warn(fieldname, "val_url_fixed", field=shown, value=text, fixed=fixed)
         return fixed
 
     def timestamp(self, fieldname: str, value: object) -> str:
@@ -258,8 +279,7 @@ class _Validator:
             else:
                 moment = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.error(fieldname, f"{fieldname} '{value}' is not an ISO 8601 time; "
-                                  "use a form like 2026-11-27T18:00:00Z or leave it empty")
+            self.error(fieldname, "val_timestamp", value=str(value))
             return ""
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
@@ -273,7 +293,7 @@ class _Validator:
             if isinstance(item, Outcome):
                 item = asdict(item)
             if not isinstance(item, Mapping):
-                self.error("outcomes", f"outcome {index} must have a label, value and unit")
+                self.error("outcomes", "val_outcome_shape", n=index)
                 continue
             label = self.text("outcomes", item.get("label"), limit_key="outcome_label")
             unit = self.text("outcomes", item.get("unit"), limit_key="outcome_unit")
@@ -281,14 +301,12 @@ class _Validator:
             try:
                 number = parse_number(raw)
             except (ValueError, TypeError):
-                self.error("outcomes", f"outcome {index} ('{label}'): value '{raw}' is not a "
-                                       "number; give a number like 12 or 3.5, or leave it empty")
+                self.error("outcomes", "val_outcome_value", n=index, label=label, value=str(raw))
                 continue
             if not label and number is None and not unit:
                 continue
             if not label:
-                self.error("outcomes", f"outcome {index} has a value but no label; "
-                                       "say what was counted")
+                self.error("outcomes", "val_outcome_label", n=index)
             value_out: float | int | None = number
             if number is not None and number.is_integer() and abs(number) < 2**53:
                 value_out = int(number)
@@ -304,11 +322,11 @@ class _Validator:
                 item = {"url": item} if item.strip().lower().startswith(("http:", "https:")) \
                     else {"title": item}
             if not isinstance(item, Mapping):
-                self.error("sources", f"source {index} must have a title, url and note")
+                self.error("sources", "val_source_shape", n=index)
                 continue
             title = self.text("sources", item.get("title"), limit_key="source_title")
             note = self.text("sources", item.get("note"), limit_key="source_note")
-            url = self.url("sources", item.get("url"), label=f"source {index} url")
+            url = self.url("sources", item.get("url"), label=msg("val_source_url", n=index))
             if title or url or note:
                 result.append({"title": title, "url": url, "note": note})
         return result
@@ -320,8 +338,7 @@ class _Validator:
         try:
             return parse_number(value), True
         except (ValueError, TypeError):
-            self.error(fieldname, f"{fieldname} '{value}' is not a number; give WGS84 degrees "
-                                  "with a decimal point or comma, like 51.326")
+            self.error(fieldname, "val_not_a_number", value=str(value), example=Num(51.326))
             return None, False
 
     def location(self) -> dict[str, Any]:
@@ -333,12 +350,11 @@ class _Validator:
         place = self.text("place", d.get("place"))
         out: dict[str, Any] = {"lat": None, "lon": None, "scope": scope,
                                "gemeente_code": "", "place": place}
+        if not (lat_ok and lon_ok):  # reported already; an unreadable value is not "empty"
+            return out
         if (lat is None) != (lon is None):
             given, missing = ("lat", "lon") if lon is None else ("lon", "lat")
-            self.error(missing, f"{given} is given but {missing} is empty; "
-                                "give both lat and lon, or neither")
-            return out
-        if not (lat_ok and lon_ok):
+            self.error(missing, "val_half_point", given=field_label(given))
             return out
         found: geo.Location | None = None
         if lat is not None and lon is not None:
@@ -348,26 +364,22 @@ class _Validator:
             out["lat"], out["lon"], found = point
         elif scope not in POINTLESS_SCOPES:
             if scope or is_empty(d.get("scope")):  # a misspelt scope is reported already
-                self.error("location", "a location is required: give lat and lon (WGS84), "
-                           "or set scope to landelijk, online or buitenland")
+                self.error("location", "val_location_required")
             return out
         if not scope:
             out["scope"] = scope = "lokaal"
         if found is not None:
             if code and code != found["statcode"]:
-                self.error("gemeente_code", f"gemeente_code {code} does not match the point, "
-                           f"which lies in {found['statnaam']} ({found['statcode']}); correct "
-                           "the code or leave it empty to derive it")
+                self.error("gemeente_code", "val_code_mismatch", code=code,
+                           name=found["statnaam"], found=found["statcode"])
             code = found["statcode"]
         elif code:
             known = _municipalities()
             if code not in known:
-                self.error("gemeente_code", f"gemeente_code {code} is not a municipality code "
-                           "(CBS 2024); use a code like GM1714 (Sluis) or leave it empty")
+                self.error("gemeente_code", "val_code_unknown", code=code)
                 code = ""
             elif scope == "buitenland":
-                self.warn("gemeente_code", f"gemeente_code {code} is given for an initiative "
-                          "abroad; check the scope")
+                self.warn("gemeente_code", "val_code_abroad", code=code)
         out["gemeente_code"] = code
         if not place and code:
             municipality = found or _municipalities().get(code)
@@ -377,41 +389,34 @@ class _Validator:
     def point(
         self, lat: float, lon: float, scope: str
     ) -> tuple[float, float, geo.Location | None] | None:
-        shown = f"lat {fmt_number(lat)} / lon {fmt_number(lon)}"
+        shown = point_text(lat, lon)
         rd = looks_like_rd(lon, lat)
         if rd is not None:
             x, y = rd
             new_lat, new_lon = rd_to_wgs84(x, y)
-            converted = f"lat {fmt_number(new_lat)}, lon {fmt_number(new_lon)}"
+            found_rd = {"point": shown, "x": Num(x), "y": Num(y),
+                        "converted": point_text(new_lat, new_lon)}
             if not self.convert_rd:
-                self.error("location", f"{shown} look like RD New (EPSG:28992) coordinates "
-                           f"(x {fmt_number(x)}, y {fmt_number(y)}), not WGS84 degrees; "
-                           f"converted to WGS84 that is {converted}. Enter those values, or "
-                           "import with the option to convert RD coordinates (--convert-rd)")
+                self.error("location", "val_rd", **found_rd)
                 return None
-            self.warn("location", f"{shown} were RD New (EPSG:28992) coordinates "
-                      f"(x {fmt_number(x)}, y {fmt_number(y)}); converted to WGS84 {converted}")
+            self.warn("location", "val_rd_converted", **found_rd)
             lat, lon = new_lat, new_lon
-            shown = f"lat {fmt_number(lat)} / lon {fmt_number(lon)}"
+            shown = point_text(lat, lon)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            self.error("location", f"{shown} are not WGS84 degrees; latitude must lie between "
-                       "-90 and 90 and longitude between -180 and 180")
+            self.error("location", "val_not_degrees", point=shown)
             return None
         found = self.locate(lon, lat) if geo.in_nl_box(lon, lat) else None
         if scope == "buitenland":
             if found is not None:
-                self.warn("scope", f"scope is buitenland but {shown} lies in "
-                          f"{found['statnaam']}; check the scope or the point")
+                self.warn("scope", "val_abroad_in_nl", point=shown, name=found["statnaam"])
             return lat, lon, None
         if found is None:
             swapped = self.locate(lat, lon) if geo.in_nl_box(lat, lon) else None
             if swapped is not None:
-                self.error("location", f"{shown} lie outside the Netherlands; are latitude and "
-                           f"longitude swapped? lat {fmt_number(lon)} / lon {fmt_number(lat)} "
-                           f"lies in {swapped['statnaam']}")
+                self.error("location", "val_swapped", point=shown,
+                           swapped=point_text(lon, lat), name=swapped["statnaam"])
             else:
-                self.error("location", f"{shown} lies outside the Netherlands; check the "
-                           "coordinates, or set scope to buitenland for an initiative abroad")
+                self.error("location", "val_outside_nl", point=shown)
             return None
         return lat, lon, found
 
@@ -423,8 +428,7 @@ class _Validator:
             return ""
         match = GEMEENTE_RE.match(text)
         if not match:
-            self.error("gemeente_code", f"gemeente_code '{text}' is not a CBS municipality code; "
-                       "use the form GM1714, or leave it empty to derive it from the point")
+            self.error("gemeente_code", "val_code_format", value=text)
             return ""
         return f"GM{int(match.group(1)):04d}"
 
@@ -433,15 +437,14 @@ class _Validator:
         if text:
             if not SLUG_RE.match(text) or len(text) > LIMITS["id"]:
                 suggestion = slugify(text, LIMITS["id"]) or "klushuizen-oostburg"
-                self.error("id", f"id '{text}' is not a slug; use lowercase letters, digits and "
-                           f"single hyphens (e.g. '{suggestion}'), or leave it empty")
+                self.error("id", "val_id_not_slug", value=text, suggestion=suggestion)
                 return ""
             if text in self.existing:
-                where = ""
-                if isinstance(self.existing, Mapping) and self.existing.get(text):
-                    where = f" by {self.existing[text]}"
-                self.error("id", f"id '{text}' is already used{where}; choose another id or "
-                           "leave it empty to generate one")
+                where = self.existing.get(text) if isinstance(self.existing, Mapping) else None
+                if where:
+                    self.error("id", "val_id_taken_by", value=text, where=where)
+                else:
+                    self.error("id", "val_id_taken", value=text)
             return text
         return make_id(name, place, self.existing)
 
@@ -462,17 +465,23 @@ def make_id(name: str, place: str, existing: Container[str]) -> str:
     return f"{base}-{n}"
 
 
-def unknown_term_message(vocab: Vocabulary, text: str) -> str:
-    """``theme 'woningen' is unknown; did you mean 'wonen'? Allowed: ...``."""
+def unknown_term(vocab: Vocabulary, text: str) -> tuple[str, dict[str, Any]]:
+    """Key and values for "Thema 'woningen' is unknown; did you mean 'wonen'? Allowed: …"."""
+    params: dict[str, Any] = {"noun": msg(f"noun_{vocab.name}"), "value": text,
+                              "allowed": ", ".join(vocab.slugs)}
     suggestion = vocab.suggest(text)
-    hint = f"; did you mean '{suggestion}'?" if suggestion else "."
-    return f"{vocab.noun} '{text}' is unknown{hint} Allowed: {', '.join(vocab.slugs)}"
+    if suggestion:
+        return "val_term_unknown_suggest", {**params, "suggestion": suggestion}
+    return "val_term_unknown", params
 
 
 def check_url(text: str) -> tuple[str | None, str]:
-    """(problem or None, the URL to store); adds https:// to a bare domain."""
+    """(catalog key of the problem or None, the URL to store); adds https:// to a bare domain.
+
+    The keys take ``{field}`` (what the address is for) and ``{value}`` (the text).
+    """
     if re.search(r"\s", text) or any(unicodedata.category(c) == "Cc" for c in text):
-        return f"'{text}' contains spaces; give one web address like https://www.example.nl", text
+        return "val_url_spaces", text
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https") and parts.netloc:
@@ -480,6 +489,5 @@ def check_url(text: str) -> tuple[str | None, str]:
     if not scheme and re.match(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(:\d+)?([/?#].*)?$", text, re.I):
         return None, f"https://{text}"
     if scheme and scheme not in ("http", "https"):
-        return (f"'{text}' is not allowed: only http:// and https:// web addresses are, "
-                "like https://www.example.nl"), text
-    return f"'{text}' is not a web address; give one like https://www.example.nl", text
+        return "val_url_scheme", text
+    return "val_url_invalid", text

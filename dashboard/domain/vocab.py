@@ -15,10 +15,12 @@ from dashboard.text import fold
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """A closed list of slugs with a Dutch and an English label each."""
+    """A closed list of slugs with a Dutch and an English label each.
+
+    ``name`` is the record field; messages call a term by the catalog's ``noun_<name>``.
+    """
 
     name: str
-    noun: str
     terms: tuple[tuple[str, str, str], ...]  # (slug, nl label, en label)
 
     @property
@@ -62,7 +64,7 @@ class Vocabulary:
         return table[prefixed[0]] if prefixed else None
 
 
-KINDS = Vocabulary("kind", "kind", (
+KINDS = Vocabulary("kind", (
     ("initiatief", "Initiatief", "Initiative"),
     ("netwerk-platform", "Netwerk/platform", "Network/platform"),
     ("programma-beleid", "Programma/beleid", "Programme/policy"),
@@ -70,7 +72,7 @@ KINDS = Vocabulary("kind", "kind", (
     ("onderzoek", "Onderzoek", "Research"),
     ("inspiratie-buitenland", "Inspiratie uit het buitenland", "Inspiration from abroad"),
 ))
-THEMES = Vocabulary("themes", "theme", (
+THEMES = Vocabulary("themes", (
     ("wonen", "Wonen", "Housing"),
     ("leefbaarheid", "Leefbaarheid", "Liveability"),
     ("natuur", "Natuur", "Nature"),
@@ -84,12 +86,12 @@ THEMES = Vocabulary("themes", "theme", (
     ("netwerken", "Netwerken", "Networking"),
     ("financiering", "Financiering", "Funding"),
 ))
-PARTICIPATION = Vocabulary("participation", "participation type", (
+PARTICIPATION = Vocabulary("participation", (
     ("beleidsparticipatie", "Beleidsparticipatie", "Policy participation"),
     ("maatschappelijke-participatie", "Maatschappelijke participatie", "Social participation"),
     ("maatschappelijk-initiatief", "Maatschappelijk initiatief", "Civic initiative"),
 ))
-ACTORS = Vocabulary("actors", "actor", (
+ACTORS = Vocabulary("actors", (
     ("burgers", "Burgers", "Citizens"),
     ("ondernemers", "Ondernemers", "Entrepreneurs"),
     ("overheid", "Overheid", "Government"),
@@ -98,14 +100,14 @@ ACTORS = Vocabulary("actors", "actor", (
     ("kennisinstellingen", "Kennisinstellingen", "Knowledge institutions"),
     ("fondsen", "Fondsen", "Funds"),
 ))
-SCOPES = Vocabulary("scope", "scope", (
+SCOPES = Vocabulary("scope", (
     ("lokaal", "Lokaal", "Local"),
     ("regionaal", "Regionaal", "Regional"),
     ("landelijk", "Landelijk", "National"),
     ("online", "Online", "Online"),
     ("buitenland", "Buitenland", "Abroad"),
 ))
-STATUSES = Vocabulary("status", "status", (
+STATUSES = Vocabulary("status", (
     ("idee", "Idee", "Idea"),
     ("lopend", "Lopend", "Ongoing"),
     ("afgerond", "Afgerond", "Completed"),

@@ -143,9 +143,7 @@ def default_title(state: FilterState, lang: str = "nl") -> str:
 def count_text(n: int, lang: str) -> str:
     if n == 0:
         return t("export_none", lang)
-    if n == 1:
-        return t("export_count_one", lang)
-    return t("export_count", lang, n=number(n, lang))
+    return t("export_count", lang, n=n)
 
 
 def summary_parts(state: FilterState, counts: Counts, lang: str = "nl") -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from dashboard.i18n import LocalizedError
+
 Arrangement = Literal["side", "stacked"]
 
 
@@ -62,23 +64,24 @@ PRESETS: dict[str, Preset] = {
 MIN_DPI, MAX_DPI = 50, 600
 
 
+class PresetError(LocalizedError, ValueError):
+    """A preset or dpi that cannot be used; ``text(lang)`` says why."""
+
+
 def resolve(preset: str, dpi: int | None) -> tuple[Preset, int]:
-    """The preset and the dpi to render at; a clear ValueError for anything invalid."""
+    """The preset and the dpi to render at; a clear ``PresetError`` for anything invalid."""
     if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
+        raise PresetError(key="preset_unknown", preset=repr(preset), presets=", ".join(PRESETS))
     chosen = PRESETS[preset]
     if chosen.fixed_dpi is not None:
         if dpi is not None:
             size = f"{round(chosen.width_in * chosen.fixed_dpi)}×"
             size += f"{round(chosen.height_in * chosen.fixed_dpi)} px"
-            raise ValueError(
-                f"preset {preset!r} has a fixed size ({size}); dpi only applies to the "
-                f"a4 and a4-landscape presets"
-            )
+            raise PresetError(key="preset_fixed_size", preset=repr(preset), size=size)
         return chosen, chosen.fixed_dpi
     if dpi is None:
         return chosen, chosen.default_dpi
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not MIN_DPI <= dpi <= MAX_DPI:
-        raise ValueError(f"dpi must be a whole number from {MIN_DPI} to {MAX_DPI}, not {dpi!r}")
+        raise PresetError(key="preset_bad_dpi", low=MIN_DPI, high=MAX_DPI, value=repr(dpi))
     return chosen, dpi
 

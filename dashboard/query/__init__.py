@@ -21,6 +21,7 @@ from dashboard.query.state import (
     YEAR_MIN,
     Facet,
     FilterState,
+    Notice,
     ParsedQuery,
     ViewState,
     allowed_values,
@@ -31,6 +32,6 @@ from dashboard.query.state import (
 __all__ = [
     "BASEMAP_KEYS", "FACETS", "FACET_BY_KEY", "FACET_VOCABULARIES", "FILTER_KEYS", "MODES",
     "REGIOTYPES", "URL_KEYS", "VIEW_KEYS", "WORKSHOP_KEYS", "YEAR_MAX", "YEAR_MIN", "Facet",
-    "FilterState", "ParsedQuery", "ViewState", "allowed_values", "apply", "describe",
+    "FilterState", "Notice", "ParsedQuery", "ViewState", "allowed_values", "apply", "describe",
     "facet_counts", "initiatives_frame", "parse_query", "to_query",
 ]

@@ -3,6 +3,8 @@
 ``FilterState`` (what the user narrowed the initiatives to) and ``ViewState``
 (what they look at) map to the Dutch URL keys (``thema``, ``regio``, ``van`` …)
 so a copied link reopens the same view; odd input becomes a notice, never an error.
+A notice is a pair of catalog messages (what was wrong, what was done instead), so
+the page shows it in the reader's language.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dashboard.domain.vocab import (
     THEMES,
     Vocabulary,
 )
+from dashboard.i18n import Message, msg, t
 from dashboard.text import slugify
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
@@ -104,11 +107,25 @@ class ViewState:
     stap: int = 0
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Part of a link that was ignored or replaced: what was wrong, and what was done."""
+
+    problem: Message
+    action: Message
+
+    def text(self, lang: str) -> str:
+        return t("notice", lang, problem=self.problem, action=self.action)
+
+
+IGNORED = msg("notice_ignored")
+
+
 @dataclass
 class ParsedQuery:
     filters: FilterState
     view: ViewState
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- allowed values
@@ -137,16 +154,17 @@ def _split(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def _parse_year(raw: str, key: str, notices: list[str]) -> int | None:
+def _parse_year(raw: str, key: str, notices: list[Notice]) -> int | None:
     if not raw:
         return None
     if re.fullmatch(r"\d{4}", raw.strip()) and YEAR_MIN <= int(raw) <= YEAR_MAX:
         return int(raw)
-    notices.append(f"{key}={raw!r} is not a year between {YEAR_MIN} and {YEAR_MAX}; ignored")
+    notices.append(Notice(msg("notice_not_a_year", param=key, value=repr(raw), low=YEAR_MIN,
+                              high=YEAR_MAX), IGNORED))
     return None
 
 
-def _parse_bbox(raw: str, notices: list[str]) -> tuple[float, float, float, float] | None:
+def _parse_bbox(raw: str, notices: list[Notice]) -> tuple[float, float, float, float] | None:
     try:
         parts = [float(p) for p in raw.split(",")]
     except ValueError:
@@ -155,27 +173,28 @@ def _parse_bbox(raw: str, notices: list[str]) -> tuple[float, float, float, floa
         -180 <= p <= 180 for p in parts
     ):
         return (parts[0], parts[1], parts[2], parts[3])
-    notices.append(f"bbox={raw!r} is not minlon,minlat,maxlon,maxlat; ignored")
+    notices.append(Notice(msg("notice_bad_bbox", value=repr(raw)), IGNORED))
     return None
 
 
-def _known_region(raw: str, notices: list[str]) -> str:
+def _known_region(raw: str, notices: list[Notice]) -> str:
     if not raw:
         return ""
     slug = slugify(raw)
     if slug in allowed_values("regio"):
         return slug
-    notices.append(f"gebied={raw!r} is not a known region; ignored")
+    notices.append(Notice(msg("notice_unknown_region", value=repr(raw)), IGNORED))
     return ""
 
 
 def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
     """FilterState and ViewState from URL query parameters; odd input becomes a notice."""
-    notices: list[str] = []
+    notices: list[Notice] = []
     raw = {k: _first(v) for k, v in params.items()}
     unknown = sorted(k for k in raw if k not in URL_KEYS)
     if unknown:
-        notices.append(f"unknown parameter(s) ignored: {', '.join(unknown)}")
+        notices.append(Notice(msg("notice_unknown_params", n=len(unknown),
+                                  names=", ".join(unknown)), IGNORED))
 
     facet_values: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
@@ -190,7 +209,8 @@ def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
             if slug is None and not vocab:
                 slug = slugify(value) if slugify(value) in allowed else None
             if slug is None:
-                notices.append(f"{facet.key}={value!r} is not a known value; ignored")
+                notices.append(Notice(msg("notice_unknown_value", param=facet.key,
+                                          value=repr(value)), IGNORED))
             elif slug not in kept:
                 kept.append(slug)
         facet_values[facet.key] = tuple(kept)
@@ -207,23 +227,25 @@ def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
 
     kaart = raw.get("kaart", "pdok-grijs")
     if kaart not in BASEMAP_KEYS:
-        notices.append(f"kaart={kaart!r} is not a known basemap; using pdok-grijs")
+        notices.append(Notice(msg("notice_unknown_basemap", value=repr(kaart)),
+                              msg("notice_using", value="pdok-grijs")))
         kaart = "pdok-grijs"
     lang = raw.get("lang", "nl")
     if lang not in ("nl", "en"):
-        notices.append(f"lang={lang!r} is not nl or en; using nl")
+        notices.append(Notice(msg("notice_unknown_lang", value=repr(lang)),
+                              msg("notice_using", value="nl")))
         lang = "nl"
     mode = raw.get("mode", "")
     if mode and mode not in MODES:
-        notices.append(f"mode={mode!r} is unknown; ignored")
+        notices.append(Notice(msg("notice_unknown_mode", value=repr(mode)), IGNORED))
         mode = ""
     stap_raw = raw.get("stap", "")
     stap = int(stap_raw) if stap_raw.isdigit() and int(stap_raw) < 1000 else 0
     if stap_raw and not stap:
-        notices.append(f"stap={stap_raw!r} is not a step number; ignored")
+        notices.append(Notice(msg("notice_bad_step", value=repr(stap_raw)), IGNORED))
     gm = raw.get("gm", "").strip().upper()
     if gm and not re.fullmatch(r"GM\d{4}", gm):
-        notices.append(f"gm={gm!r} is not a municipality code; ignored")
+        notices.append(Notice(msg("notice_bad_gm", value=repr(gm)), IGNORED))
         gm = ""
     view = ViewState(
         id=raw.get("id", "").strip()[:100],

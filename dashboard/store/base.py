@@ -1,8 +1,10 @@
 """The store contract: the ``Store`` protocol, its errors, history entries, record checks.
 
 Every backend implements ``Store`` and raises these errors with messages meant
-for the user; ``clean_record`` is the column check all backends share, derived
-from the record's field list in ``dashboard.domain.record``.
+for the user: a catalog key and values, so ``exc.text(lang)`` shows them in the
+reader's language (``str(exc)`` is English, for logs). ``clean_record`` is the
+column check all backends share, derived from the record's field list in
+``dashboard.domain.record``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS
+from dashboard.i18n import LocalizedError, field_label
 
 Record = dict[str, Any]
 Records = list[Record]
@@ -24,8 +27,8 @@ FIELD_NAMES = RECORD_FIELDS
 TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 
 
-class StoreError(Exception):
-    """Base of every store error; the message is meant for the user."""
+class StoreError(LocalizedError):
+    """Base of every store error; the message (``text(lang)``) is meant for the user."""
 
 
 class NotFound(StoreError):
@@ -116,39 +119,45 @@ def next_stamp(previous: str | None) -> str:
 def clean_record(record: Any) -> Record:
     """A complete record in field order; rejects what the columns cannot hold."""
     if not isinstance(record, dict):
-        raise InvalidRecord(f"a record must be a dict, not {type(record).__name__}")
+        raise InvalidRecord(key="store_record_not_dict", type=type(record).__name__)
     rid = record.get("id")
     if not isinstance(rid, str) or not rid.strip():
-        raise InvalidRecord("a record needs a non-empty text 'id'")
+        raise InvalidRecord(key="store_record_no_id")
     unknown = sorted(set(record) - set(FIELD_NAMES))
     if unknown:
-        raise InvalidRecord(f"record '{rid}': unknown field(s) {', '.join(unknown)}")
+        raise InvalidRecord(key="store_record_unknown_fields", id=rid, n=len(unknown),
+                            fields=", ".join(unknown))
     out: Record = {}
     for name, kind in FIELD_TYPES.items():
         value = record.get(name)
         if kind == "text":
             value = TEXT_DEFAULTS.get(name, "") if value is None else value
             if not isinstance(value, str):
-                raise InvalidRecord(f"record '{rid}': '{name}' must be text")
+                raise InvalidRecord(key="store_record_not_text", id=rid,
+                                    field=field_label(name))
         elif kind == "real" and value is not None:
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidRecord(f"record '{rid}': '{name}' must be a number or empty")
+                raise InvalidRecord(key="store_record_not_number", id=rid,
+                                    field=field_label(name))
             value = float(value)
             if not math.isfinite(value):
-                raise InvalidRecord(f"record '{rid}': '{name}' must be finite")
+                raise InvalidRecord(key="store_record_not_finite", id=rid,
+                                    field=field_label(name))
         elif kind == "int" and value is not None:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidRecord(f"record '{rid}': '{name}' must be a whole number or empty")
+                raise InvalidRecord(key="store_record_not_whole", id=rid,
+                                    field=field_label(name))
         elif kind == "json":
             value = [] if value is None else value
             if not isinstance(value, list):
-                raise InvalidRecord(f"record '{rid}': '{name}' must be a list")
+                raise InvalidRecord(key="store_record_not_list", id=rid,
+                                    field=field_label(name))
         out[name] = value
     if not out["name"].strip():
-        raise InvalidRecord(f"record '{rid}': 'name' is required")
+        raise InvalidRecord(key="store_record_no_name", id=rid)
     if (out["lat"] is None) != (out["lon"] is None):
-        raise InvalidRecord(f"record '{rid}': give both lat and lon, or neither")
+        raise InvalidRecord(key="store_record_half_point", id=rid)
     if out["lat"] is not None and not (-90 <= out["lat"] <= 90 and -180 <= out["lon"] <= 180):
-        raise InvalidRecord(f"record '{rid}': lat/lon out of range")
+        raise InvalidRecord(key="store_record_out_of_range", id=rid)
     return out
 

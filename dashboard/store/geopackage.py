@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.domain.record import FIELD_TYPES
+from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store.base import (
     FIELD_NAMES,
@@ -146,7 +147,7 @@ class GeoPackageStore:
         self._uri = self.path.resolve().as_uri() + "?mode=rw"  # rw: never create a new file
         problem = _store_problem(self.path)
         if problem:
-            raise StoreError(f"{self.path}: {problem}")
+            raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
 
     @classmethod
     def create(cls, path: str | Path, records: Iterable[Record] = ()) -> GeoPackageStore:
@@ -157,7 +158,7 @@ class GeoPackageStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot create the store {path}: {exc}") from exc
+            raise StoreError(key="store_cannot_create", path=str(path), error=str(exc)) from exc
         try:
             with _sqlite_errors(path):
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -231,12 +232,11 @@ class GeoPackageStore:
         with self._write() as conn:
             before = _get(conn, record["id"])
             if before is None:
-                raise NotFound(f"no initiative with id '{record['id']}'")
+                raise NotFound(key="store_not_found", id=record["id"])
             if expected_updated_at is not None and expected_updated_at != before["updated_at"]:
-                raise Conflict(
-                    f"'{before['name']}' was changed by {before['author'] or 'someone'} at "
-                    f"{before['updated_at']} after you opened it; reload and try again"
-                )
+                raise Conflict(key="store_changed_meanwhile", name=before["name"],
+                               by=before["author"] or msg("store_someone"),
+                               at=before["updated_at"])
             after = {
                 **record,
                 "created_at": before["created_at"],
@@ -252,7 +252,7 @@ class GeoPackageStore:
         with self._write() as conn:
             before = _get(conn, id)
             if before is None:
-                raise NotFound(f"no initiative with id '{id}'")
+                raise NotFound(key="store_not_found", id=id)
             conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (id,))
             _log(conn, _now(), author, "delete", id, before, None)
             return before
@@ -280,8 +280,9 @@ class GeoPackageStore:
                 sql, params = sql + " AND author = ?", (author,)
             row = conn.execute(sql + " ORDER BY seq DESC LIMIT 1", params).fetchone()
             if row is None:
-                who = f" by {author}" if author is not None else ""
-                raise NothingToUndo(f"there is no change{who} left to undo")
+                if author is not None:
+                    raise NothingToUndo(key="store_nothing_to_undo_by", author=author)
+                raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
             current = _get(conn, change.record_id)
             _check_undo(change, current)
@@ -358,7 +359,7 @@ class GeoPackageStore:
                 f"SELECT {_TOUR_COLUMNS} FROM {TOURS} WHERE id = ?", (id,)
             ).fetchone()
             if row is None:
-                raise NotFound(f"no tour with id '{id}'")
+                raise NotFound(key="store_tour_not_found", id=id)
             conn.execute(f"DELETE FROM {TOURS} WHERE id = ?", (id,))
         return _tour(row)
 
@@ -368,9 +369,9 @@ class GeoPackageStore:
         """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename)."""
         dest = Path(dest)
         if dest.exists() and dest.resolve() == self.path.resolve():
-            raise StoreError("the backup file cannot be the store itself")
+            raise StoreError(key="store_backup_is_store")
         if not dest.parent.is_dir():
-            raise StoreError(f"folder {dest.parent} does not exist")
+            raise StoreError(key="store_folder_missing", folder=str(dest.parent))
         tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
         try:
             with self._connect() as conn:
@@ -382,7 +383,7 @@ class GeoPackageStore:
                     target.close()
             os.replace(tmp, dest)
         except OSError as exc:
-            raise StoreError(f"cannot write the backup {dest}: {exc}") from exc
+            raise StoreError(key="store_backup_failed", path=str(dest), error=str(exc)) from exc
         finally:
             tmp.unlink(missing_ok=True)
         return dest
@@ -395,7 +396,7 @@ class GeoPackageStore:
         """
         src = Path(src)
         if src.exists() and src.resolve() == self.path.resolve():
-            raise StoreError("the file to restore is the store itself; nothing to do")
+            raise StoreError(key="store_restore_is_store")
         check_backup(src)
         with self._connect(write=True) as conn:
             conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
@@ -431,12 +432,11 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreBusy(
-                f"{path} stayed locked by another writer for {BUSY_TIMEOUT_S:.0f} s; try again"
-            ) from exc
-        raise StoreError(f"{path}: {exc}") from exc
+            raise StoreBusy(key="store_locked", path=str(path),
+                            seconds=round(BUSY_TIMEOUT_S)) from exc
+        raise StoreError(key="store_sqlite", path=str(path), error=str(exc)) from exc
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: {exc}") from exc
+        raise StoreError(key="store_sqlite", path=str(path), error=str(exc)) from exc
 
 
 @contextmanager
@@ -477,7 +477,7 @@ def _get(conn: sqlite3.Connection, id: str) -> Record | None:
 
 def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Record:
     if conn.execute(f"SELECT 1 FROM {LAYER} WHERE id = ?", (record["id"],)).fetchone():
-        raise DuplicateId(f"an initiative with id '{record['id']}' already exists")
+        raise DuplicateId(key="store_duplicate_id", id=record["id"])
     record = {**record, "created_at": now, "updated_at": now, "author": author}
     conn.execute(_INSERT, _row_params(record))
     _log(conn, now, author, "add", record["id"], None, record)
@@ -495,7 +495,7 @@ def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
     try:
         conn.execute(_INSERT, _row_params(record))
     except sqlite3.IntegrityError as exc:
-        raise DuplicateId(f"the seed has id '{record['id']}' more than once") from exc
+        raise DuplicateId(key="store_seed_duplicate_id", id=record["id"]) from exc
 
 
 def _log(
@@ -516,13 +516,11 @@ def _check_undo(change: Change, current: Record | None) -> None:
         return
     name = (change.before or change.after or {}).get("name", change.record_id)
     if current is None:
-        raise Conflict(f"cannot undo: '{name}' was deleted after this change")
+        raise Conflict(key="store_undo_deleted", name=name)
     if change.after is None:
-        raise Conflict(f"cannot undo the deletion: '{name}' was added again since")
-    raise Conflict(
-        f"cannot undo: '{name}' was changed by {current['author'] or 'someone'} at "
-        f"{current['updated_at']} after this change"
-    )
+        raise Conflict(key="store_undo_readded", name=name)
+    raise Conflict(key="store_undo_changed", name=name,
+                   by=current["author"] or msg("store_someone"), at=current["updated_at"])
 
 
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
@@ -536,18 +534,18 @@ def _tour(row: tuple) -> Record:
 
 def _clean_tour(tour: Any) -> tuple[str, str, list[dict[str, str]]]:
     if not isinstance(tour, dict) or not isinstance(tour.get("id"), str) or not tour["id"]:
-        raise InvalidRecord("a tour needs a non-empty text 'id'")
+        raise InvalidRecord(key="store_tour_no_id")
     title = tour.get("title") or ""
     steps = tour.get("steps") or []
     if not isinstance(title, str) or not isinstance(steps, list):
-        raise InvalidRecord(f"tour '{tour['id']}': 'title' must be text and 'steps' a list")
+        raise InvalidRecord(key="store_tour_shape", id=tour["id"])
     clean = []
     for n, step in enumerate(steps, start=1):
         if not isinstance(step, dict) or not isinstance(step.get("initiative_id"), str):
-            raise InvalidRecord(f"tour '{tour['id']}': step {n} needs an 'initiative_id'")
+            raise InvalidRecord(key="store_tour_step_target", id=tour["id"], number=n)
         text = step.get("text") or ""
         if not isinstance(text, str):
-            raise InvalidRecord(f"tour '{tour['id']}': step {n} 'text' must be text")
+            raise InvalidRecord(key="store_tour_step_text", id=tour["id"], number=n)
         clean.append({"initiative_id": step["initiative_id"], "text": text})
     return tour["id"], title, clean
 
@@ -574,10 +572,10 @@ def check_backup(path: str | Path) -> None:
     """Raise ``StoreError`` unless ``path`` is an intact Krimpkaart GeoPackage to restore."""
     problem = _store_problem(Path(path), full=True)
     if problem:
-        raise StoreError(f"refusing to restore {path}: {problem}; the store is unchanged")
+        raise StoreError(key="store_restore_refused", path=str(path), problem=problem)
 
 
-def _store_problem(path: Path, full: bool = False) -> str | None:
+def _store_problem(path: Path, full: bool = False) -> Message | None:
     """Why ``path`` is not a usable Krimpkaart GeoPackage, or None; ``full`` adds integrity."""
     problem = gpkg.file_problem(path)
     if problem:
@@ -586,7 +584,7 @@ def _store_problem(path: Path, full: bool = False) -> str | None:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
                                timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
-        return f"cannot open it: {exc}"
+        return msg("store_problem_cannot_open", error=str(exc))
     try:
         problem = gpkg.format_problem(conn)
         if problem:
@@ -594,20 +592,21 @@ def _store_problem(path: Path, full: bool = False) -> str | None:
         if full:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             if [r[0] for r in result] != ["ok"]:
-                return f"the file is damaged (integrity check: {result[0][0]})"
+                return msg("store_problem_damaged", detail=str(result[0][0]))
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
-            return f"not a Krimpkaart store (missing table(s) {', '.join(missing)})"
+            return msg("store_problem_missing_tables", n=len(missing), tables=", ".join(missing))
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({LAYER})")}
         missing = [c for c in ("fid", "geom", *FIELD_NAMES) if c not in columns]
         if missing:
-            return f"table {LAYER} lacks column(s) {', '.join(missing)}"
+            return msg("store_problem_missing_columns", table=LAYER, n=len(missing),
+                       columns=", ".join(missing))
         row = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()
         if row is None or row[0] > SCHEMA_VERSION:
-            return "written by a newer Krimpkaart (unknown store schema); upgrade first"
+            return msg("store_problem_newer")
     except sqlite3.Error as exc:
-        return f"not a readable GeoPackage ({exc})"
+        return msg("store_problem_unreadable", error=str(exc))
     finally:
         conn.close()
     return None

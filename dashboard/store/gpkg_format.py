@@ -14,6 +14,8 @@ import sqlite3
 import struct
 from pathlib import Path
 
+from dashboard.i18n import Message, msg
+
 APPLICATION_ID = 0x47504B47  # 'GPKG'
 USER_VERSION = 10400  # GeoPackage 1.4.0
 WGS84 = 4326
@@ -147,19 +149,19 @@ def register_functions(conn: sqlite3.Connection) -> None:
 # --- checking files -------------------------------------------------------------------------
 
 
-def file_problem(path: Path) -> str | None:
+def file_problem(path: Path) -> Message | None:
     """Why ``path`` cannot be a GeoPackage at all (checked before opening it), or None."""
     if not path.is_file():
-        return "no such file"
+        return msg("store_problem_no_file")
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
-            return "not a GeoPackage (not an SQLite database file)"
+            return msg("store_problem_not_sqlite")
     return None
 
 
-def format_problem(conn: sqlite3.Connection) -> str | None:
+def format_problem(conn: sqlite3.Connection) -> Message | None:
     """Why the open database is not a GeoPackage (wrong ``application_id``), or None."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if app_id != APPLICATION_ID:
-        return f"not a GeoPackage (application_id {app_id:#x}, expected 0x47504B47)"
+        return msg("store_problem_app_id", found=f"{app_id:#x}")
     return None

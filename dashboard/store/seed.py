@@ -39,25 +39,25 @@ def read_seed(path: str | Path) -> Records:
     """Records from a seed GeoJSON: properties plus Point ``[lon, lat]`` as lat/lon."""
     path = Path(path)
     if not path.is_file():
-        raise SeedError(f"seed file {path} is missing; cannot create the store without it")
+        raise SeedError(key="seed_missing", path=str(path))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SeedError(f"seed file {path} is not readable GeoJSON: {exc}") from exc
+        raise SeedError(key="seed_unreadable", path=str(path), error=str(exc)) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise SeedError(f"seed file {path} is not a GeoJSON FeatureCollection")
+        raise SeedError(key="seed_not_collection", path=str(path))
     records = []
     for n, feature in enumerate(data.get("features") or [], start=1):
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
-            raise SeedError(f"seed file {path}: feature {n} has no properties")
+            raise SeedError(key="seed_no_properties", path=str(path), number=n)
         geometry = feature.get("geometry")
         lat = lon = None
         if geometry is not None:
             point = isinstance(geometry, dict) and geometry.get("type") == "Point"
             coords = geometry.get("coordinates") if point else None
             if not isinstance(coords, list) or len(coords) < 2:
-                raise SeedError(f"seed file {path}: feature {n} geometry is not a Point")
+                raise SeedError(key="seed_not_point", path=str(path), number=n)
             lon, lat = coords[0], coords[1]
         records.append({**props, "lat": lat, "lon": lon})
     return records

@@ -3,20 +3,23 @@
 ``plan_import`` turns an uploaded file into a report per row plus the valid
 records; it never raises for bad input and never writes. ``import_file``
 writes through the store only when every row is valid, in one transaction,
-so an import is all or nothing and nothing is silently dropped.
+so an import is all or nothing and nothing is silently dropped. Every finding
+is a catalog key with values: the page and the CLI render it in their language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 from pathlib import PurePath
 from typing import Any, Protocol
 
 from dashboard import config, geo
 from dashboard.domain.record import parse_number
 from dashboard.domain.validation import Locator, Severity, validate
-from dashboard.tabular.cells import cell_to_value, field_for_column, known_columns_hint
+from dashboard.i18n import Message, Num, field_label, msg, t, text_of
+from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
 from dashboard.tabular.reading import Table, TableError, load_table, read_table
 from dashboard.tabular.writing import (
     CITATION,
@@ -30,8 +33,8 @@ from dashboard.text import fold
 
 __all__ = [
     "CITATION", "EXPORT_FORMATS", "LICENCE", "MAX_UPLOAD_BYTES", "TEMPLATE_FIELDS",
-    "ImportProblem", "ImportReport", "TableError", "export_records", "format_report",
-    "import_file", "plan_import", "read_table", "template_bytes",
+    "ImportProblem", "ImportReport", "TableError", "export_records", "field_text",
+    "format_report", "import_file", "plan_import", "read_table", "template_bytes",
 ]
 
 MAX_UPLOAD_BYTES = config.UPLOAD_LIMIT_BYTES
@@ -49,13 +52,24 @@ class RecordStore(Protocol):
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """One finding: ``row`` 0 is the file as a whole; ``column`` is the header as in the file."""
+    """One finding: ``row`` 0 is the file as a whole; ``column`` is the header as in the file.
+
+    ``key`` and ``params`` are the message in the catalog; ``text(lang)`` renders it.
+    """
 
     row: int
     field: str
-    message: str
+    key: str
+    params: Mapping[str, Any] = dc_field(default_factory=dict, hash=False)
     severity: Severity = "error"
     column: str = ""
+
+    @property
+    def message(self) -> Message:
+        return Message(self.key, self.params)
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
 
 
 @dataclass
@@ -86,9 +100,14 @@ class ImportReport:
     def rows_with_errors(self) -> list[int]:
         return sorted({p.row for p in self.errors if p.row})
 
-    def add(self, row: int, fieldname: str, message: str, severity: Severity = "error",
+    def add(self, row: int, fieldname: str, message: Message, severity: Severity = "error",
             column: str = "") -> None:
-        self.problems.append(ImportProblem(row, fieldname, message, severity, column))
+        self.problems.append(
+            ImportProblem(row, fieldname, message.key, message.params, severity, column))
+
+    def where(self, row: int) -> Message:
+        """Where a row is, as "row 3" (or "feature 3") in the reader's language."""
+        return msg(f"where_{self.row_label}", number=row)
 
 
 def plan_import(
@@ -101,19 +120,20 @@ def plan_import(
     """Read and check a file against ``existing`` records; writes nothing, never raises."""
     report = ImportReport(PurePath(filename or "upload").name)
     if len(data) > MAX_UPLOAD_BYTES:
-        report.add(0, "", f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                          f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so split it into parts")
+        report.add(0, "", msg("imp_too_big", size=Num(len(data) / 1024 / 1024, 1, 1),
+                              limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
         return report
     if not data.strip():
-        report.add(0, "", "the file is empty; add a header row and one initiative per row")
+        report.add(0, "", msg("imp_empty"))
         return report
     try:
         table = load_table(data, filename)
     except TableError as exc:
-        report.add(0, "", str(exc))
+        report.add(0, "", Message(exc.key, exc.params) if exc.key else msg(
+            "imp_unreadable", error=str(exc)))
         return report
     except Exception as exc:  # a reader library failing on odd input is still bad input
-        report.add(0, "", f"the file cannot be read ({type(exc).__name__}: {exc})")
+        report.add(0, "", msg("imp_unreadable", error=f"{type(exc).__name__}: {exc}"))
         return report
     report.row_label = table.row_label
     for note in table.notes:
@@ -122,8 +142,7 @@ def plan_import(
     if columns is None:
         return report
     if not table.rows:
-        report.add(0, "", "the file has a header row but no data rows; add one initiative "
-                          "per row below the header")
+        report.add(0, "", msg("imp_no_rows"))
         return report
     _check_rows(table, columns, existing, convert_rd, report)
     return report
@@ -141,25 +160,21 @@ def _map_columns(table: Table, report: ImportReport) -> dict[str, str] | None:
         if name is None:
             unknown.append(header)
         elif name in by_field and table.row_label == "row":
-            report.add(0, name, f"columns '{by_field[name]}' and '{header}' both mean {name}; "
-                                "keep one of them", column=header)
+            report.add(0, name, msg("imp_same_field", first=by_field[name], second=header,
+                                    field=field_label(name)), column=header)
         else:  # features may name a field differently each: checked per feature
             columns[header] = name
             by_field.setdefault(name, header)
     if not columns:
         shown = ", ".join(f"'{h}'" for h in table.columns[:8] if h)
-        report.add(0, "", f"none of the columns in the header row ({shown}) is known; the first "
-                          "row must hold column names such as naam, plaats, breedtegraad, "
-                          "lengtegraad, thema's (see the import template)")
+        report.add(0, "", msg("imp_no_known_columns", shown=shown))
         return None
     if unknown:
         listed = ", ".join(f"'{h}'" for h in unknown)
-        report.add(0, "", f"column{'s' if len(unknown) > 1 else ''} {listed} "
-                          f"{'are' if len(unknown) > 1 else 'is'} not known and ignored; known "
-                          f"columns: {known_columns_hint()}", "warning", ", ".join(unknown))
+        report.add(0, "", msg("imp_unknown_columns", n=len(unknown), columns=listed,
+                              known=known_columns_hint()), "warning", ", ".join(unknown))
     if "name" not in by_field and table.format in ("csv", "xlsx"):
-        report.add(0, "name", "there is no name column; add a column 'naam' (or 'name') "
-                              "with the initiative's name")
+        report.add(0, "name", msg("imp_no_name_column"))
     return columns
 
 
@@ -173,24 +188,22 @@ def _check_rows(
     by_field: dict[str, str] = {}
     for header, name in columns.items():
         by_field.setdefault(name, header)
-    taken: dict[str, str] = {}
-    seen: dict[tuple[str, str], str] = {}
+    taken: dict[str, Message] = {}
+    seen: dict[tuple[str, str], Message] = {}
     for old in existing:
-        label = f"the existing initiative '{old.get('name', '')}'"
-        taken[str(old.get("id", ""))] = label
-        seen[_key(old)] = f"in the store (id '{old.get('id', '')}')"
+        taken[str(old.get("id", ""))] = msg("where_existing", name=old.get("name", ""))
+        seen[_key(old)] = msg("where_in_store", id=old.get("id", ""))
     rows_in_error = {n.row for n in table.notes if n.severity == "error" and n.row}
     name_missing = "name" not in by_field
     rows = [(number, *_row_data(cells, columns, number, report)) for number, cells in table.rows]
     locate = _batch_locator([data for _, data, _ in rows])
     for number, data, consistent in rows:
         report.rows_read += 1
-        where = f"{report.row_label} {number}"
+        where = report.where(number)
         try:
             result = validate(data, existing_ids=taken, convert_rd=convert_rd, locate=locate)
         except Exception as exc:  # keep the report going; the row is rejected, not dropped
-            report.add(number, "", f"this {report.row_label} could not be checked "
-                                   f"({type(exc).__name__}: {exc})")
+            report.add(number, "", msg("imp_row_failed", error=f"{type(exc).__name__}: {exc}"))
             continue
         for p in result.problems:
             if name_missing and p.field == "name":
@@ -204,12 +217,12 @@ def _check_rows(
             continue
         key = _key(record)
         if key in seen:
-            place = f" in {record['place']}" if record["place"] else ""
-            report.add(number, "name", f"'{record['name']}'{place} is already {seen[key]}; "
-                       "remove this row if it is the same initiative, or change the name or "
-                       "place if it is not", column=_column("name", by_field))
+            duplicate = msg("imp_duplicate_place", name=record["name"], place=record["place"],
+                            where=seen[key]) if record["place"] else msg(
+                "imp_duplicate", name=record["name"], where=seen[key])
+            report.add(number, "name", duplicate, column=_column("name", by_field))
             continue
-        seen[key] = f"in {where}"
+        seen[key] = msg(f"where_in_{report.row_label}", number=number)
         taken[record["id"]] = where
         report.records.append(record)
 
@@ -226,8 +239,8 @@ def _row_data(
         if value is None and name in data:
             continue
         if data.get(name) is not None and value != data[name]:
-            report.add(number, name, f"'{source[name]}' and '{header}' both give {name}, "
-                                     "with different values; keep one", column=header)
+            report.add(number, name, msg("imp_conflicting_columns", first=source[name],
+                                         second=header, field=field_label(name)), column=header)
             consistent = False
             continue
         data[name], source[name] = value, header
@@ -290,16 +303,26 @@ def import_file(
     return report
 
 
-def format_report(report: ImportReport) -> str:
+def field_text(problem: ImportProblem, lang: str) -> str:
+    """The field's label, with the file's column name when that says something more.
+
+    ``Breedtegraad`` for a column "breedtegraad", ``Latitude (breedtegraad)`` in English,
+    ``Location (lat/lon)`` for a point; only the column for file-level findings.
+    """
+    label = text_of(field_label(problem.field), lang) if problem.field else ""
+    if problem.column and header_key(problem.column) != header_key(label):
+        return f"{label} ({problem.column})" if label else problem.column
+    return label
+
+
+def format_report(report: ImportReport, lang: str = "en") -> str:
     """Plain-text report: a summary line, then one line per problem (file first, then rows)."""
-    bad = len(report.rows_with_errors)
-    plural = "" if report.rows_read == 1 else "s"
-    lines = [f"{report.filename}: {report.rows_read} {report.row_label}{plural} read, "
-             f"{len(report.records)} valid, {bad} with errors"]
+    lines = [t("report_summary", lang, file=report.filename,
+               read=msg(f"count_{report.row_label}s", n=report.rows_read),
+               valid=len(report.records), bad=len(report.rows_with_errors))]
     for p in sorted(report.problems, key=lambda p: p.row):
-        where = "file" if p.row == 0 else f"{report.row_label} {p.row}"
-        what = p.field or ""
-        if p.column and p.column != p.field:
-            what = f"{what} ({p.column})" if what else p.column
-        lines.append(f"  {where}{', ' + what if what else ''}: {p.severity}: {p.message}")
+        where = t("report_file", lang) if p.row == 0 else report.where(p.row).text(lang)
+        what = field_text(p, lang)
+        severity = t(f"severity_{p.severity}", lang)
+        lines.append(f"  {where}{', ' + what if what else ''}: {severity}: {p.text(lang)}")
     return "\n".join(lines)

@@ -3,7 +3,8 @@
 The file's content decides how it is read, not its name, because people
 rename files and Excel saves "CSV" in many encodings. What the name promised
 but the content is not gets explained. Anything that cannot be read raises
-``TableError`` with a message meant for the person who uploaded the file.
+``TableError`` with a message meant for the person who uploaded the file; its
+notes and errors are catalog keys with values, rendered with ``text(lang)``.
 """
 
 from __future__ import annotations
@@ -18,35 +19,39 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
 from dashboard import config
-from dashboard.domain.record import fmt_number
-from dashboard.domain.validation import Severity
+from dashboard.domain.validation import Severity, point_text
+from dashboard.i18n import LocalizedError, Message, msg
 from dashboard.tabular.cells import field_for_column, unguard
 
 MAX_ROWS = config.IMPORT_MAX_ROWS
 MAX_COLUMNS = config.IMPORT_MAX_COLUMNS
-SUPPORTED = "CSV, XLSX, GeoJSON or GeoPackage"
 EXTENSIONS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
 }
-FORMAT_NAMES = {
-    "csv": "CSV text", "xlsx": "an Excel workbook (XLSX)", "geojson": "GeoJSON",
-    "gpkg": "a GeoPackage",
-}
+# What a file's content is (``sniff``): a table format, or something else. Each
+# has a catalog entry ``file_kind_<kind>`` ("a PNG image", "CSV text", ...).
+FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+OTHER_KINDS = ("png", "jpeg", "gif", "pdf", "xls", "zip_damaged", "ods", "zip", "binary")
 _MAGIC = (
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as "
-                                                      ".xlsx or CSV)"),
+    (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"), (b"%PDF", "pdf"),
+    (b"\xd0\xcf\x11\xe0", "xls"),
 )
 
 
-class TableError(ValueError):
+def kind_name(kind: str) -> Message:
+    """The name of a file kind ("a PNG image", "CSV text") in the reader's language."""
+    return msg(f"file_kind_{kind}")
+
+
+class TableError(LocalizedError, ValueError):
     """The file as a whole cannot be read; the message tells the user why and what to do."""
 
 
@@ -55,9 +60,17 @@ class Note:
     """Something found while reading: row 0 is the file, otherwise a row/feature number."""
 
     row: int
-    message: str
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     severity: Severity = "warning"
     field: str = ""
+
+    @property
+    def message(self) -> Message:
+        return Message(self.key, self.params)
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
 
 
 @dataclass
@@ -81,19 +94,19 @@ def load_table(data: bytes, filename: str) -> Table:
     content = sniff(data)
     expected = EXTENSIONS.get(PurePath(filename or "").suffix.lower())
     name = PurePath(filename or "upload").name
-    if content not in FORMAT_NAMES:
-        raise TableError(f"'{name}' is {content}, not a table; upload a {SUPPORTED} file")
+    if content not in FORMATS:
+        raise TableError(key="read_not_a_table", name=name, kind=kind_name(content))
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson,
               "gpkg": _read_gpkg}[content]
     table = reader(data)
     if expected and expected != content:
-        table.notes.insert(0, Note(0, f"'{name}' is named {PurePath(name).suffix} but contains "
-                                      f"{FORMAT_NAMES[content]}; it was read as such"))
+        table.notes.insert(0, Note(0, "read_misnamed", {
+            "name": name, "suffix": PurePath(name).suffix, "kind": kind_name(content)}))
     return table
 
 
 def sniff(data: bytes) -> str:
-    """Format key (csv, xlsx, geojson, gpkg) or a description of what else the bytes are."""
+    """What the bytes are: one of ``FORMATS`` or of ``OTHER_KINDS``."""
     for magic, what in _MAGIC:
         if data.startswith(magic):
             return what
@@ -103,15 +116,15 @@ def sniff(data: bytes) -> str:
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except (zipfile.BadZipFile, OSError):
-            return "a damaged ZIP archive"
+            return "zip_damaged"
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names:
-            return "an OpenDocument spreadsheet (save it as .xlsx or CSV)"
-        return "a ZIP archive"
+            return "ods"
+        return "zip"
     head = data[:4096]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "a binary file"
+        return "binary"
     start = head.lstrip(codecs.BOM_UTF8).lstrip()
     if start.startswith((b"{", b"[")):
         return "geojson"
@@ -127,8 +140,7 @@ def decode_text(data: bytes) -> str:
         try:
             return data[len(codecs.BOM_UTF8):].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise TableError(f"the file says it is UTF-8 but is not (byte {exc.start}); "
-                             "save it again as 'CSV UTF-8'") from exc
+            raise TableError(key="read_bad_utf8", byte=exc.start) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
@@ -162,7 +174,7 @@ def _read_csv(data: bytes) -> Table:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise TableError(f"the CSV text cannot be read (line {reader.line_num}): {exc}") from exc
+        raise TableError(key="read_csv_error", line=reader.line_num, error=str(exc)) from exc
     return _from_records(
         "csv", ((n, [unguard(c) for c in r]) for n, r in enumerate(records, start=1)),
         delimiter=delimiter,
@@ -181,27 +193,27 @@ def _from_records(fmt: str, records: Any, delimiter: str = "") -> Table:
             while header and not header[-1]:
                 header.pop()
             if len(header) > MAX_COLUMNS:
-                raise TableError(f"the header row has {len(header)} columns; "
-                                 f"the limit is {MAX_COLUMNS}")
+                raise TableError(key="read_too_many_columns", count=len(header),
+                                 limit=MAX_COLUMNS)
             table = Table(fmt, header)
             for index, name in enumerate(header, start=1):
                 if not name:
-                    table.notes.append(Note(0, f"column {index} has no name in the header "
-                                               "row; its values are ignored"))
+                    table.notes.append(Note(0, "read_column_no_name", {"number": index}))
             continue
         if len(table.rows) >= MAX_ROWS:
-            raise TableError(f"the file has more than {MAX_ROWS} rows; split it into parts")
+            raise TableError(key="read_too_many_rows", limit=MAX_ROWS)
         row = {h: v for h, v in zip(table.columns, values, strict=False) if h}
         extra = [v for v in values[len(table.columns):] if _filled(v)]
         if extra:
-            hint = f"; is there an unquoted '{delimiter}' in a value? Put such values in " \
-                   "double quotes" if delimiter else ""
-            table.notes.append(Note(
-                number, f"this row has {len(table.columns) + len(extra)} values but the "
-                        f"header has {len(table.columns)} columns{hint}", "error"))
+            counts = {"values": len(table.columns) + len(extra), "columns": len(table.columns)}
+            if delimiter:
+                table.notes.append(Note(number, "read_extra_values_delimiter",
+                                        {**counts, "delimiter": delimiter}, "error"))
+            else:
+                table.notes.append(Note(number, "read_extra_values", counts, "error"))
         table.rows.append((number, row))
     if table is None:
-        raise TableError("the file is empty: it has no header row and no data")
+        raise TableError(key="read_empty")
     return table
 
 
@@ -228,7 +240,7 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise TableError(f"the Excel workbook cannot be read: {exc}") from exc
+        raise TableError(key="read_xlsx_broken", error=str(exc)) from exc
     try:
         sheet = book.worksheets[0]
         rows = (
@@ -250,10 +262,9 @@ def _point_cells(geometry: Any, number: int, notes: list[Note]) -> tuple[Any, An
     if geometry.geom_type == "Point":
         return geometry.y, geometry.x
     point = geometry.representative_point()
-    notes.append(Note(number, f"the geometry is a {geometry.geom_type}, not a point; its "
-                              f"representative point (lat {fmt_number(point.y)}, lon "
-                              f"{fmt_number(point.x)}) is used as the location", "warning",
-                      "location"))
+    notes.append(Note(number, "read_not_a_point", {
+        "kind": geometry.geom_type, "point": point_text(point.y, point.x)}, "warning",
+        "location"))
     return point.y, point.x
 
 
@@ -263,7 +274,7 @@ def _geo_rows(fmt: str, features: list[tuple[dict[str, Any], Any]]) -> Table:
     columns: dict[str, None] = {}
     for number, (props, geometry) in enumerate(features, start=1):
         if number > MAX_ROWS:
-            raise TableError(f"the file has more than {MAX_ROWS} features; split it into parts")
+            raise TableError(key="read_too_many_features", limit=MAX_ROWS)
         row = {str(k): _plain(v) for k, v in props.items()}
         if geometry is not None and not geometry.is_empty:
             for key in [k for k in row if field_for_column(k) in ("lat", "lon")]:
@@ -273,7 +284,8 @@ def _geo_rows(fmt: str, features: list[tuple[dict[str, Any], Any]]) -> Table:
         table.rows.append((number, row))
     table.columns = list(columns)
     if not table.rows:
-        raise TableError(f"the {FORMAT_NAMES[fmt]} file has no features")
+        raise TableError(key="read_no_features", format="GeoJSON" if fmt == "geojson"
+                         else "GeoPackage")
     return table
 
 
@@ -307,8 +319,7 @@ def _to_wgs84(geometries: list[Any], crs: Any) -> list[Any]:
         series = gpd.GeoSeries(geometries, crs=crs)
         return list(series.to_crs(4326))
     except Exception as exc:  # pyproj raises its own types for unknown CRSs
-        raise TableError(f"the coordinate system '{crs}' cannot be converted to WGS84: "
-                         f"{exc}") from exc
+        raise TableError(key="read_crs_failed", crs=str(crs), error=str(exc)) from exc
 
 
 def _read_geojson(data: bytes) -> Table:
@@ -317,17 +328,16 @@ def _read_geojson(data: bytes) -> Table:
     try:
         doc = json.loads(decode_text(data))
     except ValueError as exc:
-        raise TableError(f"the file is not valid JSON: {exc}") from exc
+        raise TableError(key="read_bad_json", error=str(exc)) from exc
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise TableError("the JSON is not a GeoJSON FeatureCollection; export the layer as "
-                         "GeoJSON features")
+        raise TableError(key="read_not_feature_collection")
     features: list[tuple[dict[str, Any], Any]] = []
     notes: list[Note] = []
     for number, feature in enumerate(doc.get("features") or [], start=1):
         if not isinstance(feature, dict):
-            raise TableError(f"feature {number} is not a GeoJSON Feature")
+            raise TableError(key="read_not_a_feature", number=number)
         props = dict(feature.get("properties") or {})
         if "id" not in props and isinstance(feature.get("id"), str):
             props["id"] = feature["id"]
@@ -336,14 +346,14 @@ def _read_geojson(data: bytes) -> Table:
             try:
                 geometry = shapely.geometry.shape(feature["geometry"])
             except Exception as exc:  # shapely raises several types for bad geometry
-                notes.append(Note(number, f"the geometry cannot be read ({exc}); the feature "
-                                          "has no location", "error", "location"))
+                notes.append(Note(number, "read_bad_geometry", {"error": str(exc)}, "error",
+                                  "location"))
         features.append((props, geometry))
     crs = _crs_name(doc)
     if crs and not crs.upper().endswith(("CRS84", "4326")):
         converted = _to_wgs84([g for _, g in features], crs)
         features = [(p, g) for (p, _), g in zip(features, converted, strict=True)]
-        notes.append(Note(0, f"coordinates in {crs} were converted to WGS84"))
+        notes.append(Note(0, "read_crs_converted", {"crs": crs}))
     table = _geo_rows("geojson", features)
     table.notes[:0] = notes
     return table
@@ -359,24 +369,23 @@ def _read_gpkg(data: bytes) -> Table:
         try:
             layers = pyogrio.list_layers(path)
             if not len(layers):
-                raise TableError("the GeoPackage has no layers")
+                raise TableError(key="read_gpkg_no_layers")
             layer = str(layers[0][0])
             frame = pyogrio.read_dataframe(path, layer=layer)
         except TableError:
             raise
         except Exception as exc:  # GDAL errors come in several types
-            raise TableError(f"the GeoPackage cannot be read: {exc}") from exc
+            raise TableError(key="read_gpkg_broken", error=str(exc)) from exc
     finally:
         os.unlink(path)
     notes: list[Note] = []
     if len(layers) > 1:
-        notes.append(Note(0, f"the GeoPackage has {len(layers)} layers; only the first, "
-                             f"'{layer}', was read"))
+        notes.append(Note(0, "read_gpkg_layers", {"count": len(layers), "layer": layer}))
     geometries: list[Any] = [None] * len(frame)
     if "geometry" in frame and frame.geometry is not None:
         if frame.crs is not None and frame.crs.to_epsg() != 4326:
             frame = frame.to_crs(4326)
-            notes.append(Note(0, "coordinates were converted to WGS84"))
+            notes.append(Note(0, "read_gpkg_converted"))
         geometries = list(frame.geometry)
         frame = frame.drop(columns="geometry")
     props = frame.to_dict(orient="records")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import config, geo, store
 from dashboard.domain.vocab import KINDS, STATUSES, THEMES
-from dashboard.i18n import number, t
+from dashboard.i18n import field_label, t, text_of
 from dashboard.tabular import importing
 from dashboard.ui import session, workshop
 from dashboard.ui.markdown import md_escape
@@ -23,8 +23,10 @@ FORM_FIELDS = ("name", "kind", "themes", "place", "summary", "description")
 
 
 def _problems(problems, lang: str) -> None:
+    """Validation problems in the reader's language, each under its field's label."""
     for problem in problems:
-        text = f"**{md_escape(problem.field)}**: {md_escape(problem.message)}"
+        label = text_of(field_label(problem.field), lang)
+        text = f"**{md_escape(label)}**: {md_escape(problem.text(lang))}"
         (st.error if problem.severity == "error" else st.warning)(text)
 
 
@@ -82,7 +84,9 @@ def add_panel(db: store.Store, frame: pd.DataFrame, lang: str) -> None:
                                         format_func=lambda v: KINDS.label(v, lang))
             form["themes"] = st.multiselect(t("legend_themes", lang), THEMES.slugs,
                                             key="add_themes",
-                                            format_func=lambda v: THEMES.label(v, lang))
+                                            format_func=lambda v: THEMES.label(v, lang),
+                                            placeholder=t("choose_many", lang),
+                                            select_all=False)
             form["place"] = st.text_input(t("field_place", lang), key="add_place")
             form["summary"] = st.text_area(t("add_summary", lang), key="add_summary",
                                            max_chars=500, height=80)
@@ -114,7 +118,7 @@ def _save_new(db: store.Store, frame: pd.DataFrame, form: dict, how: str, confir
     try:
         added = db.add(record, workshop.author())
     except store.StoreError as exc:
-        st.error(t("save_failed", lang, error=md_escape(str(exc))))
+        st.error(t("save_failed", lang, error=md_escape(exc.text(lang))))
         return
     workshop.mark_seen(db)
     for key in ("add_name", "add_place", "add_summary", "add_themes", "add_confirm"):
@@ -151,7 +155,8 @@ def edit_dialog(db: store.Store, record: dict, lang: str) -> None:
             "themes": st.multiselect(t("legend_themes", lang), THEMES.slugs,
                                      default=[x for x in record.get("themes") or []
                                               if x in THEMES.slugs],
-                                     format_func=lambda v: THEMES.label(v, lang)),
+                                     format_func=lambda v: THEMES.label(v, lang),
+                                     placeholder=t("choose_many", lang), select_all=False),
             "place": st.text_input(t("field_place", lang), value=record.get("place") or ""),
             "status": st.selectbox(t("field_status", lang), STATUSES.slugs,
                                    index=STATUSES.slugs.index(record.get("status") or "onbekend"),
@@ -178,7 +183,7 @@ def edit_dialog(db: store.Store, record: dict, lang: str) -> None:
         st.error(t("edit_conflict", lang))
         return
     except store.StoreError as exc:
-        st.error(t("save_failed", lang, error=md_escape(str(exc))))
+        st.error(t("save_failed", lang, error=md_escape(exc.text(lang))))
         return
     workshop.mark_seen(db)
     st.rerun()
@@ -192,7 +197,7 @@ def delete_dialog(db: store.Store, record: dict, lang: str) -> None:
         try:
             db.delete(record["id"], workshop.author())
         except store.StoreError as exc:
-            st.error(t("save_failed", lang, error=md_escape(str(exc))))
+            st.error(t("save_failed", lang, error=md_escape(exc.text(lang))))
             return
         workshop.mark_seen(db)
         session.clear_selection()
@@ -220,7 +225,7 @@ def facilitator_tools(db: store.Store, lang: str) -> None:
     message = st.session_state.pop("undo_message", None)
     if message:
         ok, key, values = message
-        safe = {k: md_escape(v) for k, v in values.items()}
+        safe = {k: md_escape(text_of(v, lang)) for k, v in values.items()}
         (sb.success if ok else sb.warning)(t(key, lang, **safe))
     with sb.expander(t("import", lang), icon=":material/upload_file:"):
         upload_import(db, lang)
@@ -242,18 +247,31 @@ def upload_import(db: store.Store, lang: str) -> None:
         report = importing.plan_import(data, upload.name, db.list())
         st.session_state["import_plan"] = (plan_key, report)
     if report.problems:
-        st.dataframe(pd.DataFrame(
-            [{t("import_row", lang): p.row, t("import_field", lang): p.field,
-              t("import_message", lang): p.message, t("import_severity", lang): p.severity}
-             for p in report.problems]), hide_index=True)
+        st.dataframe(import_table(report, lang), hide_index=True)
     if not report.ok:
-        st.error(t("import_rejected", lang, n=len(report.rows_with_errors)))
+        st.error(_rejected(report, lang))
         return
-    st.success(t("import_ready", lang, n=number(len(report.records), lang)))
-    if st.button(t("import_go", lang, n=number(len(report.records), lang)), key="import_go"):
+    st.success(t("import_ready", lang, n=len(report.records)))
+    if st.button(t("import_go", lang, n=len(report.records)), key="import_go"):
         done = importing.import_file(data, upload.name, db, author=workshop.author())
         if done.ok:
             workshop.mark_seen(db)
-            st.success(t("import_done", lang, n=number(len(done.written), lang)))
+            st.success(t("import_done", lang, n=len(done.written)))
         else:
-            st.error(t("import_rejected", lang, n=len(done.rows_with_errors)))
+            st.error(_rejected(done, lang))
+
+
+def _rejected(report: importing.ImportReport, lang: str) -> str:
+    """Why nothing was imported: rows with errors, or (none of those) the file itself."""
+    rows = len(report.rows_with_errors)
+    return t("import_rejected", lang, n=rows) if rows else t("import_rejected_file", lang)
+
+
+def import_table(report: importing.ImportReport, lang: str) -> pd.DataFrame:
+    """One row per finding, in the reader's language (a table shows text, not Markdown)."""
+    return pd.DataFrame([{
+        t("import_row", lang): p.row,
+        t("import_field", lang): importing.field_text(p, lang),
+        t("import_message", lang): p.text(lang),
+        t("import_severity", lang): t(f"severity_{p.severity}", lang),
+    } for p in report.problems])

@@ -96,6 +96,7 @@ def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -
                 f"{labels.get(v, v)} ({number(c.get(v, 0), lang)})"
             ),
             placeholder=t("filter_all", lang),
+            select_all=False,  # Streamlit's "Select all" is English only, and Enter picks a match
         )
     _years(frame, lang)
     sb.button(t("reset", lang), on_click=_reset, width="stretch", icon=":material/restart_alt:",

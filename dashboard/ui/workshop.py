@@ -224,8 +224,8 @@ def _try_unlock(name: str, code: str, lang: str) -> None:
         return
     try:
         clean = auth.clean_author(name)
-    except auth.AuthorError:
-        st.error(t("author_required", lang))
+    except auth.AuthorError as exc:  # says what is wrong: empty, too long, a control character
+        st.error(t(exc.key, lang, **exc.values))
         return
     if auth.check_passcode(code, auth.expected_passcode()):
         limiter.record_success()
@@ -300,7 +300,8 @@ def _tour_form(store, frame: pd.DataFrame, lang: str) -> None:
     texts = {_target_of(step): step.get("text") or "" for step in tour["steps"]}
     picked = st.multiselect(
         t("tour_steps", lang), list(targets), format_func=targets.get,
-        default=[k for k in texts if k in targets], key=f"tour_steps_{choice}")
+        default=[k for k in texts if k in targets], key=f"tour_steps_{choice}",
+        placeholder=t("choose_many", lang), select_all=False)
     st.caption(t("tour_edit_help", lang))
     steps = []
     for n, target in enumerate(picked, start=1):
@@ -326,8 +327,8 @@ def _save_tour(store, frame: pd.DataFrame, tour: dict | None, title: str,
            "title": title.strip(), "steps": steps}
     problems = tours.validate_tour(new, set(frame["id"]), tours.region_slugs())
     if problems:
-        for problem in problems:
-            st.error(problem)
+        for problem in problems:  # they quote ids and region names: Markdown-escaped
+            st.error(md_escape(problem.text(lang)))
         return
     saved = tours.save_tour(store, new, author())
     mark_seen(store)

@@ -157,8 +157,7 @@ def _place(
         data["lat"], data["lon"] = municipality_centre(code)
     except KeyError:
         # validate stops at "a location is required" and would not name the real cause
-        return [validation.Problem("gemeente_code", f"gemeente_code {code} is not a municipality "
-                              "code (CBS 2024); choose a municipality from the list")]
+        return [validation.problem("gemeente_code", "place_code_unknown", code=code)]
     return []
 
 
@@ -175,7 +174,7 @@ def _validated(
 
 def new_record_from_form(
     form: Mapping[str, Any], *, point_source: PointSource,
-    existing_ids: Iterable[str] | Mapping[str, str] = (), locate: validation.Locator | None = None,
+    existing_ids: Iterable[str] | Mapping[str, Any] = (), locate: validation.Locator | None = None,
 ) -> ValidationResult:
     """A new record from the quick-add form, validated like an imported row.
 
@@ -219,13 +218,13 @@ class UndoOutcome(NamedTuple):
 
     Keys: ``undo_done`` {name, undone: add|update|delete}, ``undo_nothing`` {},
     ``undo_conflict`` {name, by, at}, ``undo_conflict_deleted`` {name},
-    ``undo_conflict_readded`` {name}, ``store_busy`` {}, ``undo_failed`` {error},
-    ``author_required`` {}.
+    ``undo_conflict_readded`` {name}, ``store_busy`` {}, ``undo_failed`` {error: the
+    store's ``Message``, or its text when it has no key}, ``author_required`` {}.
     """
 
     ok: bool
     key: str
-    values: dict[str, str]
+    values: dict[str, Any]
 
 
 def _name(*records: Mapping[str, Any] | None) -> str:
@@ -264,7 +263,7 @@ def undo_for_session(store: Store, author: str) -> UndoOutcome:
     except StoreBusy:
         return UndoOutcome(False, "store_busy", {})
     except StoreError as exc:
-        return UndoOutcome(False, "undo_failed", {"error": str(exc)})
+        return UndoOutcome(False, "undo_failed", {"error": exc.message or str(exc)})
     # The undo entry runs from the state after the change back to the state before it.
     undone = "add" if change.after is None else "delete" if change.before is None else "update"
     return UndoOutcome(True, "undo_done", {"name": _name(change.after, change.before),

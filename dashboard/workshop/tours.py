@@ -16,6 +16,7 @@ import copy
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from dashboard.i18n import Message, msg
 from dashboard.store import Store
 from dashboard.text import slugify
 
@@ -198,34 +199,32 @@ def region_slugs() -> set[str]:
 
 def validate_tour(
     tour: Tour, known_ids: Collection[str], known_regions: Collection[str]
-) -> list[str]:
+) -> list[Message]:
     """Every problem that keeps a tour from being saved or played; empty when fine."""
-    problems: list[str] = []
+    problems: list[Message] = []
     title = str(tour.get("title") or "").strip()
     if not title:
-        problems.append("the tour needs a title")
+        problems.append(msg("tour_problem_no_title"))
     elif len(title) > TITLE_MAX:
-        problems.append(f"the title is {len(title)} characters long; the maximum is {TITLE_MAX}")
+        problems.append(msg("tour_problem_title_long", length=len(title), limit=TITLE_MAX))
     steps = tour.get("steps") or []
     if not steps:
-        problems.append("the tour needs at least one step")
+        problems.append(msg("tour_problem_no_steps"))
     for n, raw in enumerate(steps, start=1):
         item = _decode_step(raw)
         target, region = item["initiative_id"], item["region"]
         if target and region:
-            problems.append(f"step {n} points at both an initiative and a region; keep one")
+            problems.append(msg("tour_problem_both", step=n))
         elif target and target not in known_ids:
-            problems.append(f"step {n} points at initiative '{target}', which does not exist "
-                            "(any more); choose another one or remove the step")
+            problems.append(msg("tour_problem_unknown_initiative", step=n, target=target))
         elif region and region not in known_regions:
-            problems.append(f"step {n} points at region '{region}', which is not a known "
-                            "region; choose another one or remove the step")
+            problems.append(msg("tour_problem_unknown_region", step=n, region=region))
         elif not target and not region:
-            problems.append(f"step {n} needs an initiative or a region to show")
+            problems.append(msg("tour_problem_empty_step", step=n))
         for key in ("text", "text_en"):
             if len(item[key]) > TEXT_MAX:
-                problems.append(f"step {n}: the text is {len(item[key])} characters long; "
-                                f"the maximum is {TEXT_MAX}")
+                problems.append(msg("tour_problem_text_long", step=n, length=len(item[key]),
+                                    limit=TEXT_MAX))
     return problems
 
 

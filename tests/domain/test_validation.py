@@ -1,4 +1,8 @@
-"""The record model: vocabularies, dict round trip and every validation rule."""
+"""The record model: vocabularies, dict round trip and every validation rule.
+
+Each problem is checked by its catalog key and values, and by the text a reader
+gets in Dutch and in English (field labels such as "Startjaar", not ``start_year``).
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,34 @@ import pytest
 
 from dashboard.domain import record, validation
 from dashboard.domain.record import Initiative, Outcome, Source
-from dashboard.domain.validation import validate
+from dashboard.domain.validation import Problem, validate
 from dashboard.domain.vocab import ACTORS, KINDS, SCOPES, THEMES, VOCABULARIES
 from dashboard.geo.crs import rd_to_wgs84
+from dashboard.i18n import msg
 from dashboard.text import slugify
 
 OOSTBURG = {"name": "KLUShuizen", "lat": 51.326, "lon": 3.488}
 
 
-def messages(result: validation.ValidationResult, fieldname: str | None = None) -> list[str]:
-    return [p.message for p in result.problems if fieldname is None or p.field == fieldname]
-
-
-def errors(result: validation.ValidationResult) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def errors(result: validation.ValidationResult) -> dict[str, list[Problem]]:
+    out: dict[str, list[Problem]] = {}
     for p in result.errors:
-        out.setdefault(p.field, []).append(p.message)
+        out.setdefault(p.field, []).append(p)
     return out
+
+
+def warnings(result: validation.ValidationResult, fieldname: str) -> list[Problem]:
+    return [p for p in result.warnings if p.field == fieldname]
+
+
+def one_error(result: validation.ValidationResult, fieldname: str) -> Problem:
+    (problem,) = errors(result)[fieldname]
+    return problem
+
+
+def texts(problem: Problem) -> tuple[str, str]:
+    """(Dutch, English) text of a problem."""
+    return problem.text("nl"), problem.text("en")
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -111,7 +126,10 @@ def test_valid_minimal_record_gets_defaults() -> None:
 def test_name_required() -> None:
     result = validate({"lat": 51.326, "lon": 3.488})
     assert result.record is None
-    assert errors(result)["name"] == ["name is required; give the initiative's name"]
+    problem = one_error(result, "name")
+    assert problem.key == "val_name_required"
+    assert texts(problem) == ("Naam is verplicht; vul de naam van het initiatief in",
+                              "Name is required; give the initiative's name")
 
 
 def test_all_problems_reported_at_once() -> None:
@@ -122,10 +140,13 @@ def test_all_problems_reported_at_once() -> None:
 
 
 def test_location_required_unless_pointless_scope() -> None:
-    result = validate({"name": "X"})
-    assert errors(result)["location"] == [
-        "a location is required: give lat and lon (WGS84), or set scope to landelijk, "
-        "online or buitenland"]
+    problem = one_error(validate({"name": "X"}), "location")
+    assert problem.key == "val_location_required"
+    assert texts(problem) == (
+        "Een locatie is verplicht: geef breedtegraad en lengtegraad (WGS84), of zet de schaal "
+        "op landelijk, online of buitenland",
+        "A location is required: give latitude and longitude (WGS84), or set the scope to "
+        "landelijk, online or buitenland")
     assert errors(validate({"name": "X", "scope": "lokaal"}))["location"]
     for scope in ("landelijk", "online", "buitenland", "Abroad"):
         result = validate({"name": "X", "scope": scope})
@@ -142,31 +163,45 @@ def test_place_kept_when_given() -> None:
 
 
 def test_lat_without_lon() -> None:
-    result = validate({"name": "X", "lat": 52.0})
-    assert errors(result)["lon"] == ["lat is given but lon is empty; give both lat and lon, "
-                                     "or neither"]
+    problem = one_error(validate({"name": "X", "lat": 52.0}), "lon")
+    assert problem.key == "val_half_point"
+    assert texts(problem) == (
+        "Breedtegraad is ingevuld maar Lengtegraad is leeg; vul ze allebei in, of geen van beide",
+        "Latitude is given but Longitude is empty; give both, or neither")
 
 
 def test_lat_lon_numeric_with_decimal_comma() -> None:
     result = validate({"name": "X", "lat": "51,326", "lon": "3,488"})
     assert result.record["lat"] == 51.326
     bad = validate({"name": "X", "lat": "noord", "lon": 3.4})
-    assert "lat 'noord' is not a number" in errors(bad)["lat"][0]
+    problem = one_error(bad, "lat")  # not also "Longitude is given but Latitude is empty"
+    assert problem.key == "val_not_a_number" and problem.params["value"] == "noord"
+    nl, en = texts(problem)
+    assert nl.startswith("Breedtegraad 'noord' is geen getal; geef WGS84-graden")
+    assert nl.endswith("zoals 51,326")
+    assert en.startswith("Latitude 'noord' is not a number; give WGS84 degrees")
+    assert en.endswith("like 51.326")
     assert "location" not in errors(bad)  # no second message for the same mistake
 
 
 def test_swapped_lat_lon() -> None:
-    result = validate({"name": "X", "lat": 6.55, "lon": 53.33})
-    (message,) = errors(result)["location"]
-    assert message.startswith("lat 6.55 / lon 53.33 lie outside the Netherlands; are latitude "
-                              "and longitude swapped?")
-    assert "Het Hogeland" in message
+    problem = one_error(validate({"name": "X", "lat": 6.55, "lon": 53.33}), "location")
+    assert problem.key == "val_swapped" and problem.params["name"] == "Het Hogeland"
+    assert texts(problem) == (
+        "Het punt breedtegraad 6,55 / lengtegraad 53,33 ligt buiten Nederland; zijn "
+        "breedtegraad en lengtegraad verwisseld? Op breedtegraad 53,33 / lengtegraad 6,55 "
+        "ligt het in Het Hogeland",
+        "The point latitude 6.55 / longitude 53.33 lies outside the Netherlands; are latitude "
+        "and longitude swapped? At latitude 53.33 / longitude 6.55 it lies in Het Hogeland")
 
 
 def test_point_outside_nl() -> None:
-    result = validate({"name": "X", "lat": 48.85, "lon": 2.35})
-    (message,) = errors(result)["location"]
-    assert "lies outside the Netherlands" in message and "buitenland" in message
+    problem = one_error(validate({"name": "X", "lat": 48.85, "lon": 2.35}), "location")
+    assert problem.key == "val_outside_nl"
+    nl, en = texts(problem)
+    assert "breedtegraad 48,85 / lengtegraad 2,35 ligt buiten Nederland" in nl
+    assert "latitude 48.85 / longitude 2.35 lies outside the Netherlands" in en
+    assert "buitenland" in nl and "buitenland" in en
     # inside the rough box but in Belgium
     assert errors(validate({"name": "X", "lat": 51.05, "lon": 3.72}))["location"]
 
@@ -179,12 +214,19 @@ def test_point_abroad_allowed_for_buitenland() -> None:
 
 def test_buitenland_point_in_nl_warns() -> None:
     result = validate(dict(OOSTBURG, scope="buitenland"))
-    assert result.ok and "scope is buitenland" in messages(result, "scope")[0]
+    assert result.ok
+    (warning,) = warnings(result, "scope")
+    assert warning.key == "val_abroad_in_nl" and warning.params["name"] == "Sluis"
+    nl, en = texts(warning)
+    assert nl.startswith("De schaal is buitenland, maar het punt breedtegraad 51,326")
+    assert en.startswith("The scope is buitenland but the point latitude 51.326")
 
 
 def test_not_wgs84_degrees() -> None:
-    result = validate({"name": "X", "lat": 95.0, "lon": 3.0})
-    assert "not WGS84 degrees" in errors(result)["location"][0]
+    problem = one_error(validate({"name": "X", "lat": 95.0, "lon": 3.0}), "location")
+    assert problem.key == "val_not_degrees"
+    nl, en = texts(problem)
+    assert "zijn geen WGS84-graden" in nl and "are not WGS84 degrees" in en
 
 
 def test_rd_to_wgs84_amersfoort() -> None:
@@ -194,14 +236,17 @@ def test_rd_to_wgs84_amersfoort() -> None:
 
 
 def test_rd_coordinates_rejected_with_conversion_offered() -> None:
-    result = validate({"name": "X", "lat": 463000, "lon": 155000})
-    (message,) = errors(result)["location"]
-    assert "RD New (EPSG:28992)" in message
-    assert "lat 52.155" in message and "lon 5.387" in message
-    assert "--convert-rd" in message
+    problem = one_error(validate({"name": "X", "lat": 463000, "lon": 155000}), "location")
+    assert problem.key == "val_rd"
+    nl, en = texts(problem)
+    assert "RD New-coördinaten (EPSG:28992, x 155000, y 463000)" in nl
+    assert "omgerekend naar WGS84 is dat breedtegraad 52,155" in nl and "lengtegraad 5,387" in nl
+    assert "RD New coordinates (EPSG:28992, x 155000, y 463000)" in en
+    assert "converted to WGS84 that is latitude 52.155" in en and "longitude 5.387" in en
+    assert "--convert-rd" in nl and "--convert-rd" in en
     # x and y the other way round are recognised too
-    assert "RD New" in errors(validate({"name": "X", "lat": 155000, "lon": 463000}))[
-        "location"][0]
+    assert one_error(validate({"name": "X", "lat": 155000, "lon": 463000}),
+                     "location").key == "val_rd"
 
 
 def test_rd_coordinates_converted_on_request() -> None:
@@ -209,19 +254,29 @@ def test_rd_coordinates_converted_on_request() -> None:
     assert result.ok
     assert result.record["lat"] == pytest.approx(52.15517, abs=1e-4)
     assert result.record["gemeente_code"] == "GM0307"  # Amersfoort
-    assert "converted to WGS84" in messages(result, "location")[0]
+    (warning,) = warnings(result, "location")
+    assert warning.key == "val_rd_converted"
+    nl, en = texts(warning)
+    assert "omgerekend naar WGS84: breedtegraad 52,155" in nl
+    assert "converted to WGS84: latitude 52.155" in en
 
 
 def test_gemeente_code_derived_and_checked() -> None:
     assert validate(dict(OOSTBURG, gemeente_code="gm1714")).ok
     assert validate(dict(OOSTBURG, gemeente_code=1714)).record["gemeente_code"] == "GM1714"
-    result = validate(dict(OOSTBURG, gemeente_code="GM0363"))
-    assert errors(result)["gemeente_code"] == [
-        "gemeente_code GM0363 does not match the point, which lies in Sluis (GM1714); correct "
-        "the code or leave it empty to derive it"]
-    assert "not a CBS municipality code" in errors(validate(dict(OOSTBURG,
-                                                                 gemeente_code="Sluis")))[
-        "gemeente_code"][0]
+    problem = one_error(validate(dict(OOSTBURG, gemeente_code="GM0363")), "gemeente_code")
+    assert problem.key == "val_code_mismatch"
+    assert (problem.params["code"], problem.params["name"], problem.params["found"]) == (
+        "GM0363", "Sluis", "GM1714")
+    assert texts(problem) == (
+        "Gemeentecode GM0363 past niet bij het punt, dat in Sluis (GM1714) ligt; verbeter de "
+        "code of laat hem leeg, dan wordt hij afgeleid",
+        "Municipality code GM0363 does not match the point, which lies in Sluis (GM1714); "
+        "correct the code or leave it empty to derive it")
+    bad = one_error(validate(dict(OOSTBURG, gemeente_code="Sluis")), "gemeente_code")
+    assert bad.key == "val_code_format" and bad.params["value"] == "SLUIS"
+    assert "is geen CBS-gemeentecode" in bad.text("nl")
+    assert "is not a CBS municipality code" in bad.text("en")
 
 
 def test_gemeente_code_without_point() -> None:
@@ -229,17 +284,27 @@ def test_gemeente_code_without_point() -> None:
     assert result.record["gemeente_code"] == "GM0363"
     assert result.record["place"] == "Amsterdam"
     bad = validate({"name": "X", "scope": "landelijk", "gemeente_code": "GM9999"})
-    assert "not a municipality code" in errors(bad)["gemeente_code"][0]
+    problem = one_error(bad, "gemeente_code")
+    assert problem.key == "val_code_unknown" and problem.params["code"] == "GM9999"
+    assert texts(problem)[0].startswith("Gemeentecode GM9999 is geen gemeentecode (CBS 2024)")
+    assert texts(problem)[1].startswith("Municipality code GM9999 is not a municipality code")
 
 
 def test_unknown_vocabulary_value_suggests() -> None:
     result = validate(dict(OOSTBURG, themes=["woningen"], kind="fondsje", actors="burger"))
-    assert errors(result)["themes"] == [
-        "theme 'woningen' is unknown; did you mean 'wonen'? Allowed: " + ", ".join(THEMES.slugs)]
-    assert "did you mean 'fonds'?" in errors(result)["kind"][0]
-    assert "did you mean 'burgers'?" in errors(result)["actors"][0]
-    no_hint = validate(dict(OOSTBURG, status="qqq"))
-    assert errors(no_hint)["status"][0].startswith("status 'qqq' is unknown. Allowed: idee")
+    theme = one_error(result, "themes")
+    assert theme.key == "val_term_unknown_suggest"
+    assert (theme.params["value"], theme.params["suggestion"]) == ("woningen", "wonen")
+    allowed = ", ".join(THEMES.slugs)
+    assert texts(theme) == (
+        f"Thema 'woningen' is onbekend; bedoel je 'wonen'? Toegestaan: {allowed}",
+        f"Theme 'woningen' is unknown; did you mean 'wonen'? Allowed: {allowed}")
+    assert "did you mean 'fonds'?" in one_error(result, "kind").text("en")
+    assert "bedoel je 'burgers'?" in one_error(result, "actors").text("nl")
+    no_hint = one_error(validate(dict(OOSTBURG, status="qqq")), "status")
+    assert no_hint.key == "val_term_unknown" and "suggestion" not in no_hint.params
+    assert no_hint.text("en").startswith("Status 'qqq' is unknown. Allowed: idee")
+    assert no_hint.text("nl").startswith("Status 'qqq' is onbekend. Toegestaan: idee")
 
 
 def test_vocab_lists_accept_commas_and_drop_duplicates() -> None:
@@ -253,18 +318,35 @@ def test_start_year_valid(value: object, expected: int | None) -> None:
     assert validate(dict(OOSTBURG, start_year=value)).record["start_year"] == expected
 
 
-@pytest.mark.parametrize("value,text", [("ooit", "is not a year"), (2012.5, "not a whole number"),
-                                        (1750, "from 1800 to 2100"), (2200, "from 1800 to 2100"),
-                                        (True, "is not a year")])
-def test_start_year_invalid(value: object, text: str) -> None:
-    assert text in errors(validate(dict(OOSTBURG, start_year=value)))["start_year"][0]
+@pytest.mark.parametrize("value,key,nl,en", [
+    ("ooit", "val_year_not_number", "Startjaar 'ooit' is geen jaar; geef een heel getal zoals 2012",
+     "Start year 'ooit' is not a year; give a whole number like 2012"),
+    (2012.5, "val_year_not_whole", "Startjaar 2012,5 is geen heel getal; geef een jaar zoals 2012",
+     "Start year 2012.5 is not a whole number; give a year like 2012"),
+    (1750, "val_year_range",
+     "Startjaar 1750 is geen geloofwaardig jaar; geef een jaar van 1800 tot 2100",
+     "Start year 1750 is not a plausible year; give a year from 1800 to 2100"),
+    (2200, "val_year_range",
+     "Startjaar 2200 is geen geloofwaardig jaar; geef een jaar van 1800 tot 2100",
+     "Start year 2200 is not a plausible year; give a year from 1800 to 2100"),
+    (True, "val_year_not_number", "Startjaar 'True' is geen jaar; geef een heel getal zoals 2012",
+     "Start year 'True' is not a year; give a whole number like 2012"),
+])
+def test_start_year_invalid(value: object, key: str, nl: str, en: str) -> None:
+    problem = one_error(validate(dict(OOSTBURG, start_year=value)), "start_year")
+    assert problem.key == key
+    assert texts(problem) == (nl, en)
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.nl/a",
                                  "file:///etc/passwd"])
 def test_website_must_be_http(url: str) -> None:
-    (message,) = errors(validate(dict(OOSTBURG, website=url)))["website"]
-    assert "only http:// and https://" in message
+    problem = one_error(validate(dict(OOSTBURG, website=url)), "website")
+    assert problem.key == "val_url_scheme" and problem.params["value"] == url
+    nl, en = texts(problem)
+    assert nl.startswith(f"Website '{url}' is niet toegestaan: alleen webadressen met http:// "
+                         "of https://")
+    assert en.startswith(f"Website '{url}' is not allowed: only http:// and https://")
 
 
 def test_website_forms() -> None:
@@ -272,16 +354,29 @@ def test_website_forms() -> None:
         "https://x.nl/a?b=1"
     fixed = validate(dict(OOSTBURG, website="www.krotofkans.nl"))
     assert fixed.record["website"] == "https://www.krotofkans.nl"
-    assert "stored as https://www.krotofkans.nl" in messages(fixed, "website")[0]
-    assert "contains spaces" in errors(validate(dict(OOSTBURG, website="geen site")))[
-        "website"][0]
-    assert "not a web address" in errors(validate(dict(OOSTBURG, website="hallo")))["website"][0]
+    (warning,) = warnings(fixed, "website")
+    assert warning.key == "val_url_fixed"
+    assert texts(warning) == (
+        "Website 'www.krotofkans.nl' heeft geen http:// of https://; opgeslagen als "
+        "https://www.krotofkans.nl",
+        "Website 'www.krotofkans.nl' has no http:// or https://; stored as "
+        "https://www.krotofkans.nl")
+    spaces = one_error(validate(dict(OOSTBURG, website="geen site")), "website")
+    assert spaces.key == "val_url_spaces" and "contains spaces" in spaces.text("en")
+    assert "bevat spaties" in spaces.text("nl")
+    invalid = one_error(validate(dict(OOSTBURG, website="hallo")), "website")
+    assert invalid.key == "val_url_invalid" and "not a web address" in invalid.text("en")
+    assert "is geen webadres" in invalid.text("nl")
 
 
 def test_source_urls_checked() -> None:
     result = validate(dict(OOSTBURG, sources=[{"title": "A", "url": "javascript:x"},
                                               {"title": "B", "url": "https://b.nl"}]))
-    assert "source 1 url" in errors(result)["sources"][0]
+    problem = one_error(result, "sources")
+    assert problem.key == "val_url_scheme" and problem.params["field"] == msg(
+        "val_source_url", n=1)
+    assert problem.text("nl").startswith("Webadres van bron 1 'javascript:x' is niet toegestaan")
+    assert problem.text("en").startswith("Source 1 URL 'javascript:x' is not allowed")
     ok = validate(dict(OOSTBURG, sources=[Source("B", "https://b.nl"), "https://c.nl",
                                           {"title": "", "url": "", "note": ""}]))
     assert ok.record["sources"] == [{"title": "B", "url": "https://b.nl", "note": ""},
@@ -302,9 +397,16 @@ def test_outcomes() -> None:
     ]
     bad = validate(dict(OOSTBURG, outcomes=[{"label": "Huizen", "value": "veel"},
                                             {"label": "", "value": 3}]))
-    msgs = errors(bad)["outcomes"]
-    assert "value 'veel' is not a number" in msgs[0]
-    assert "has a value but no label" in msgs[1]
+    value, label = errors(bad)["outcomes"]
+    assert value.key == "val_outcome_value"
+    assert texts(value) == (
+        "Resultaat 1 ('Huizen'): waarde 'veel' is geen getal; geef een getal zoals 12 of 3,5, "
+        "of laat het leeg",
+        "Outcome 1 ('Huizen'): value 'veel' is not a number; give a number like 12 or 3.5, "
+        "or leave it empty")
+    assert label.key == "val_outcome_label" and label.params["n"] == 2
+    assert "heeft een getal maar geen omschrijving" in label.text("nl")
+    assert "has a value but no label" in label.text("en")
 
 
 def test_id_generated_and_unique() -> None:
@@ -316,21 +418,32 @@ def test_id_generated_and_unique() -> None:
 
 def test_id_given_must_be_slug_and_unique() -> None:
     assert validate(dict(OOSTBURG, id="klus-oostburg")).record["id"] == "klus-oostburg"
-    bad = errors(validate(dict(OOSTBURG, id="KLUS Huizen")))["id"][0]
-    assert "is not a slug" in bad and "'klus-huizen'" in bad
-    dup = errors(validate(dict(OOSTBURG, id="x"), existing_ids={"x": "row 3"}))["id"][0]
-    assert dup == ("id 'x' is already used by row 3; choose another id or leave it empty to "
-                   "generate one")
-    assert errors(validate(dict(OOSTBURG, id="x"), existing_ids=["x"]))["id"]
+    bad = one_error(validate(dict(OOSTBURG, id="KLUS Huizen")), "id")
+    assert bad.key == "val_id_not_slug" and bad.params["suggestion"] == "klus-huizen"
+    assert "is not a slug" in bad.text("en") and "'klus-huizen'" in bad.text("en")
+    assert "is geen geldige id" in bad.text("nl") and "'klus-huizen'" in bad.text("nl")
+    dup = one_error(validate(dict(OOSTBURG, id="x"),
+                             existing_ids={"x": msg("where_row", number=3)}), "id")
+    assert dup.key == "val_id_taken_by"
+    assert texts(dup) == (
+        "Id 'x' is al in gebruik bij rij 3; kies een andere id of laat hem leeg, dan wordt er "
+        "een gemaakt",
+        "Id 'x' is already used by row 3; choose another id or leave it empty to generate one")
+    assert one_error(validate(dict(OOSTBURG, id="x"), existing_ids=["x"]), "id").key == \
+        "val_id_taken"
 
 
-@pytest.mark.parametrize("fieldname,limit", [("name", 200), ("summary", 500),
-                                             ("description", 5000)])
-def test_text_length_bounded(fieldname: str, limit: int) -> None:
+@pytest.mark.parametrize("fieldname,limit,nl,en", [
+    ("name", 200, "Naam", "Name"), ("summary", 500, "Samenvatting", "Summary"),
+    ("description", 5000, "Beschrijving", "Description")])
+def test_text_length_bounded(fieldname: str, limit: int, nl: str, en: str) -> None:
     assert validate(dict(OOSTBURG, **{fieldname: "a" * limit})).ok
-    message = errors(validate(dict(OOSTBURG, **{fieldname: "a" * (limit + 1)})))[fieldname][0]
-    assert message == (f"{fieldname} is {limit + 1} characters long; the maximum is {limit}, "
-                       "so shorten it")
+    problem = one_error(validate(dict(OOSTBURG, **{fieldname: "a" * (limit + 1)})), fieldname)
+    assert problem.key == "val_too_long"
+    assert (problem.params["length"], problem.params["limit"]) == (limit + 1, limit)
+    assert texts(problem) == (
+        f"{nl} is {limit + 1} tekens lang; het maximum is {limit}, dus maak het korter",
+        f"{en} is {limit + 1} characters long; the maximum is {limit}, so shorten it")
 
 
 def test_whitespace_stripped_and_html_kept_verbatim() -> None:
@@ -340,26 +453,37 @@ def test_whitespace_stripped_and_html_kept_verbatim() -> None:
 
 
 def test_control_characters_rejected() -> None:
-    (message,) = errors(validate(dict(OOSTBURG, name="Klus\x07huizen")))["name"]
-    assert message == "name contains a control character (U+0007); remove it"
+    problem = one_error(validate(dict(OOSTBURG, name="Klus\x07huizen")), "name")
+    assert problem.key == "val_control_char" and problem.params["codepoint"] == "U+0007"
+    assert texts(problem) == ("Naam bevat een stuurteken (U+0007); haal het weg",
+                              "Name contains a control character (U+0007); remove it")
     assert errors(validate(dict(OOSTBURG, description="a\x00b")))["description"]
     assert validate(dict(OOSTBURG, description="regel 1\n\tregel 2")).ok
 
 
 def test_non_text_rejected() -> None:
-    assert "must be text" in errors(validate(dict(OOSTBURG, summary={"a": 1})))["summary"][0]
+    problem = one_error(validate(dict(OOSTBURG, summary={"a": 1})), "summary")
+    assert problem.key == "val_not_text" and problem.params["type"] == "dict"
+    assert texts(problem) == ("Samenvatting moet tekst zijn, geen dict",
+                              "Summary must be text, not dict")
 
 
 def test_unknown_fields_warned() -> None:
     result = validate(dict(OOSTBURG, kleur="rood"))
     assert result.ok
-    assert messages(result, "kleur") == ["'kleur' is not a field of an initiative and is ignored"]
+    (warning,) = warnings(result, "kleur")
+    assert warning.key == "val_unknown_field"
+    assert texts(warning) == ("'kleur' is geen veld van een initiatief en wordt genegeerd",
+                              "'kleur' is not a field of an initiative and is ignored")
 
 
 def test_timestamps_normalised() -> None:
     rec = validate(dict(OOSTBURG, created_at="2026-11-27T19:00:00+01:00")).record
     assert rec["created_at"] == "2026-11-27T18:00:00Z"
-    assert "ISO 8601" in errors(validate(dict(OOSTBURG, updated_at="gisteren")))["updated_at"][0]
+    problem = one_error(validate(dict(OOSTBURG, updated_at="gisteren")), "updated_at")
+    assert problem.key == "val_timestamp"
+    assert problem.text("nl").startswith("Bijgewerkt 'gisteren' is geen ISO 8601-tijd")
+    assert problem.text("en").startswith("Updated 'gisteren' is not an ISO 8601 time")
 
 
 def test_validated_record_validates_again_unchanged() -> None:

@@ -49,7 +49,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
 def start_app(store: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
     """Start ``krimpkaart run`` on a free port with its own store; return (url, process)."""
     port = _free_port()
-    env = {**os.environ, "KRIMPKAART_STORE": str(store), **(extra_env or {})}
+    env = {**os.environ, "KRIMPKAART_STORE": str(store), "KRIMPKAART_STRICT_I18N": "1",
+           **(extra_env or {})}
     log = open(ARTIFACTS / f"app-{port}.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port),

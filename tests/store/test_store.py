@@ -299,6 +299,28 @@ def test_update_with_a_stale_timestamp_is_a_conflict(store: GeoPackageStore):
     assert store.get("klushuizen-oostburg") == theirs
 
 
+def test_store_errors_the_page_shows_come_in_both_languages(store: GeoPackageStore):
+    """The page shows ``exc.text(lang)``; ``str(exc)`` stays English for logs."""
+    with pytest.raises(DuplicateId) as duplicate:
+        store.add(rec("klushuizen-oostburg"), "anna")
+    assert duplicate.value.key == "store_duplicate_id"
+    assert duplicate.value.text("nl") == "er bestaat al een initiatief met id 'klushuizen-oostburg'"
+    assert str(duplicate.value) == "an initiative with id 'klushuizen-oostburg' already exists"
+    with pytest.raises(NotFound) as missing:
+        store.delete("nope", "anna")
+    assert missing.value.text("nl") == "er is geen initiatief met id 'nope'"
+    mine = store.get("klushuizen-oostburg")
+    store.update({**mine, "summary": "theirs"}, "", mine["updated_at"])
+    with pytest.raises(Conflict) as conflict:
+        store.update({**mine, "summary": "mine"}, "anna", expected_updated_at=mine["updated_at"])
+    assert conflict.value.text("nl").startswith(
+        "'KLUShuizen Oostburg' is door iemand gewijzigd om ")  # no author: "someone"
+    assert conflict.value.text("en").startswith("'KLUShuizen Oostburg' was changed by someone at ")
+    with pytest.raises(NothingToUndo) as nothing:
+        store.undo_last("bert")
+    assert nothing.value.text("nl") == "er is geen wijziging van bert meer om ongedaan te maken"
+
+
 def test_add_many_is_all_or_nothing(store: GeoPackageStore):
     version = store.version()
     batch = [rec("n1"), rec("n2"), rec("klushuizen-oostburg"), rec("n3")]

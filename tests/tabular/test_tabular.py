@@ -1,4 +1,7 @@
-"""Import (every format, every bad case), export round trips, template and CLI."""
+"""Import (every format, every bad case), export round trips, template and CLI.
+
+Findings are checked by catalog key and values, and by their Dutch and English text.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import shapely
 from dashboard import cli, config
 from dashboard.domain.validation import validate
 from dashboard.domain.vocab import THEMES
+from dashboard.i18n import msg
 from dashboard.tabular import cells, importing
 from dashboard.tabular.importing import (
     MAX_UPLOAD_BYTES,
@@ -35,12 +39,13 @@ DUTCH_EXCEL = (
 
 
 def problems(report: ImportReport, severity: str | None = None) -> list[tuple[int, str, str]]:
-    return [(p.row, p.field, p.message) for p in report.problems
+    """(row, field, catalog key) per finding."""
+    return [(p.row, p.field, p.key) for p in report.problems
             if severity is None or p.severity == severity]
 
 
-def error_text(report: ImportReport) -> str:
-    return "\n".join(p.message for p in report.errors)
+def error_text(report: ImportReport, lang: str = "en") -> str:
+    return "\n".join(p.text(lang) for p in report.errors)
 
 
 def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
@@ -111,7 +116,8 @@ def test_column_names_dutch_english_any_case() -> None:
            "Huizenprijs = 125000 euro,Krot of kans <https://www.krotofkans.nl>,"
            "www.krotofkans.nl")
     report = plan_import(f"{header}\n{row}\n".encode(), "a.csv", [])
-    assert "actor 'Architecten' is unknown" in error_text(report)
+    assert "Actor 'Architecten' is unknown" in error_text(report)
+    assert "Actor 'Architecten' is onbekend. Toegestaan: burgers" in error_text(report, "nl")
     report = plan_import(f"{header}\n{row.replace('|Architecten', '')}\n".encode(), "a.csv", [])
     assert report.ok, format_report(report)
     rec = report.records[0]
@@ -131,24 +137,45 @@ def test_unknown_columns_are_a_warning() -> None:
     assert report.ok
     (warning,) = report.warnings
     assert warning.row == 0 and warning.column == "kleur, opmerking"
-    assert "'kleur', 'opmerking' are not known and ignored" in warning.message
+    assert warning.key == "imp_unknown_columns" and warning.params["n"] == 2
+    assert warning.text("en").startswith(
+        "Columns 'kleur', 'opmerking' are not known and ignored; known columns: id, name/naam")
+    assert warning.text("nl").startswith(
+        "Kolommen 'kleur', 'opmerking' zijn onbekend en worden genegeerd; bekende kolommen: id")
     assert "kleur" not in report.records[0]
+    (one,) = plan_import(b"naam,lat,lon,kleur\nA,52,5,rood\n", "a.csv", []).warnings
+    assert one.text("en").startswith("Column 'kleur' is not known and ignored")
+    assert one.text("nl").startswith("Kolom 'kleur' is onbekend en wordt genegeerd")
 
 
 def test_doubled_and_missing_columns() -> None:
     report = plan_import(b"name,naam,lat,lon\nA,B,52,5\n", "a.csv", [])
-    assert "columns 'name' and 'naam' both mean name" in error_text(report)
+    assert error_text(report) == "Columns 'name' and 'naam' both mean Name; keep one of them"
+    assert error_text(report, "nl") == ("De kolommen 'name' en 'naam' betekenen allebei Naam; "
+                                        "houd er één")
     report = plan_import(b"plaats,lat,lon\nEmmen,52.78,6.9\n", "a.csv", [])
-    assert error_text(report) == ("there is no name column; add a column 'naam' (or 'name') "
+    assert problems(report, "error") == [(0, "name", "imp_no_name_column")]
+    assert error_text(report) == ("There is no name column; add a column 'naam' (or 'name') "
                                   "with the initiative's name")
+    assert error_text(report, "nl") == ("Er is geen kolom voor de naam; voeg een kolom 'naam' "
+                                        "(of 'name') toe met de naam van het initiatief")
     report = plan_import(b"foo,bar\n1,2\n", "a.csv", [])
-    assert "none of the columns in the header row ('foo', 'bar') is known" in error_text(report)
+    assert "None of the columns in the header row ('foo', 'bar') is known" in error_text(report)
+    assert "Geen van de kolommen in de kopregel ('foo', 'bar') is bekend" in error_text(
+        report, "nl")
 
 
 def test_too_many_values_in_a_row() -> None:
     report = plan_import(b"naam,lat,lon\nKlus, Oostburg,51.3,3.5\n", "a.csv", [])
     assert not report.ok and not report.records
-    assert "is there an unquoted ',' in a value?" in error_text(report)
+    (note,) = [p for p in report.errors if p.key == "read_extra_values_delimiter"]
+    assert (note.row, note.field) == (2, "")
+    assert note.text("en") == (
+        "This row has 4 values but the header has 3 columns; is there an unquoted ',' in a "
+        "value? Put such values in double quotes")
+    assert note.text("nl") == (
+        "Deze rij heeft 4 waarden, maar de kopregel heeft 3 kolommen; staat er een ',' in een "
+        "waarde zonder aanhalingstekens? Zet zulke waarden tussen dubbele aanhalingstekens")
 
 
 # --------------------------------------------------------------------------- bad files
@@ -158,8 +185,10 @@ def test_too_many_values_in_a_row() -> None:
 def test_empty_file(data: bytes) -> None:
     report = plan_import(data, "a.csv", [])
     assert not report.ok
-    assert problems(report) == [(0, "", "the file is empty; add a header row and one "
-                                        "initiative per row")]
+    assert problems(report) == [(0, "", "imp_empty")]
+    assert error_text(report) == "The file is empty; add a header row and one initiative per row"
+    assert error_text(report, "nl") == ("Het bestand is leeg; zet er een kopregel in en één "
+                                        "initiatief per rij")
 
 
 @pytest.mark.parametrize("data", [b"naam;plaats;breedtegraad;lengtegraad\r\n",
@@ -167,31 +196,41 @@ def test_empty_file(data: bytes) -> None:
 def test_header_only(data: bytes) -> None:
     report = plan_import(data, "a.csv", [])
     assert not report.ok
+    assert problems(report) == [(0, "", "imp_no_rows")]
     assert "has a header row but no data rows" in error_text(report)
+    assert "heeft een kopregel maar geen rijen met gegevens" in error_text(report, "nl")
 
 
 def test_header_only_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
     pd.DataFrame(columns=["naam", "plaats"]).to_excel(path, index=False)
-    assert "no data rows" in error_text(plan_import(path.read_bytes(), "a.xlsx", []))
+    assert problems(plan_import(path.read_bytes(), "a.xlsx", [])) == [(0, "", "imp_no_rows")]
 
 
 def test_oversize_file() -> None:
     report = plan_import(b"a" * (MAX_UPLOAD_BYTES + 1), "a.csv", [])
     assert not report.ok
-    assert "the limit is 10 MB" in error_text(report)
+    assert error_text(report) == ("The file is 10.0 MB; the limit is 10 MB, so split it into "
+                                  "parts")
+    assert error_text(report, "nl") == ("Het bestand is 10,0 MB; de grens is 10 MB, dus splits "
+                                        "het in delen")
 
 
-@pytest.mark.parametrize("data,what", [
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "a PNG image"),
-    (b"%PDF-1.4 ...", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "an old Excel .xls workbook"),
-    (b"\x00\x01\x02binary", "a binary file"),
+@pytest.mark.parametrize("data,kind,en,nl", [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "png", "a PNG image", "een PNG-afbeelding"),
+    (b"%PDF-1.4 ...", "pdf", "a PDF document", "een PDF-document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "xls",
+     "an old Excel .xls workbook", "een oude Excel-werkmap (.xls"),
+    (b"\x00\x01\x02binary", "binary", "a binary file", "een binair bestand"),
 ])
-def test_not_a_table(data: bytes, what: str) -> None:
+def test_not_a_table(data: bytes, kind: str, en: str, nl: str) -> None:
     report = plan_import(data, "data.csv", [])
     assert not report.ok
-    assert error_text(report).startswith(f"'data.csv' is {what}")
+    (problem,) = report.errors
+    assert problem.key == "read_not_a_table"
+    assert problem.params == {"name": "data.csv", "kind": msg(f"file_kind_{kind}")}
+    assert error_text(report).startswith(f"'data.csv' is {en}")
+    assert error_text(report, "nl").startswith(f"'data.csv' is {nl}")
 
 
 def test_zip_that_is_not_a_workbook() -> None:
@@ -200,19 +239,25 @@ def test_zip_that_is_not_a_workbook() -> None:
 
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("readme.txt", "hi")
-    assert "is a ZIP archive" in error_text(plan_import(out.getvalue(), "a.xlsx", []))
+    report = plan_import(out.getvalue(), "a.xlsx", [])
+    assert "'a.xlsx' is a ZIP archive, not a table" in error_text(report)
+    assert "'a.xlsx' is een ZIP-archief, geen tabel" in error_text(report, "nl")
 
 
 def test_csv_named_xlsx_is_read_with_a_warning() -> None:
     report = plan_import(DUTCH_EXCEL, "initiatieven.xlsx", [])
     assert report.ok and len(report.records) == 1
-    assert report.warnings[0].message == ("'initiatieven.xlsx' is named .xlsx but contains "
-                                          "CSV text; it was read as such")
+    assert report.warnings[0].key == "read_misnamed"
+    assert report.warnings[0].text("en") == ("'initiatieven.xlsx' is named .xlsx but contains "
+                                             "CSV text; it was read as such")
+    assert report.warnings[0].text("nl") == ("'initiatieven.xlsx' heet .xlsx maar bevat "
+                                             "CSV-tekst; het is als zodanig gelezen")
 
 
 def test_xlsx_named_csv_is_read_with_a_warning() -> None:
     report = plan_import(template_bytes("xlsx"), "template.csv", [])
-    assert report.ok and "contains an Excel workbook (XLSX)" in report.warnings[0].message
+    assert report.ok and "contains an Excel workbook (XLSX)" in report.warnings[0].text("en")
+    assert "bevat een Excel-werkmap (XLSX)" in report.warnings[0].text("nl")
 
 
 def test_damaged_inputs_never_raise() -> None:
@@ -238,11 +283,18 @@ def test_row_level_problems_are_explained() -> None:
     assert not report.ok
     assert report.rows_with_errors == [2, 3, 4, 5]
     by_row = {p.row: p for p in report.errors}
-    assert "are latitude and longitude swapped?" in by_row[2].message
+    assert by_row[2].key == "val_swapped"
+    assert "are latitude and longitude swapped?" in by_row[2].text("en")
+    assert "zijn breedtegraad en lengtegraad verwisseld?" in by_row[2].text("nl")
     assert by_row[2].field == "location" and by_row[2].column == "breedtegraad/lengtegraad"
-    assert "RD New (EPSG:28992)" in by_row[3].message and "--convert-rd" in by_row[3].message
-    assert "lies outside the Netherlands" in by_row[4].message
-    assert "theme 'woningen' is unknown; did you mean 'wonen'?" in by_row[5].message
+    assert by_row[3].key == "val_rd"
+    assert "RD New coordinates (EPSG:28992" in by_row[3].text("en")
+    assert "--convert-rd" in by_row[3].text("en") and "--convert-rd" in by_row[3].text("nl")
+    assert by_row[4].key == "val_outside_nl"
+    assert "lies outside the Netherlands" in by_row[4].text("en")
+    assert "ligt buiten Nederland" in by_row[4].text("nl")
+    assert "Theme 'woningen' is unknown; did you mean 'wonen'?" in by_row[5].text("en")
+    assert "Thema 'woningen' is onbekend; bedoel je 'wonen'?" in by_row[5].text("nl")
     assert by_row[5].column == "thema's"
     assert [r["name"] for r in report.records] == ["Goed"]  # listed, but nothing is written
 
@@ -252,18 +304,27 @@ def test_convert_rd_option() -> None:
     report = plan_import(data, "a.csv", [], convert_rd=True)
     assert report.ok
     assert report.records[0]["gemeente_code"] == "GM0307"
-    assert any("converted to WGS84" in p.message for p in report.warnings)
+    (converted,) = [p for p in report.warnings if p.key == "val_rd_converted"]
+    assert "converted to WGS84" in converted.text("en")
+    assert "omgerekend naar WGS84" in converted.text("nl")
 
 
 def test_duplicate_ids_within_file_and_against_existing() -> None:
     existing = [{"id": "klushuizen", "name": "KLUShuizen", "place": "Oostburg"}]
     data = b"id,naam,lat,lon\nklushuizen,Nieuw,52,5\nabc,A,52,5\nabc,B,52.1,5.1\n"
     report = plan_import(data, "a.csv", existing)
-    messages = {p.row: p.message for p in report.errors}
-    assert messages[2] == ("id 'klushuizen' is already used by the existing initiative "
-                           "'KLUShuizen'; choose another id or leave it empty to generate one")
-    assert messages[4].startswith("id 'abc' is already used by row 3")
-    assert 3 not in messages
+    found = {p.row: p for p in report.errors}
+    assert found[2].key == "val_id_taken_by"
+    assert found[2].params["where"] == msg("where_existing", name="KLUShuizen")
+    assert found[2].text("en") == (
+        "Id 'klushuizen' is already used by the existing initiative 'KLUShuizen'; choose "
+        "another id or leave it empty to generate one")
+    assert found[2].text("nl") == (
+        "Id 'klushuizen' is al in gebruik bij het bestaande initiatief 'KLUShuizen'; kies een "
+        "andere id of laat hem leeg, dan wordt er een gemaakt")
+    assert found[4].text("en").startswith("Id 'abc' is already used by row 3")
+    assert found[4].text("nl").startswith("Id 'abc' is al in gebruik bij rij 3")
+    assert 3 not in found
 
 
 def test_generated_ids_do_not_collide() -> None:
@@ -280,10 +341,14 @@ def test_duplicate_name_and_place() -> None:
     assert not report.ok
     assert error_text(report).startswith("'KLUShuizen' in Oostburg is already in the store "
                                          "(id 'klushuizen')")
+    assert error_text(report, "nl").startswith("'KLUShuizen' in Oostburg staat al in de opslag "
+                                               "(id 'klushuizen'); haal deze rij weg")
     data = b"naam,plaats,lat,lon\nKlushuizen,Oostburg,51.3,3.5\nKLUSHUIZEN, oostburg ,51.3,3.5\n"
     report = plan_import(data, "a.csv", [])
-    ((row, field, message),) = problems(report, "error")
-    assert row == 3 and field == "name" and "is already in row 2" in message
+    ((row, field, key),) = problems(report, "error")
+    assert row == 3 and field == "name" and key == "imp_duplicate_place"
+    assert "is already in row 2" in error_text(report)
+    assert "staat al in rij 2" in error_text(report, "nl")
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -341,7 +406,11 @@ def test_geojson_point_and_polygon() -> None:
     assert 52.7 < polygon["lat"] < 52.85 and polygon["gemeente_code"] == "GM0114"
     (warning,) = report.warnings
     assert warning.row == 2 and warning.field == "location"
-    assert "the geometry is a Polygon, not a point; its representative point" in warning.message
+    assert warning.key == "read_not_a_point" and warning.params["kind"] == "Polygon"
+    assert "The geometry is a Polygon, not a point; its representative point (latitude " \
+        in warning.text("en")
+    assert "De geometrie is een Polygon, geen punt; het representatieve punt ervan (breedtegraad " \
+        in warning.text("nl")
     assert national["lat"] is None
 
 
@@ -351,7 +420,11 @@ def test_geojson_in_rd_crs_is_converted() -> None:
            "features": [feature({"type": "Point", "coordinates": [155000, 463000]}, name="A")]}
     report = plan_import(json.dumps(doc).encode(), "a.geojson", [])
     assert report.ok and report.records[0]["gemeente_code"] == "GM0307"
-    assert "converted to WGS84" in report.warnings[0].message
+    assert report.warnings[0].key == "read_crs_converted"
+    assert report.warnings[0].text("en") == ("Coordinates in urn:ogc:def:crs:EPSG::28992 were "
+                                             "converted to WGS84")
+    assert report.warnings[0].text("nl") == ("Coördinaten in urn:ogc:def:crs:EPSG::28992 zijn "
+                                             "omgerekend naar WGS84")
 
 
 def test_geopackage_import(tmp_path: Path) -> None:
@@ -371,8 +444,7 @@ def test_geopackage_import(tmp_path: Path) -> None:
     assert first["name"] == "Höfte" and first["start_year"] == 2012
     assert first["gemeente_code"] == "GM0307"
     assert second["themes"] == ["natuur", "leefbaarheid"]
-    assert any("representative point" in p.message for p in report.warnings)
-    assert any("converted to WGS84" in p.message for p in report.warnings)
+    assert {p.key for p in report.warnings} == {"read_not_a_point", "read_gpkg_converted"}
 
 
 # --------------------------------------------------------------------------- export
@@ -534,6 +606,7 @@ def test_import_file_writes_all_or_nothing(store_path: Path) -> None:
     assert saved["id"] == "klushuizen" and saved["author"] == "test"
     again = importing.import_file(DUTCH_EXCEL, "a.csv", store, author="test")
     assert not again.ok and "already in the store" in error_text(again)
+    assert "staat al in de opslag" in error_text(again, "nl")
 
 
 def run_cli(*argv: str) -> int:
@@ -549,7 +622,9 @@ def test_cli_import_and_validate(tmp_path: Path, store_path: Path,
 
     assert run_cli("validate", str(bad)) == 1
     out = capsys.readouterr().out
-    assert "row 2, location (lat/lon): error: lat 6.55 / lon 53.33 lie outside" in out
+    assert "fout.csv: 1 row read, 0 valid, 1 with errors" in out
+    assert ("row 2, Location (lat/lon): error: The point latitude 6.55 / longitude 53.33 lies "
+            "outside") in out
     assert "nothing was written" in out
 
     assert run_cli("validate", str(good)) == 0
@@ -599,8 +674,12 @@ def test_geojson_features_may_name_fields_differently_but_not_twice() -> None:
     ]}
     report = plan_import(json.dumps(doc).encode(), "a.geojson", [])
     assert [r["name"] for r in report.records] == ["A", "B"]
-    ((row, field, message),) = problems(report, "error")
-    assert row == 3 and field == "name" and "both give name" in message
+    ((row, field, key),) = problems(report, "error")
+    assert row == 3 and field == "name" and key == "imp_conflicting_columns"
+    assert error_text(report) == ("'naam' and 'name' both give Name, with different values; "
+                                  "keep one")
+    assert error_text(report, "nl") == ("'naam' en 'name' geven allebei Naam, met verschillende "
+                                        "waarden; houd er één")
 
 
 def test_cli_validate_without_store_creates_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -119,6 +119,15 @@ def test_bad_query_string_gives_a_notice_not_a_crash():
     assert len(initiatives_table(at)) >= 30
 
 
+def test_link_values_in_a_notice_stay_text():
+    """A link is user input: its values are escaped before they reach Markdown."""
+    at = run(thema="[klik](https://evil.example)")
+    (notice,) = [w.value for w in at.warning]
+    assert notice.startswith("Link deels genegeerd: thema='")
+    assert "\\[klik\\]\\(https://evil.example\\)" in notice
+    assert "[klik](" not in notice
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_selected_initiative_shows_details(lang):
     at = run(id="klushuizen-oostburg", lang=lang)

@@ -56,6 +56,18 @@ def test_wrong_passcode_is_refused_then_rate_limited(monkeypatch):
     assert "geheim" not in str(at.query_params)
 
 
+def test_an_unusable_name_is_refused_with_the_reason(monkeypatch):
+    monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
+    config.reload()
+    at = unlock(page(), "geheim", name="Fien\u202e")  # a right-to-left override
+    assert [e.value for e in at.error] == [
+        "Je naam bevat een stuurteken (U+202E); haal het weg."]
+    at = unlock(at, "geheim", name="   ")
+    assert [e.value for e in at.error] == [
+        "Vul je naam in (1–60 tekens), zodat wijzigingen op jouw naam staan."]
+    assert "Initiatief toevoegen" not in sidebar_labels(at)
+
+
 def test_facilitator_adds_by_municipality_then_undoes(monkeypatch):
     monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
     config.reload()
@@ -68,6 +80,9 @@ def test_facilitator_adds_by_municipality_then_undoes(monkeypatch):
     at.text_input(key="add_name").input("Dorpshuis De Kern")
     at.button[[b.label for b in at.button].index("Opslaan")].click().run()
     assert any("Niet opgeslagen" in e.value for e in at.error)
+    # the field's label and the message in Dutch (Markdown-escaped, hence the backslashes)
+    assert "**Locatie**: Een locatie is verplicht: geef breedtegraad en lengtegraad \\(WGS84\\), " \
+           "of zet de schaal op landelijk, online of buitenland" in [e.value for e in at.error]
     assert at.text_input(key="add_name").value == "Dorpshuis De Kern"
 
     at.selectbox(key="add_gm").set_value("GM1714").run()

@@ -114,7 +114,12 @@ def test_gemeente_placement_without_or_with_a_bad_code():
     result = new_record_from_form({**FULL_FORM, "gemeente_code": "GM9999"},
                                   point_source="gemeente")
     assert [p.field for p in result.errors] == ["gemeente_code"]
-    assert "GM9999" in result.errors[0].message
+    (problem,) = result.errors
+    assert problem.key == "place_code_unknown" and problem.params["code"] == "GM9999"
+    assert problem.text("nl") == ("Gemeentecode GM9999 is geen gemeentecode (CBS 2024); kies "
+                                  "een gemeente uit de lijst")
+    assert problem.text("en") == ("Municipality code GM9999 is not a municipality code "
+                                  "(CBS 2024); choose a municipality from the list")
     result = new_record_from_form({**FULL_FORM, "gemeente_code": "Sluis?"},
                                   point_source="gemeente")
     assert "gemeente_code" in {p.field for p in result.errors}
@@ -244,3 +249,18 @@ def test_nothing_to_undo(store):
     assert undo_for_session(store, "Anna").ok
     assert undo_for_session(store, "Anna") == (False, "undo_nothing", {})
     assert undo_for_session(store, "")[1] == "author_required"
+
+
+def test_a_failed_undo_carries_the_store_message_for_the_page_to_translate(store, monkeypatch):
+    from dashboard.i18n import msg, t
+    from dashboard.store import StoreError
+
+    def broken(author=None):
+        raise StoreError(key="store_sqlite", path="kaart.gpkg", error="disk I/O error")
+
+    monkeypatch.setattr(store, "undo_last", broken)
+    ok, key, values = undo_for_session(store, "Anna")
+    assert (ok, key) == (False, "undo_failed")
+    assert values == {"error": msg("store_sqlite", path="kaart.gpkg", error="disk I/O error")}
+    assert t(key, "nl", **values) == "Ongedaan maken mislukt: kaart.gpkg: disk I/O error"
+    assert t(key, "en", **values) == "Undo failed: kaart.gpkg: disk I/O error"

@@ -105,13 +105,36 @@ def test_validate_tour_reports_problems():
         {"initiative_id": "ganzedijk", "region": "oost-groningen", "text": ""},
     ]}
     problems = tours.validate_tour(bad, SEED_IDS, REGIONS)
-    text = "\n".join(problems)
-    assert "title" in problems[0]
-    assert "bestaat-niet" in text and "atlantis" in text
-    assert "step 3 needs" in text and "601" in text and "step 5" in text
-    assert tours.validate_tour({"title": "Leeg", "steps": []}, SEED_IDS, REGIONS) == [
-        "the tour needs at least one step"
-    ]
+    assert [p.key for p in problems] == [
+        "tour_problem_no_title", "tour_problem_unknown_initiative",
+        "tour_problem_unknown_region", "tour_problem_empty_step", "tour_problem_text_long",
+        "tour_problem_both"]
+    assert problems[1].params == {"step": 1, "target": "bestaat-niet"}
+    assert problems[2].params == {"step": 2, "region": "atlantis"}
+    assert problems[4].params == {"step": 4, "length": 601, "limit": 600}
+    assert problems[5].params == {"step": 5}
+    assert [p.text("en") for p in problems] == [
+        "The story needs a title",
+        "Step 1 points at initiative 'bestaat-niet', which does not exist (any more); choose "
+        "another one or remove the step",
+        "Step 2 points at region 'atlantis', which is not a known region; choose another one or "
+        "remove the step",
+        "Step 3 needs an initiative or a region to show",
+        "Step 4: the text is 601 characters long; the maximum is 600",
+        "Step 5 points at both an initiative and a region; keep one"]
+    assert [p.text("nl") for p in problems] == [
+        "Het verhaal heeft een titel nodig",
+        "Stap 1 wijst naar initiatief 'bestaat-niet', dat niet (meer) bestaat; kies een ander of "
+        "haal de stap weg",
+        "Stap 2 wijst naar regio 'atlantis', die niet bekend is; kies een andere of haal de stap "
+        "weg",
+        "Stap 3 heeft een initiatief of regio nodig om te tonen",
+        "Stap 4: de tekst is 601 tekens lang; het maximum is 600",
+        "Stap 5 wijst zowel naar een initiatief als naar een regio; houd er één"]
+    (empty,) = tours.validate_tour({"title": "Leeg", "steps": []}, SEED_IDS, REGIONS)
+    assert empty.key == "tour_problem_no_steps"
+    assert empty.text("en") == "The story needs at least one step"
+    assert empty.text("nl") == "Het verhaal heeft minstens één stap nodig"
 
 
 def test_tour_id_from_title():

@@ -1,0 +1,35 @@
+"""What every command shares: the ``--lang`` option and printing in that language.
+
+The language is ``--lang`` when given, else the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``; see ``config.locale_lang``): Dutch for ``nl_*``, English otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from dashboard import config
+from dashboard.i18n import LANGS, t
+
+LANG_HELP = "language of the messages: nl or en (default: from the locale, LANG)"
+
+
+def add_lang(parser: argparse.ArgumentParser, help: str = LANG_HELP) -> None:
+    """``--lang`` on a (sub)parser; absent unless given, so the top level's stays."""
+    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=help)
+
+
+def cli_lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or config.settings().cli_lang
+
+
+def say(lang: str, key: str, **values: Any) -> None:
+    """Print one catalog message on stdout."""
+    print(t(key, lang, **values))
+
+
+def complain(command: str, text: str) -> None:
+    """``krimpkaart <command>: <text>`` on stderr (the text already in the user's language)."""
+    print(f"krimpkaart {command}: {text}", file=sys.stderr)
