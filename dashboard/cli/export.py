@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dashboard import query
 from dashboard.cli.common import cli_lang, complain
+from dashboard.domain.record import Record
 from dashboard.i18n import LANGS, LocalizedError, Message, Num, msg, t
 from dashboard.text import slugify
 
@@ -214,7 +215,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(store: Path | None) -> list[dict]:
+def _records(store: Path | None) -> list[Record]:
     from dashboard.store import SeedError, StoreError, open_store
 
     try:
@@ -225,7 +226,7 @@ def _records(store: Path | None) -> list[dict]:
         raise UsageError(key="cli_store_unreadable", error=str(exc)) from None
 
 
-def _render(fmt: str, frame, records: list[dict], state, view, args) -> bytes:
+def _render(fmt: str, frame, records: list[Record], state, view, args) -> bytes:
     from dashboard import export
 
     population = args.population or view.laag == "bevolking"

@@ -12,7 +12,51 @@ import numbers
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
+
+
+class OutcomeDict(TypedDict):
+    label: str
+    value: float | int | None
+    unit: str
+
+
+class SourceDict(TypedDict):
+    title: str
+    url: str
+    note: str
+
+
+class Record(TypedDict):
+    """The canonical record dict that every module passes around; every field is present.
+
+    Field for field the same as ``Initiative`` (a test keeps the two in step).
+    """
+
+    id: str
+    name: str
+    kind: str
+    summary: str
+    summary_en: str
+    description: str
+    description_en: str
+    place: str
+    gemeente_code: str
+    lat: float | None
+    lon: float | None
+    scope: str
+    themes: list[str]
+    participation: str
+    actors: list[str]
+    channels: list[str]
+    start_year: int | None
+    status: str
+    outcomes: list[OutcomeDict]
+    sources: list[SourceDict]
+    website: str
+    created_at: str
+    updated_at: str
+    author: str
 
 
 @dataclass
@@ -62,8 +106,8 @@ class Initiative:
     updated_at: str = ""
     author: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self) -> Record:
+        return cast(Record, asdict(self))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Initiative:

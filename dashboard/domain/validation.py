@@ -30,6 +30,7 @@ from dashboard.domain.record import (
     YEAR_RANGE,
     Initiative,
     Outcome,
+    Record,
     Source,
     fmt_number,
     is_empty,
@@ -96,7 +97,7 @@ def point_text(lat: float, lon: float) -> Message:
 class ValidationResult:
     """The normalised record (None when there is any error) and every problem found."""
 
-    record: dict[str, Any] | None
+    record: Record | None
     problems: list[Problem]
 
     @property

@@ -10,17 +10,31 @@ column check all backends share, derived from the record's field list in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypedDict, cast, runtime_checkable
 
-from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS
+from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record
 from dashboard.i18n import LocalizedError, field_label
 
-Record = dict[str, Any]
 Records = list[Record]
+RecordInput = Mapping[str, Any]  # what a write takes: any mapping, checked by clean_record
+
+
+class TourRecord(TypedDict):
+    """A stored guided tour; ``steps`` are ``{initiative_id, text}`` in order."""
+
+    id: str
+    title: str
+    steps: list[dict[str, str]]
+    created_at: str
+    updated_at: str
+    author: str
+
+
+TourRecords = list[TourRecord]
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 FIELD_NAMES = RECORD_FIELDS
@@ -82,20 +96,20 @@ class Store(Protocol):
 
     def list(self) -> Records: ...
     def get(self, id: str) -> Record | None: ...
-    def add(self, record: Record, author: str) -> Record: ...
-    def add_many(self, records: Iterable[Record], author: str) -> Records: ...
+    def add(self, record: RecordInput, author: str) -> Record: ...
+    def add_many(self, records: Iterable[RecordInput], author: str) -> Records: ...
     def update(
-        self, record: Record, author: str, expected_updated_at: str | None = None
+        self, record: RecordInput, author: str, expected_updated_at: str | None = None
     ) -> Record: ...
     def delete(self, id: str, author: str) -> Record: ...
     def history(self, limit: int = 50) -> Changes: ...
     def undo_last(self, author: str | None = None) -> Change: ...
     def version(self) -> int: ...
-    def reseed(self, records: Iterable[Record]) -> int: ...
-    def list_tours(self) -> Records: ...
-    def get_tour(self, id: str) -> Record | None: ...
-    def save_tour(self, tour: Record, author: str) -> Record: ...
-    def delete_tour(self, id: str, author: str) -> Record: ...
+    def reseed(self, records: Iterable[RecordInput]) -> int: ...
+    def list_tours(self) -> TourRecords: ...
+    def get_tour(self, id: str) -> TourRecord | None: ...
+    def save_tour(self, tour: Mapping[str, Any], author: str) -> TourRecord: ...
+    def delete_tour(self, id: str, author: str) -> TourRecord: ...
 
 
 
@@ -116,7 +130,7 @@ def next_stamp(previous: str | None) -> str:
     return now
 
 
-def clean_record(record: Any) -> Record:
+def clean_record(record: object) -> Record:
     """A complete record in field order; rejects what the columns cannot hold."""
     if not isinstance(record, dict):
         raise InvalidRecord(key="store_record_not_dict", type=type(record).__name__)
@@ -127,7 +141,7 @@ def clean_record(record: Any) -> Record:
     if unknown:
         raise InvalidRecord(key="store_record_unknown_fields", id=rid, n=len(unknown),
                             fields=", ".join(unknown))
-    out: Record = {}
+    out: dict[str, Any] = {}
     for name, kind in FIELD_TYPES.items():
         value = record.get(name)
         if kind == "text":
@@ -159,5 +173,5 @@ def clean_record(record: Any) -> Record:
         raise InvalidRecord(key="store_record_half_point", id=rid)
     if out["lat"] is not None and not (-90 <= out["lat"] <= 90 and -180 <= out["lon"] <= 180):
         raise InvalidRecord(key="store_record_out_of_range", id=rid)
-    return out
+    return cast(Record, out)
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import Message, msg
@@ -34,9 +34,12 @@ from dashboard.store.base import (
     NotFound,
     NothingToUndo,
     Record,
+    RecordInput,
     Records,
     StoreBusy,
     StoreError,
+    TourRecord,
+    TourRecords,
 )
 from dashboard.store.base import clean_record as _clean
 from dashboard.store.base import next_stamp as _next_stamp
@@ -77,7 +80,7 @@ SCHEMA: tuple[str, ...] = (
 
 
 
-def _row_params(record: Record) -> list[Any]:
+def _row_params(record: Mapping[str, Any]) -> list[Any]:
     geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
     values = [
         json.dumps(record[name], ensure_ascii=False) if kind == "json" else record[name]
@@ -89,7 +92,7 @@ def _row_params(record: Record) -> list[Any]:
 def _from_row(row: sqlite3.Row | tuple) -> Record:
     """A record from ``geom, <fields>``; the geometry wins over lat/lon, and NULLs from
     other tools (a point moved or a row added in QGIS) become the record defaults."""
-    record: Record = {}
+    record: dict[str, Any] = {}
     for (name, _, kind), value in zip(FIELDS, row[1:], strict=True):
         if kind == "json":
             value = _json_list(value)
@@ -98,7 +101,7 @@ def _from_row(row: sqlite3.Row | tuple) -> Record:
         record[name] = value
     xy = blob_xy(row[0])
     record["lon"], record["lat"] = xy if xy else (None, None)
-    return record
+    return cast(Record, record)
 
 
 def _json_list(value: str | None) -> list:
@@ -150,10 +153,10 @@ class GeoPackageStore:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
 
     @classmethod
-    def create(cls, path: str | Path, records: Iterable[Record] = ()) -> GeoPackageStore:
-        """Create the GeoPackage with ``records``; a store that exists already is left as is."""
+    def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
+        """Create the GeoPackage with ``data``; a store that exists already is left as is."""
         path = Path(path)
-        records = [_clean(r) for r in records]
+        records = [_clean(r) for r in data]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -213,22 +216,22 @@ class GeoPackageStore:
         with self._connect() as conn:
             return _get(conn, id)
 
-    def add(self, record: Record, author: str) -> Record:
+    def add(self, record: RecordInput, author: str) -> Record:
         """Add a new record; sets timestamps and author. Raises ``DuplicateId``."""
         with self._write() as conn:
             return _add(conn, _clean(record), author, _now())
 
-    def add_many(self, records: Iterable[Record], author: str) -> Records:
+    def add_many(self, records: Iterable[RecordInput], author: str) -> Records:
         """Add all records in one transaction: any bad record and nothing is written."""
         now = _now()
         with self._write() as conn:
             return [_add(conn, _clean(record), author, now) for record in records]
 
     def update(
-        self, record: Record, author: str, expected_updated_at: str | None = None
+        self, data: RecordInput, author: str, expected_updated_at: str | None = None
     ) -> Record:
         """Replace a record. ``expected_updated_at`` guards against overwriting someone's edit."""
-        record = _clean(record)
+        record = _clean(data)
         with self._write() as conn:
             before = _get(conn, record["id"])
             if before is None:
@@ -237,7 +240,7 @@ class GeoPackageStore:
                 raise Conflict(key="store_changed_meanwhile", name=before["name"],
                                by=before["author"] or msg("store_someone"),
                                at=before["updated_at"])
-            after = {
+            after: Record = {
                 **record,
                 "created_at": before["created_at"],
                 "updated_at": _next_stamp(before["updated_at"]),
@@ -291,7 +294,7 @@ class GeoPackageStore:
             target = change.before
             if target is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (change.record_id,))
-                after = None
+                after: Record | None = None
             else:
                 after = {**target, "updated_at": stamp, "author": by}
                 if current is None:
@@ -307,9 +310,9 @@ class GeoPackageStore:
         with self._connect() as conn:
             return conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
 
-    def reseed(self, records: Iterable[Record]) -> int:
-        """Replace all records with ``records`` (e.g. the seed) and clear the history."""
-        records = [_clean(r) for r in records]
+    def reseed(self, data: Iterable[RecordInput]) -> int:
+        """Replace all records with ``data`` (e.g. the seed) and clear the history."""
+        records = [_clean(r) for r in data]
         now = _now()
         with self._write() as conn:
             conn.execute(f"DELETE FROM {LAYER}")
@@ -320,13 +323,13 @@ class GeoPackageStore:
 
     # tours ---------------------------------------------------------------------------------
 
-    def list_tours(self) -> Records:
+    def list_tours(self) -> TourRecords:
         """All tours, sorted by title."""
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}").fetchall()
         return sorted((_tour(r) for r in rows), key=lambda t: (t["title"].casefold(), t["id"]))
 
-    def get_tour(self, id: str) -> Record | None:
+    def get_tour(self, id: str) -> TourRecord | None:
         """The tour with this id, or None."""
         with self._connect() as conn:
             row = conn.execute(
@@ -334,7 +337,7 @@ class GeoPackageStore:
             ).fetchone()
         return None if row is None else _tour(row)
 
-    def save_tour(self, tour: Record, author: str) -> Record:
+    def save_tour(self, tour: Mapping[str, Any], author: str) -> TourRecord:
         """Create or replace a tour ``{id, title, steps: [{initiative_id, text}]}``."""
         tid, title, steps = _clean_tour(tour)
         with self._write() as conn:
@@ -352,7 +355,7 @@ class GeoPackageStore:
         return {"id": tid, "title": title, "steps": steps, "created_at": created,
                 "updated_at": stamp, "author": author}
 
-    def delete_tour(self, id: str, author: str) -> Record:
+    def delete_tour(self, id: str, author: str) -> TourRecord:
         """Delete a tour and return it. Raises ``NotFound``."""
         with self._write() as conn:
             row = conn.execute(
@@ -478,10 +481,10 @@ def _get(conn: sqlite3.Connection, id: str) -> Record | None:
 def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Record:
     if conn.execute(f"SELECT 1 FROM {LAYER} WHERE id = ?", (record["id"],)).fetchone():
         raise DuplicateId(key="store_duplicate_id", id=record["id"])
-    record = {**record, "created_at": now, "updated_at": now, "author": author}
-    conn.execute(_INSERT, _row_params(record))
-    _log(conn, now, author, "add", record["id"], None, record)
-    return record
+    added: Record = {**record, "created_at": now, "updated_at": now, "author": author}
+    conn.execute(_INSERT, _row_params(added))
+    _log(conn, now, author, "add", added["id"], None, added)
+    return added
 
 
 def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
@@ -514,7 +517,8 @@ def _check_undo(change: Change, current: Record | None) -> None:
     """Refuse an undo that would overwrite a later change to the same record."""
     if current == change.after:
         return
-    name = (change.before or change.after or {}).get("name", change.record_id)
+    known = change.before or change.after
+    name = known["name"] if known else change.record_id
     if current is None:
         raise Conflict(key="store_undo_deleted", name=name)
     if change.after is None:
@@ -526,7 +530,7 @@ def _check_undo(change: Change, current: Record | None) -> None:
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
 
 
-def _tour(row: tuple) -> Record:
+def _tour(row: tuple) -> TourRecord:
     tid, title, steps, created, updated, author = row
     return {"id": tid, "title": title, "steps": json.loads(steps), "created_at": created,
             "updated_at": updated, "author": author}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from dashboard import config
-from dashboard.store.base import Records, SeedError
+from dashboard.store.base import SeedError
 from dashboard.store.geopackage import GeoPackageStore, is_initialised
 
 SEED_NAME = "initiatieven.geojson"
@@ -35,7 +36,7 @@ def default_seed_path() -> Path:
     return geodata_dir() / SEED_NAME
 
 
-def read_seed(path: str | Path) -> Records:
+def read_seed(path: str | Path) -> list[dict[str, Any]]:
     """Records from a seed GeoJSON: properties plus Point ``[lon, lat]`` as lat/lon."""
     path = Path(path)
     if not path.is_file():

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 from dashboard import config, geo
-from dashboard.domain.record import parse_number
+from dashboard.domain.record import Record, parse_number
 from dashboard.domain.validation import Locator, Severity, validate
 from dashboard.i18n import Message, Num, field_label, msg, t, text_of
 from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
@@ -40,7 +40,7 @@ __all__ = [
 MAX_UPLOAD_BYTES = config.UPLOAD_LIMIT_BYTES
 
 
-Rows = list[dict[str, Any]]
+Rows = list[Record]
 
 
 class RecordStore(Protocol):
@@ -79,9 +79,9 @@ class ImportReport:
     filename: str
     row_label: str = "row"  # "feature" for GeoJSON and GeoPackage
     rows_read: int = 0
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
-    written: list[dict[str, Any]] = field(default_factory=list)
+    written: list[Record] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

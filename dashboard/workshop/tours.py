@@ -13,7 +13,7 @@ Steps are numbered from 0 here; the URL's ``stap`` counts from 1.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from dashboard.i18n import Message, msg
@@ -159,7 +159,7 @@ def _decode_step(step: dict[str, Any]) -> Step:
                  initiative_id=target, region=region)
 
 
-def _decode(tour: dict[str, Any]) -> Tour:
+def _decode(tour: Mapping[str, Any]) -> Tour:
     return {**tour, "steps": [_decode_step(s) for s in tour.get("steps") or []]}
 
 
