@@ -112,10 +112,10 @@ def process_tree(root: int) -> list[int]:
     return out
 
 
-def tree_usage(root: int) -> tuple[float, int]:
-    """(CPU seconds, RSS bytes) of a process tree."""
+def tree_usage(roots: list[int]) -> tuple[float, int]:
+    """(CPU seconds, RSS bytes) of process trees (several servers behind a proxy)."""
     ticks, rss = 0, 0
-    for pid in process_tree(root):
+    for pid in {p for root in roots for p in process_tree(root)}:
         stat = _proc_stat(pid)
         if stat:
             ticks += stat[1]
@@ -148,8 +148,8 @@ def listener_pid(port: int) -> int | None:
 class Meter:
     """Samples the server tree's CPU and RSS every 0.5 s in a thread (the loop may be busy)."""
 
-    def __init__(self, pid: int | None) -> None:
-        self.pid = pid
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
         self.peak = 0
         self.last = 0
         self._stop = threading.Event()
@@ -158,8 +158,8 @@ class Meter:
     def __enter__(self) -> Meter:
         self.t0 = time.monotonic()
         self.client0 = _own_cpu()
-        if self.pid is not None:
-            self.cpu0, self.last = tree_usage(self.pid)
+        if self.pids:
+            self.cpu0, self.last = tree_usage(self.pids)
             self.peak = self.last
             self._thread = threading.Thread(target=self._sample, daemon=True)
             self._thread.start()
@@ -167,7 +167,7 @@ class Meter:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
-            _, rss = tree_usage(self.pid)
+            _, rss = tree_usage(self.pids)
             self.last, self.peak = rss, max(self.peak, rss)
 
     def __exit__(self, *exc) -> None:
@@ -177,8 +177,8 @@ class Meter:
         self.wall = time.monotonic() - self.t0
         self.client = _own_cpu() - self.client0
         self.cpu = None
-        if self.pid is not None:
-            cpu1, self.last = tree_usage(self.pid)
+        if self.pids:
+            cpu1, self.last = tree_usage(self.pids)
             self.cpu = cpu1 - self.cpu0
             self.peak = max(self.peak, self.last)
 
@@ -188,8 +188,8 @@ class Meter:
             "wall_s": round(self.wall, 1),
             "server_cpu_s": None if self.cpu is None else round(self.cpu, 1),
             "server_cores": None if self.cpu is None else round(self.cpu / self.wall, 3),
-            "server_peak_rss_mb": round(self.peak / mb) if self.pid else None,
-            "server_final_rss_mb": round(self.last / mb) if self.pid else None,
+            "server_peak_rss_mb": round(self.peak / mb) if self.pids else None,
+            "server_final_rss_mb": round(self.last / mb) if self.pids else None,
             "client_cpu_s": round(self.client, 1),
             "client_cores": round(self.client / self.wall, 3),
         }
@@ -296,6 +296,21 @@ class Tab:
         except Exception as exc:
             self.fail("first run", exc)
 
+    def _catch_up(self) -> None:
+        """Take the page as the last full run left it (a live update may have rerun it).
+
+        Runs that finished before the change is sent cannot show it, so they are skipped;
+        the option labels carry counts that an addition changes, and the frontend sends
+        the labels it currently shows.
+        """
+        runs = self.client.runs
+        for run in reversed(runs[self.next_run:]):
+            if run.full and run.ok:
+                with contextlib.suppress(ValueError):
+                    self.view = view_of(run)
+                break
+        self.next_run = len(runs)
+
     def _target(self) -> tuple[str, ...]:
         """No filter after a filter; else the next theme of a seeded shuffle of all themes."""
         assert self.view is not None
@@ -310,6 +325,7 @@ class Tab:
         if not self.alive:
             self.skipped += 1
             return
+        self._catch_up()
         assert self.view is not None
         old, target = self.view, self._target()
         self.attempts += 1
@@ -489,12 +505,18 @@ def browser_check(url: str, query: str, at: float, timeout: float, out: dict) ->
         out["page_errors"] = result.page_errors[:3]
 
 
-async def idle(tabs: list[Tab], args: argparse.Namespace, meter_pid: int | None) -> dict:
+async def idle(tabs: list[Tab], args: argparse.Namespace, pids: list[int]) -> dict:
     try:
         await start_all(tabs, args.ramp)
+        # Sessions whose first run timed out are still queued on the server: wait for them
+        # (bounded), so the idle window measures idle sessions, not late first runs.
+        deadline = time.monotonic() + args.timeout
+        for tab in tabs:
+            with contextlib.suppress(Exception):
+                await tab.client.wait_run(0, deadline)
         await asyncio.sleep(2)  # let the last first runs' aftermath settle
         before = sum(len(t.client.runs) for t in tabs)
-        with Meter(meter_pid) as meter:
+        with Meter(pids) as meter:
             await asyncio.sleep(args.duration)
         runs = sum(len(t.client.runs) for t in tabs) - before
     finally:
@@ -546,19 +568,19 @@ def additions_seen(tabs: list[Tab], added: list[tuple[float, int]], within: floa
             "max_per_session": spread(flat)}
 
 
-async def run_row(args: argparse.Namespace, url: str, sessions: int, pid: int | None,
+async def run_row(args: argparse.Namespace, url: str, sessions: int, pids: list[int],
                   store_path: Path | None, run_log: Path | None) -> dict:
     tabs = make_tabs(sessions, url, args.query, args.timeout, args.seed)
     runs_before = browser._line_count(run_log) if run_log else None
     extra: dict = {}
-    with Meter(pid) as meter:
+    with Meter(pids) as meter:
         if args.profile == "burst":
             extra = await burst(tabs, args)
         elif args.profile == "workshop":
             assert store_path is not None
             extra = await workshop(tabs, args, store_path, url)
         else:
-            extra = await idle(tabs, args, pid)
+            extra = await idle(tabs, args, pids)
     row = {
         "profile": args.profile, "sessions": sessions, **meter.summary(), **extra,
         "first_run_s": spread([t.first_run_s for t in tabs if t.first_run_s is not None]),
@@ -711,12 +733,13 @@ def save(result: dict, path: Path) -> None:
 
 
 def parse_sessions(text: str) -> list[int]:
+    """Comma-separated positive numbers (--sessions, --server-pid)."""
     try:
         values = [int(x) for x in text.split(",") if x.strip()]
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--sessions wants numbers like 10,30: {exc}") from exc
+        raise argparse.ArgumentTypeError(f"want numbers like 10,30: {exc}") from exc
     if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError("--sessions wants positive numbers")
+        raise argparse.ArgumentTypeError("want positive numbers")
     return values
 
 
@@ -734,9 +757,9 @@ def parser() -> argparse.ArgumentParser:
                         "'--server.fileWatcherType none --runner.postScriptGC false'")
     p.add_argument("--store", type=Path,
                    help="with --url: the server's store, for the workshop's additions")
-    p.add_argument("--server-pid", type=int,
-                   help="with --url: the server's pid for CPU/RSS (default: whoever listens "
-                        "on the URL's port, if local)")
+    p.add_argument("--server-pid", type=parse_sessions, metavar="PID[,PID...]",
+                   help="with --url: the server pids for CPU/RSS, e.g. every backend behind a "
+                        "proxy (default: whoever listens on the URL's port, if local)")
     p.add_argument("--profile", choices=PROFILES, default="burst")
     p.add_argument("--sessions", type=parse_sessions,
                    help="sessions, comma-separated for several rows (burst 10,30,50; "
@@ -796,14 +819,15 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
                 assert server.proc is not None
                 log(f"{args.profile}: {sessions} sessions against {server.url} "
                     f"(pid {server.proc.pid})")
-                row = await run_row(args, server.url, sessions, server.proc.pid, store_path,
+                row = await run_row(args, server.url, sessions, [server.proc.pid], store_path,
                                     run_log)
         else:
             port = _port_of(args.url)
-            pid = args.server_pid or (port and listener_pid(port))
-            result["measured_process"] = _cmdline(pid) if pid else None
-            log(f"{args.profile}: {sessions} sessions against {args.url} (pid {pid})")
-            row = await run_row(args, args.url, sessions, pid or None, store_path, None)
+            found = listener_pid(port) if port else None
+            pids = args.server_pid or ([found] if found else [])
+            result["measured_processes"] = [_cmdline(pid) for pid in pids]
+            log(f"{args.profile}: {sessions} sessions against {args.url} (pids {pids})")
+            row = await run_row(args, args.url, sessions, pids, store_path, None)
         result["rows"].append(row)
         save(result, args.out)
 
@@ -875,8 +899,8 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; {args.changes} changes per session" if args.profile == "burst" else "")
           + (f"; {args.duration:g} s, live updates: {args.live}" if args.profile != "burst"
              else ""))
-    if result.get("measured_process"):
-        print(f"server CPU/RSS measured on {result['measured_process']}")
+    for process in result.get("measured_processes") or []:
+        print(f"server CPU/RSS measured on {process}")
     print(table(result))
     print()
     print(details(result))
