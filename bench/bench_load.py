@@ -515,13 +515,16 @@ async def idle(tabs: list[Tab], args: argparse.Namespace, pids: list[int]) -> di
             with contextlib.suppress(Exception):
                 await tab.client.wait_run(0, deadline)
         await asyncio.sleep(2)  # let the last first runs' aftermath settle
-        before = sum(len(t.client.runs) for t in tabs)
+        runs0 = sum(len(t.client.runs) for t in tabs)
+        asked0 = sum(t.client.reruns_sent for t in tabs)
         with Meter(pids) as meter:
             await asyncio.sleep(args.duration)
-        runs = sum(len(t.client.runs) for t in tabs) - before
+        runs = sum(len(t.client.runs) for t in tabs) - runs0
+        asked = sum(t.client.reruns_sent for t in tabs) - asked0
     finally:
         await close_all(tabs)
-    return {"idle": meter.summary(), "idle_runs_per_s": round(runs / meter.wall, 1)}
+    return {"idle": meter.summary(), "idle_runs_per_s": round(runs / meter.wall, 1),
+            "idle_requests_per_s": round(asked / meter.wall, 1)}
 
 
 # --------------------------------------------------------------------------- one row
@@ -687,8 +690,10 @@ def details(result: dict) -> str:
             cores = idle["server_cores"]
             per = None if cores is None else cores / row["sessions"]
             out.append(f"    idle {idle['wall_s']:.0f} s: server {_f(cores, 3)} cores in total, "
-                       f"{_f(per, 4)} per session; {row['idle_runs_per_s']} script runs/s "
-                       f"(fragment reruns); client {_f(idle['client_cores'], 3)} cores")
+                       f"{_f(per, 4)} per session; the pages asked for "
+                       f"{row['idle_requests_per_s']} fragment reruns/s, "
+                       f"{row['idle_runs_per_s']} runs/s finished; "
+                       f"client {_f(idle['client_cores'], 3)} cores")
         if "additions_visible" in row:
             seen = row["additions_visible"]
             flat = seen["max_per_session"]
