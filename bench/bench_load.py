@@ -630,7 +630,7 @@ def check_targets(row: dict) -> list[tuple[str, bool | None, str]]:
     if n < 50:
         return [(TARGETS["idle"], None, f"n/a at {n} sessions")]
     ok = cores is not None and cores < 0.1 and row["errors"] == 0
-    return [(TARGETS["idle"], ok, f"{_s(cores, 'cores')}, {row['errors']} errors")]
+    return [(TARGETS["idle"], ok, f"{_s(cores, 'cores', 3)}, {row['errors']} errors")]
 
 
 # --------------------------------------------------------------------------- output
