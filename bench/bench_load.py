@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -600,6 +601,9 @@ async def run_row(args: argparse.Namespace, url: str, sessions: int, pids: list[
         "ref_hash_hits": sum(t.client.ref_hits for t in tabs),
         "mb_received": round(sum(t.client.bytes_in for t in tabs) / 1e6, 1),
         "poll_errors": sum(t.poll_errors for t in tabs),
+        "error_kinds": dict(collections.Counter(
+            ("first run" if e.startswith("first run") else "change")
+            + (" timeout" if "timeout after" in e else " error") for t in tabs for e in t.errors)),
         "error_samples": [f"session {t.index}: {e}" for t in tabs for e in t.errors][:8],
     }
     if args.profile == "workshop":
@@ -715,6 +719,9 @@ def details(result: dict) -> str:
                           if "first_map_s" in b else f"FAILED: {b.get('error')}"))
         if row.get("poll_errors"):
             out.append(f"    version URL polls that failed: {row['poll_errors']}")
+        if row.get("error_kinds"):
+            out.append("    errors: " + ", ".join(f"{k} {v}" for k, v in row["error_kinds"].items())
+                       + " (the first 8 follow)")
         for sample in row["error_samples"]:
             out.append(f"    ERROR {sample}")
     return "\n".join(out)
