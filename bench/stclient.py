@@ -22,6 +22,8 @@ websocket frames and read in the installed frontend bundle):
   "user" gave, otherwise the widget's default; widgets that left the page are dropped
   after a completed full run. A multiselect's value is the list of its *formatted* option
   labels (``string_array_value``), e.g. ``["Wonen (3)"]``.
+
+Uses the ``websockets`` asyncio client (a Streamlit dependency, declared in the test extra).
 """
 
 from __future__ import annotations
@@ -196,7 +198,10 @@ class StreamlitClient:
         self.query = query.lstrip("?")
         self.timeout = timeout
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        # The URL is the server or the reverse proxy in front of it: never go through a
+        # forward proxy from the environment (http_proxy), for HTTP nor for the websocket.
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                                  urllib.request.HTTPCookieProcessor(self.jar))
         self.ws: ClientConnection | None = None
         self.widgets = WidgetMirror()
         self.cache = MessageCache()
@@ -253,7 +258,7 @@ class StreamlitClient:
         # drop sessions a browser keeps.
         self.ws = await connect(ws_url, subprotocols=protocols, additional_headers=headers,
                                 origin=Origin(f"{parts.scheme}://{parts.netloc}"),
-                                max_size=None, ping_interval=None,
+                                max_size=None, ping_interval=None, proxy=None,
                                 open_timeout=self.timeout, user_agent_header=None)
         self.reader = asyncio.create_task(self._read())
         await self.rerun(first=True)
