@@ -567,7 +567,7 @@ def additions_seen(tabs: list[Tab], added: list[tuple[float, int]], within: floa
         per_session.append({"session": tab.index, **spread([x for x in lat if x != float("inf")]),
                             "never": sum(x == float("inf") for x in lat),
                             "late": sum(within < x < float("inf") for x in lat)})
-    flat = [x for tab_row in per_session for x in [tab_row["max"]] if x is not None]
+    flat = [row["max"] for row in per_session if row["max"] is not None]
     return {"pairs": total, "misses": misses, "per_session": per_session,
             "max_per_session": spread(flat)}
 
