@@ -256,9 +256,13 @@ def _json_list(text: str) -> list[Any] | None:
 
 
 def cell_to_value(fieldname: str, value: object) -> object:
-    """One imported cell -> the value ``domain.validation.validate`` expects for that field."""
+    """One imported cell -> the value ``domain.validation.validate`` expects for that field.
+
+    The formula guard is not undone here: the reader that knows the file format does
+    that (CSV only), so a cell is never unguarded twice and JSON text never.
+    """
     if isinstance(value, str):
-        value = unguard(value.strip())
+        value = value.strip()
         if not value:
             return None
         if fieldname in ("themes", "actors", "channels", "outcomes", "sources"):
@@ -274,7 +278,7 @@ def cell_to_value(fieldname: str, value: object) -> object:
         if fieldname == "sources":
             return parse_sources(value)
     elif isinstance(value, list | tuple) and fieldname in ("channels", *VOCAB_LIST_FIELDS):
-        return [unguard(v) if isinstance(v, str) else v for v in value]
+        return list(value)
     return None if is_empty(value) else value
 
 
