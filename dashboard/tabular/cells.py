@@ -7,8 +7,9 @@ agree and a round trip gives the same records:
 - outcomes read ``label = value unit``, e.g. ``Huizen opgeknapt = 12 woningen``
   (``?`` as value when there is a unit but no figure);
 - sources read ``title <url> (note)``;
-- text that a spreadsheet would run as a formula (``= + - @``, tab, CR) gets a
-  leading ``'`` on export, and exactly that guard is removed on import.
+- in CSV, text that a spreadsheet would run as a formula (``= + - @``, tab, CR) gets
+  a leading ``'`` on export, and exactly that guard is removed when a CSV is read.
+  XLSX needs no guard: its text cells are typed as strings, which are never formulas.
 """
 
 from __future__ import annotations
@@ -282,8 +283,11 @@ def cell_to_value(fieldname: str, value: object) -> object:
     return None if is_empty(value) else value
 
 
-def record_cells(record: Mapping[str, Any], fields: Iterable[str] = RECORD_FIELDS) -> list[Any]:
-    """Flat cells for one record: numbers stay numbers, text is formula-guarded."""
+def record_cells(
+    record: Mapping[str, Any], fields: Iterable[str] = RECORD_FIELDS, *, formula_guard: bool
+) -> list[Any]:
+    """Flat cells for one record: numbers stay numbers; text is formula-guarded when asked
+    (CSV, whose cells a spreadsheet interprets), else left exactly as it is (XLSX)."""
     cells: list[Any] = []
     for name in fields:
         value = record.get(name)
@@ -296,7 +300,7 @@ def record_cells(record: Mapping[str, Any], fields: Iterable[str] = RECORD_FIELD
         if value is None:
             cells.append("")
         elif isinstance(value, str):
-            cells.append(guard(value))
+            cells.append(guard(value) if formula_guard else value)
         else:
             cells.append(value)
     return cells

@@ -514,12 +514,39 @@ def test_xlsx_export_shape_and_formula_guard() -> None:
     assert sheet.freeze_panes == "A2"
     assert sheet[1][0].font.bold
     row = dict(zip(header, [c for c in sheet[2]], strict=True))
-    assert row["name"].value.startswith("'=") and row["name"].data_type == "s"
+    # XLSX string cells are never formulas: the text is shown exactly as stored, no guard.
+    assert row["name"].value == '=HYPERLINK("http://evil")' and row["name"].data_type == "s"
+    assert row["summary"].value == "+31 6 1234 5678" and row["summary"].data_type == "s"
+    assert row["description"].value.startswith("-regel één")
     assert row["lat"].data_type == "n"
     second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
     assert second["lon"] == -5.25
     assert sheet.column_dimensions["B"].width >= 8
     assert "licentie" in book.sheetnames
+
+
+def test_xlsx_text_cells_are_strings_in_the_file_not_formulas() -> None:
+    """What Excel reads: text cells typed as strings (inline strings), no <f> formula element."""
+    import zipfile
+
+    data = export_records(rich_records(), "xlsx")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    assert '<c r="B2" t="inlineStr"><is><t>=HYPERLINK("http://evil")</t></is></c>' in sheet_xml
+    assert "'=HYPERLINK" not in sheet_xml and "'-regel" not in sheet_xml
+
+
+def test_xlsx_import_keeps_a_leading_apostrophe_as_text(tmp_path: Path) -> None:
+    """An XLSX string cell is the text itself; only CSV cells carry our formula guard."""
+    book = openpyxl.Workbook()
+    book.active.append(["naam", "schaal", "samenvatting"])
+    book.active.append(["'-10 graden feest", "online", "-10 graden feest"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    report = plan_import(path.read_bytes(), "a.xlsx", [])
+    assert report.ok, format_report(report)
+    assert report.records[0]["name"] == "'-10 graden feest"
+    assert report.records[0]["summary"] == "-10 graden feest"
 
 
 def test_geojson_export_shape() -> None:
