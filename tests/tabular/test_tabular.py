@@ -351,6 +351,21 @@ def test_duplicate_name_and_place() -> None:
     assert "staat al in rij 2" in error_text(report, "nl")
 
 
+def test_url_with_markup_is_rejected_naming_row_and_field() -> None:
+    data = (b"naam,plaats,lat,lon,website,bronnen\n"
+            b"Goed,Oostburg,51.3,3.5,https://www.krotofkans.nl,Rapport <https://x.nl/a>\n"
+            b'Fout,Oostburg,51.3,3.5,"https://example.org/""><script>x</script>",\n'
+            b'Bron,Oostburg,51.3,3.5,,"Rapport <https://x.nl/""a""> (p. 3)"\n')
+    report = plan_import(data, "a.csv", [])
+    assert not report.ok
+    assert problems(report, "error") == [(3, "website", "val_url_chars"),
+                                         (4, "sources", "val_url_chars")]
+    lines = format_report(report, "nl").splitlines()
+    assert lines[1].startswith("  rij 3, Website: fout: Website 'https://example.org/\"><script>")
+    assert lines[2].startswith("  rij 4, Bronnen: fout: Webadres van bron 1 'https://x.nl/\"a\"' "
+                               "bevat \";")
+
+
 # --------------------------------------------------------------------------- XLSX
 
 
