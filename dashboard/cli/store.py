@@ -2,6 +2,7 @@
 
 Reseed and restore replace what facilitators entered, so they ask first; without
 a terminal to ask on they refuse unless ``--yes`` is given, rather than guess.
+Backup writes a new file; an existing one is replaced only with ``--force``.
 Messages and questions follow ``--lang`` (default: the locale).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from dashboard.cli.common import add_lang, cli_lang, complain, say
 from dashboard.i18n import t
 from dashboard.store import (
+    BackupExists,
     GeoPackageStore,
     StoreError,
     check_backup,
@@ -40,8 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_reseed)
 
     parser = subparsers.add_parser("backup", help="copy the store to a GeoPackage file")
-    parser.add_argument("path", type=Path, help="backup file to write")
+    parser.add_argument("path", help="backup file to write (a new file unless --force)")
     parser.add_argument("--store", type=Path, default=None, help=store_help)
+    parser.add_argument("--force", action="store_true",
+                        help="replace the backup file if it exists (never the store itself)")
     add_lang(parser)
     parser.set_defaults(func=run_backup)
 
@@ -80,7 +84,10 @@ def run_backup(args: argparse.Namespace) -> int:
     lang = cli_lang(args)
     path = args.store or default_store_path()
     try:
-        dest = GeoPackageStore(path).backup(args.path)
+        dest = GeoPackageStore(path).backup(args.path, overwrite=args.force)
+    except BackupExists:
+        complain("backup", t("cli_backup_exists", lang, path=args.path))
+        return 1
     except (StoreError, OSError) as exc:
         return _fail("backup", exc, lang)
     say(lang, "cli_backed_up", path=path, dest=dest)

@@ -19,12 +19,13 @@ from dashboard.store.base import (
     StoreBusy,
     StoreError,
 )
-from dashboard.store.geopackage import GeoPackageStore, check_backup
+from dashboard.store.geopackage import BackupExists, GeoPackageStore, check_backup
 from dashboard.store.seed import default_seed_path, default_store_path, open_store, read_seed
 
 __all__ = [
-    "Change", "Changes", "Conflict", "DuplicateId", "GeoPackageStore", "InvalidRecord",
-    "NotFound", "NothingToUndo", "Record", "Records", "SeedError", "Store", "StoreBusy",
+    "BackupExists", "Change", "Changes", "Conflict", "DuplicateId", "GeoPackageStore",
+    "InvalidRecord", "NotFound", "NothingToUndo", "Record", "Records", "SeedError", "Store",
+    "StoreBusy",
     "StoreError", "check_backup", "default_seed_path", "default_store_path", "open_store",
     "read_seed",
 ]

@@ -368,27 +368,35 @@ class GeoPackageStore:
 
     # files ---------------------------------------------------------------------------------
 
-    def backup(self, dest: str | Path) -> Path:
-        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename)."""
-        dest = Path(dest)
-        if dest.exists() and dest.resolve() == self.path.resolve():
-            raise StoreError(key="store_backup_is_store")
-        if not dest.parent.is_dir():
-            raise StoreError(key="store_folder_missing", folder=str(dest.parent))
+    def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename).
+
+        An existing ``dest`` is replaced only with ``overwrite`` (else ``BackupExists``),
+        and never when it is this store (or one of its -wal/-shm files). Errors while
+        writing name ``dest``; only errors while reading the store name the store.
+        """
+        dest = check_backup_destination(dest, self.path, overwrite=overwrite)
         tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
         try:
-            with self._connect() as conn:
+            try:
                 target = sqlite3.connect(tmp, isolation_level=None)
-                try:
-                    conn.backup(target)
-                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                finally:
-                    target.close()
+            except sqlite3.Error as exc:
+                raise _backup_failed(dest, exc) from exc
+            try:
+                with self._connect() as conn:  # the store's own errors name the store
+                    try:
+                        conn.backup(target)
+                        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                    except sqlite3.Error as exc:
+                        raise _backup_failed(dest, exc) from exc
+            finally:
+                target.close()
             os.replace(tmp, dest)
         except OSError as exc:
-            raise StoreError(key="store_backup_failed", path=str(dest), error=str(exc)) from exc
+            raise _backup_failed(dest, exc) from exc
         finally:
-            tmp.unlink(missing_ok=True)
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
         return dest
 
     def restore(self, src: str | Path) -> int:
@@ -423,6 +431,52 @@ class GeoPackageStore:
                     return conn.execute(f"SELECT count(*) FROM main.{LAYER}").fetchone()[0]
             finally:
                 conn.execute("DETACH DATABASE src")
+
+
+# --- backup destinations --------------------------------------------------------------------
+
+
+class BackupExists(StoreError):
+    """The backup's destination exists; it is replaced only when the caller says so."""
+
+
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
+def check_backup_destination(dest: str | Path, store: Path, *, overwrite: bool) -> Path:
+    """``dest`` as a path a backup may be written to, or a ``StoreError`` saying why not.
+
+    Refused always: no name, a folder, something that is not a regular file (a device,
+    a pipe), and the store itself or its -wal/-shm files, by any name (a symlink or a
+    hard link included). Refused unless ``overwrite``: any other existing file.
+    """
+    if not str(dest).strip():
+        raise StoreError(key="store_backup_no_name")
+    dest = Path(dest)
+    if dest.is_dir():
+        raise StoreError(key="store_backup_is_folder", path=str(dest))
+    present = dest.exists()  # follows a symlink
+    if (present and store.exists() and os.path.samefile(dest, store)) or _is_sidecar(dest, store):
+        raise StoreError(key="store_backup_is_store")
+    if present and not dest.is_file():
+        raise StoreError(key="store_backup_not_a_file", path=str(dest))
+    if (present or dest.is_symlink()) and not overwrite:
+        raise BackupExists(key="store_backup_exists", path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(key="store_folder_missing", folder=str(dest.parent))
+    return dest
+
+
+def _is_sidecar(dest: Path, store: Path) -> bool:
+    """Whether ``dest`` names one of SQLite's files beside the store (its -wal, -shm…)."""
+    return (dest.name in {store.name + suffix for suffix in SIDECAR_SUFFIXES}
+            and dest.parent.is_dir() and store.parent.is_dir()
+            and os.path.samefile(dest.parent, store.parent))
+
+
+def _backup_failed(dest: Path, exc: Exception) -> StoreError:
+    error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return StoreError(key="store_backup_failed", path=str(dest), error=error)
 
 
 # --- helpers on a connection ----------------------------------------------------------------
