@@ -159,7 +159,8 @@ class _Validator:
         if not rec["name"]:
             self.error("name", "val_name_required")
         rec["kind"] = self.term("kind", KINDS, d.get("kind")) or "initiatief"
-        for key in ("summary", "summary_en", "description", "description_en"):
+        for key in ("summary", "summary_en", "description", "description_en", "notes",
+                    "notes_en"):
             rec[key] = self.text(key, d.get(key))
         rec["status"] = self.term("status", STATUSES, d.get("status")) or "onbekend"
         rec["participation"] = self.term("participation", PARTICIPATION, d.get("participation"))

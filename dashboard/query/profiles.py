@@ -41,6 +41,7 @@ class Details:
     subtitle: str
     summary: str
     description: str
+    notes: str = ""  # shown under the description (a fact from another source, a caveat)
     facts: list[tuple[str, str]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     outcomes: list[tuple[str, str]] = field(default_factory=list)
@@ -94,6 +95,7 @@ def initiative_details(row: Mapping, lang: str) -> Details:
         subtitle=KINDS.label(row.get("kind", ""), lang),
         summary=localized(row, "summary", lang),
         description=localized(row, "description", lang),
+        notes=localized(row, "notes", lang),
         facts=facts,
         themes=[THEMES.label(th, lang) for th in row.get("themes") or []],
         outcomes=outcomes,

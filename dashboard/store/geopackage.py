@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, cast
 
-from dashboard.domain.record import FIELD_TYPES
+from dashboard.domain.record import FIELD_TYPES, record_defaults
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store.base import (
@@ -60,6 +60,9 @@ FIELDS: tuple[tuple[str, str, str], ...] = tuple(
     (name, SQL_TYPES[kind] + CONSTRAINTS.get(name, ""), kind) for name, kind in FIELD_TYPES.items()
 )
 REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)
+# Columns a store cannot do without; any other record field it lacks (a store written
+# before the field existed) is added on opening, with the field's default.
+CORE_COLUMNS = ("fid", "geom", "id", "name")
 
 # Our tables; ``gpkg.create_core`` makes the GeoPackage ones first.
 SCHEMA: tuple[str, ...] = (
@@ -120,7 +123,14 @@ def _dumps(record: Record | None) -> str | None:
 
 
 def _loads(text: str | None) -> Record | None:
-    return None if text is None else json.loads(text)
+    """A record from the history; fields added since it was written get their defaults."""
+    return None if text is None else cast(Record, {**record_defaults(), **json.loads(text)})
+
+
+def _stored_default(name: str, kind: str) -> Any:
+    """A field's default as its column holds it (lists as JSON text)."""
+    value = record_defaults()[name]  # type: ignore[literal-required]
+    return json.dumps(value) if kind == "json" else value
 
 
 _COLUMNS = ", ".join(FIELD_NAMES)
@@ -151,6 +161,7 @@ class GeoPackageStore:
         problem = _store_problem(self.path)
         if problem:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
+        self._add_missing_fields()
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -202,6 +213,20 @@ class GeoPackageStore:
         with self._connect(write=True) as conn, _transaction(conn):
             yield conn
             _touch(conn)
+
+    def _add_missing_fields(self) -> None:
+        """Add every record field the table lacks, with its default: one generic, additive
+        step for a store written before a field existed. Older versions of Krimpkaart
+        name their columns, so they keep reading and writing the file."""
+        with self._connect() as conn:
+            if not _missing_fields(conn, "main"):
+                return
+        with self._write() as conn:
+            for name, sqltype, kind in _missing_fields(conn, "main"):  # again, under the lock
+                conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN {name} {sqltype}")
+                value = _stored_default(name, kind)
+                if value is not None:
+                    conn.execute(f"UPDATE {LAYER} SET {name} = ?", (value,))
 
     # initiatives ---------------------------------------------------------------------------
 
@@ -413,8 +438,17 @@ class GeoPackageStore:
             conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
             try:
                 with _transaction(conn):
+                    # A backup written before a field existed: the field's default instead.
+                    absent = {name: _stored_default(name, kind)
+                              for name, _, kind in _missing_fields(conn, "src")}
+                    layer = ["?" if name in absent else name for name in FIELD_NAMES]
+                    conn.execute(f"DELETE FROM main.{LAYER}")
+                    conn.execute(
+                        f"INSERT INTO main.{LAYER} (fid, geom, {_COLUMNS}) "
+                        f"SELECT fid, geom, {', '.join(layer)} FROM src.{LAYER}",
+                        [absent[name] for name in FIELD_NAMES if name in absent],
+                    )
                     for table, columns in (
-                        (LAYER, f"fid, geom, {_COLUMNS}"),
                         (HISTORY, _HISTORY_COLUMNS + ", undone_by"),
                         (TOURS, f"fid, {_TOUR_COLUMNS}"),
                     ):
@@ -507,6 +541,12 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _missing_fields(conn: sqlite3.Connection, schema: str) -> list[tuple[str, str, str]]:
+    """The record fields (name, column type, kind) the layer in ``schema`` has no column for."""
+    present = {r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({LAYER})")}
+    return [field for field in FIELDS if field[0] not in present]
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
@@ -656,7 +696,7 @@ def _store_problem(path: Path, full: bool = False) -> Message | None:
         if missing:
             return msg("store_problem_missing_tables", n=len(missing), tables=", ".join(missing))
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({LAYER})")}
-        missing = [c for c in ("fid", "geom", *FIELD_NAMES) if c not in columns]
+        missing = [c for c in CORE_COLUMNS if c not in columns]
         if missing:
             return msg("store_problem_missing_columns", table=LAYER, n=len(missing),
                        columns=", ".join(missing))

@@ -32,6 +32,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "summary_en": ("summary_en", "samenvatting_en"),
     "description": ("description", "beschrijving", "omschrijving"),
     "description_en": ("description_en", "beschrijving_en", "omschrijving_en"),
+    "notes": ("notes", "notities", "noot", "toelichting"),
+    "notes_en": ("notes_en", "notities_en", "noot_en", "toelichting_en"),
     "place": ("place", "plaats", "plaatsnaam", "woonplaats"),
     "gemeente_code": ("gemeente_code", "gemeentecode", "statcode", "gm_code"),
     "lat": ("lat", "latitude", "breedtegraad", "breedte"),
@@ -53,7 +55,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 DUTCH_HEADERS: dict[str, str] = {
     "id": "id", "name": "naam", "kind": "soort", "summary": "samenvatting",
     "summary_en": "samenvatting_en", "description": "beschrijving",
-    "description_en": "beschrijving_en", "place": "plaats", "gemeente_code": "gemeentecode",
+    "description_en": "beschrijving_en", "notes": "notities", "notes_en": "notities_en",
+    "place": "plaats", "gemeente_code": "gemeentecode",
     "lat": "breedtegraad", "lon": "lengtegraad", "scope": "schaal", "themes": "thema's",
     "participation": "participatie", "actors": "actoren", "channels": "kanalen",
     "start_year": "startjaar", "status": "status", "outcomes": "resultaten",

@@ -43,6 +43,8 @@ def details(row: dict, lang: str) -> None:
             st.markdown(f"**{md_escape(d.summary)}**")
         if d.description:
             st.markdown(md_escape(d.description))
+        if d.notes:
+            st.caption(f"**{t('field_notes', lang)}:** {md_escape(d.notes)}")
         if d.outcomes:
             st.markdown(f"**{t('outcomes', lang)}**")
             st.markdown("\n".join(f"- {md_escape(label)}: **{md_escape(value)}**"

@@ -41,6 +41,17 @@ def test_details_of_klushuizen_carry_the_facts():
     assert any("krotofkans" in url for _, url, _ in nl.sources) or "krotofkans" in nl.website
 
 
+def test_details_carry_the_note_in_the_readers_language():
+    frame = query.initiatives_frame([{
+        "id": "x", "name": "X", "scope": "online", "description": "Tekst.",
+        "notes": "Een andere bron dateert het op 1975.", "notes_en": "Another source: 1975."}])
+    row = frame.iloc[0].to_dict()
+    assert profiles.initiative_details(row, "nl").notes == "Een andere bron dateert het op 1975."
+    assert profiles.initiative_details(row, "en").notes == "Another source: 1975."
+    row["notes_en"] = ""
+    assert profiles.initiative_details(row, "en").notes == "Een andere bron dateert het op 1975."
+
+
 def test_municipality_and_region_profiles():
     frame = seed_frame()
     sluis = profiles.municipality_profile("GM1714", frame, "nl")

@@ -619,6 +619,67 @@ def test_restore_refuses_a_bad_file_and_leaves_the_store_alone(store: GeoPackage
     assert store.list() == before and store.version() == version
 
 
+# --- stores written before a field existed -------------------------------------------------------
+
+
+def make_old(path: Path, missing: tuple[str, ...] = ("notes", "notes_en")) -> None:
+    """Turn a store into one written before ``missing`` existed: no columns, no JSON keys."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for name in missing:
+            conn.execute(f"ALTER TABLE initiatieven DROP COLUMN {name}")
+        rows = conn.execute("SELECT seq, before_json, after_json FROM krimpkaart_history")
+        for seq, *docs in rows.fetchall():
+            docs = [None if d is None else json.dumps(
+                {k: v for k, v in json.loads(d).items() if k not in missing}) for d in docs]
+            conn.execute("UPDATE krimpkaart_history SET before_json = ?, after_json = ? "
+                         "WHERE seq = ?", (*docs, seq))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def columns(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [r[1] for r in conn.execute("PRAGMA table_info(initiatieven)")]
+
+
+def test_a_store_written_before_a_field_existed_gets_it_with_its_default(tmp_path, seed_file):
+    """Opening adds every record field the table lacks (one generic, additive step), so
+    an older store keeps working, its history can still be undone, and GIS tools see it."""
+    path = tmp_path / "old.gpkg"
+    store = open_store(path, seed_file)
+    store.update({**store.get("klushuizen-oostburg"), "summary": "eerder"}, "anna")
+    make_old(path)
+    assert "notes" not in columns(path)
+
+    store = GeoPackageStore(path)
+    assert columns(path)[-2:] == ["notes", "notes_en"]
+    assert all(r["notes"] == "" and r["notes_en"] == "" for r in store.list())
+    with closing(sqlite3.connect(path)) as conn:  # the default is stored, not NULL
+        assert conn.execute("SELECT count(*) FROM initiatieven WHERE notes IS NULL"
+                            ).fetchone()[0] == 0
+    assert store.history()[0].after["notes"] == ""
+    assert store.undo_last().action == "undo"  # the old change: undone, no false conflict
+    assert store.get("klushuizen-oostburg")["summary"] == ""
+    record = store.update({**store.get("klushuizen-oostburg"), "notes": "uit een andere bron"},
+                          "bob")
+    assert store.get("klushuizen-oostburg")["notes"] == record["notes"] == "uit een andere bron"
+    frame = gpd.read_file(path, layer="initiatieven")
+    assert "notes" in frame.columns and integrity(path) == "ok"
+    GeoPackageStore(path)  # opening again changes nothing
+    assert columns(path).count("notes") == 1
+
+
+def test_a_backup_written_before_a_field_existed_restores(store: GeoPackageStore, tmp_path):
+    old = tmp_path / "old-backup.gpkg"
+    store.backup(old)
+    make_old(old)
+    count = len(store.list())
+    store.add(rec("later", notes="weg na terugzetten"), "anna")
+    assert store.restore(old) == count
+    assert "later" not in ids(store)
+    assert {r["notes"] for r in store.list()} == {""}
+    assert "notes" not in columns(old)  # the backup itself is read, never changed
+
+
 # --- command line -------------------------------------------------------------------------------
 
 

@@ -369,6 +369,17 @@ def test_url_with_markup_is_rejected_naming_row_and_field() -> None:
 # --------------------------------------------------------------------------- XLSX
 
 
+def test_notes_columns_in_dutch_and_english() -> None:
+    data = (b"naam;schaal;notities;notities_en\r\n"
+            b"Fonds;landelijk;Datum uit een andere bron;Date from another source\r\n")
+    report = plan_import(data, "a.csv", [])
+    assert report.ok and report.problems == [], format_report(report)
+    assert report.records[0]["notes"] == "Datum uit een andere bron"
+    assert report.records[0]["notes_en"] == "Date from another source"
+    header = export_records(report.records, "csv").decode("utf-8-sig").splitlines()[0]
+    assert ",description_en,notes,notes_en,place," in header
+
+
 def test_xlsx_import(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
     pd.DataFrame({
@@ -470,6 +481,7 @@ def rich_records() -> list[dict[str, Any]]:
         {"id": "klushuizen", "name": "=HYPERLINK(\"http://evil\")", "place": "Súdwest-Fryslân",
          "lat": 53.03, "lon": 5.66, "themes": ["wonen", "leefbaarheid"],
          "summary": "+31 6 1234 5678", "description": "-regel één\nregel twee, met \"quotes\"",
+         "notes": "Volgens een andere bron:\n1975", "notes_en": "=Another source",
          "actors": ["burgers"], "channels": ["@krimpkaart", "Linked|In", "'quote"],
          "start_year": 2012, "status": "lopend", "participation": "maatschappelijk-initiatief",
          "outcomes": [{"label": "a=b | c", "value": -3.25, "unit": "°C | x"},
