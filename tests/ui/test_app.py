@@ -137,6 +137,16 @@ def test_selected_initiative_shows_details(lang):
     assert ("70.000" if lang == "nl" else "70,000") in text
 
 
+@pytest.mark.parametrize("lang,label", [("nl", "Noot"), ("en", "Note")])
+def test_details_show_the_note_under_the_description(lang, label):
+    at = run(id="de-heimanshof-hoofddorp", lang=lang)
+    assert not at.exception
+    (note,) = [c.value for c in at.caption if "1975" in c.value]
+    assert note.startswith(f"**{label}:** ") and "sntp.nl" in note
+    text = " ".join(m.value for m in at.markdown)
+    assert "2006" in text  # the article's own claim stays in the description
+
+
 def test_municipality_panel_from_url():
     at = run(gm="GM1714")
     assert not at.exception
