@@ -196,7 +196,7 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
 
 
 def about(lang: str) -> None:
-    st.markdown(t("about_body", lang))
+    panels.about(lang)
 
 
 def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:

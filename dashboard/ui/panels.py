@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import webmap
+from dashboard.geo import provenance
 from dashboard.i18n import number, t
 from dashboard.query import profiles
 from dashboard.ui import session
@@ -91,6 +92,11 @@ def area(profile: profiles.AreaProfile, frame: pd.DataFrame, lang: str) -> None:
         if rows.empty:
             st.caption(t("none_here", lang))
         _pick_buttons(rows, "area")
+
+
+def about(lang: str) -> None:
+    """The About tab: what the map shows and where every part of it comes from."""
+    st.markdown(t("about_body", lang, **provenance.about_values(lang)))
 
 
 def shared_point(ids: list[str], frame: pd.DataFrame, lang: str) -> None:
