@@ -369,6 +369,15 @@ def test_url_with_markup_is_rejected_naming_row_and_field() -> None:
 # --------------------------------------------------------------------------- XLSX
 
 
+def test_report_summary_formats_every_count_in_the_readers_language() -> None:
+    data = ("naam,lat,lon\n" + "X,6.55,53.33\n" * 1500).encode()
+    report = plan_import(data, "fout.csv", [])
+    assert format_report(report, "en").splitlines()[0] == \
+        "fout.csv: 1,500 rows read, 0 valid, 1,500 with errors"
+    assert format_report(report, "nl").splitlines()[0] == \
+        "fout.csv: 1.500 rijen gelezen, 0 geldig, 1.500 met fouten"
+
+
 def test_notes_columns_in_dutch_and_english() -> None:
     data = (b"naam;schaal;notities;notities_en\r\n"
             b"Fonds;landelijk;Datum uit een andere bron;Date from another source\r\n")
