@@ -22,8 +22,8 @@ from dashboard.i18n.numbers import Num, number, percent
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "CatalogError", "Keyed", "LocalizedError", "Message", "Num",
-    "field_label", "has", "is_strict", "msg", "number", "percent", "regiotype_label", "set_strict", "t",
-    "text_of",
+    "field_label", "has", "is_strict", "msg", "number", "percent", "regiotype_label",
+    "set_strict", "t", "text_of",
 ]
 
 
