@@ -36,13 +36,14 @@ st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource
-def open_store(path: str) -> store.GeoPackageStore:
+def open_store(path: str) -> store.Store:
     return store.open_store(path)
 
 
-def get_store() -> store.GeoPackageStore:
-    """The store named by KRIMPKAART_STORE (or the user's default), opened once per path."""
-    return open_store(str(store.default_store_path()))
+def get_store() -> store.Store:
+    """The store named by KRIMPKAART_STORE (a file or a postgresql:// URL, else the user's
+    default), opened once per location."""
+    return open_store(str(store.default_store_location()))
 
 
 DATA_VERSION = "krimpkaart_version"  # frame.attrs key; filtering keeps attrs
