@@ -207,8 +207,12 @@ class _Pool:
         )
         return conn
 
-    def take(self) -> tuple[psycopg.Connection, bool]:
-        """A connection, and whether it was reused (a reused one may have died meanwhile)."""
+    def take(self, ping: bool = False) -> tuple[psycopg.Connection, bool]:
+        """A connection, and whether it was reused (a reused one may have died meanwhile).
+
+        A connection idle for long, or any with ``ping``, is checked first with a
+        round trip; a dead one is replaced by a new one.
+        """
         with self._lock:
             if self._pid != os.getpid():  # forked: the parent's sockets are not ours
                 _ORPHANS.extend(self._idle)  # kept, not closed: closing would end the parent's
@@ -216,7 +220,7 @@ class _Pool:
             idle = self._idle.pop() if self._idle else None
         if idle is not None:
             conn, since = idle
-            if time.monotonic() - since < PING_AFTER_S:
+            if not ping and time.monotonic() - since < PING_AFTER_S:
                 return conn, True
             with suppress(psycopg.Error):
                 conn.execute("SELECT 1")
@@ -308,9 +312,9 @@ class PostGISStore:
     # connections ---------------------------------------------------------------------------
 
     @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection]:
+    def _connection(self, ping: bool = False) -> Iterator[psycopg.Connection]:
         with _pg_errors(self.label, self.busy_timeout_s):
-            conn, _ = self._pool.take()
+            conn, _ = self._pool.take(ping)
             try:
                 yield conn
             finally:
@@ -335,8 +339,9 @@ class PostGISStore:
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection]:
         """One write transaction, all or nothing. Bumping the version first takes the row
-        lock that makes writers wait for each other."""
-        with self._connection() as conn, conn.transaction():
+        lock that makes writers wait for each other. The connection is checked first: a
+        write cannot be repeated blindly, and a round trip is cheap next to a commit."""
+        with self._connection(ping=True) as conn, conn.transaction():
             conn.execute(f"UPDATE {META} SET version = version + 1 WHERE id = 1")
             yield conn
             conn.execute(f"SELECT pg_notify('{CHANNEL}', version::text) FROM {META} WHERE id = 1")
