@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_restore)
 
     parser = subparsers.add_parser("store", help="work on whole stores (see 'store copy')")
-    commands = parser.add_subparsers(dest="store_command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="action", metavar="COMMAND", required=True)
     copy = commands.add_parser(
         "copy", help="copy all initiatives, history and tours from one store to another "
                      "(GeoPackage file or postgresql:// URL, either way)")
