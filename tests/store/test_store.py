@@ -19,8 +19,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
@@ -658,6 +660,41 @@ def test_two_processes_writing_at_once_lose_nothing(store: PortableStore):
     assert len(present) == 403
     assert_intact(store)
     assert len(store.history(limit=1000)) == 400
+
+
+def test_simultaneous_edits_of_one_record_let_exactly_one_win(store: PortableStore):
+    """Eight editors save the same record at once, each from the copy they opened: the
+    writers take turns, so one wins and the others get ``Conflict`` (no lost update),
+    and two undos at once never revert the same change twice."""
+    opened = store.get("klushuizen-oostburg")
+    barrier = threading.Barrier(8)
+
+    def save(n: int) -> str:
+        barrier.wait()
+        try:
+            store.update({**opened, "summary": f"editor {n}"}, f"editor-{n}",
+                         expected_updated_at=opened["updated_at"])
+        except Conflict:
+            return "conflict"
+        return "saved"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(save, range(8)))
+    assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
+    assert len(store.history()) == 1
+
+    store.add(rec("one"), "anna")
+    store.add(rec("two"), "anna")
+    barrier = threading.Barrier(2)
+
+    def undo(_: int) -> int | None:
+        barrier.wait()
+        return store.undo_last("anna").undoes
+
+    with ThreadPoolExecutor(2) as pool:
+        undone = list(pool.map(undo, range(2)))
+    assert sorted(undone) == sorted(c.seq for c in store.history() if c.action == "add")
+    assert "one" not in ids(store) and "two" not in ids(store)
 
 
 # --- backup and restore -------------------------------------------------------------------------
