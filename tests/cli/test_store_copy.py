@@ -153,3 +153,22 @@ def test_backup_of_postgis_is_a_portable_geopackage(tmp_path, seed_file, pg_data
     assert cli.main(["restore", str(backup), "--store", str(restored)]) == 0
     assert same_contents(GeoPackageStore(restored).snapshot(), pg.snapshot())
     pg.close()
+
+
+def test_import_and_export_take_a_database_url(tmp_path, seed_file, pg_database, capsys):
+    """``--store postgresql://...`` on the other commands: import writes there, export reads."""
+    url = pg_database()
+    data = tmp_path / "nieuw.csv"
+    data.write_text("naam,plaats,lat,lon,thema\nBuurtbus Dorp,Winterswijk,51.97,6.72,mobiliteit\n",
+                    encoding="utf-8")
+    assert cli.main(["import", str(data), "--dry-run", "--store", url]) == 0
+    assert "no store at postgresql://" in capsys.readouterr().out  # a check creates nothing
+    open_store(url, seed_file).close()
+    assert cli.main(["import", str(data), "--store", url, "--author", "zaal"]) == 0
+    assert "Imported 1 initiative into postgresql://" in capsys.readouterr().out
+    store = open_existing(url)
+    assert [r["name"] for r in store.list() if r["author"] == "zaal"] == ["Buurtbus Dorp"]
+    out = tmp_path / "export.csv"
+    assert cli.main(["export", "--format", "csv", "-o", str(out), "--store", url]) == 0
+    assert "Buurtbus Dorp" in out.read_text(encoding="utf-8-sig")
+    store.close()
