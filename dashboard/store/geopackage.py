@@ -15,33 +15,39 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store.base import (
     FIELD_NAMES,
-    TEXT_DEFAULTS,
     Change,
     Changes,
-    Conflict,
     DuplicateId,
-    InvalidRecord,
     NotFound,
     NothingToUndo,
     Record,
     RecordInput,
     Records,
+    Snapshot,
     StoreBusy,
     StoreError,
     TourRecord,
     TourRecords,
+    added_record,
+    plan_undo,
+    record_from_columns,
+    seeded_record,
+    sort_records,
+    sort_tours,
+    updated_record,
 )
 from dashboard.store.base import clean_record as _clean
+from dashboard.store.base import clean_tour as _clean_tour
 from dashboard.store.base import next_stamp as _next_stamp
 from dashboard.store.base import now_stamp as _now
 from dashboard.store.gpkg_format import blob_xy, gpkg_point
@@ -92,27 +98,7 @@ def _row_params(record: Mapping[str, Any]) -> list[Any]:
 def _from_row(row: sqlite3.Row | tuple) -> Record:
     """A record from ``geom, <fields>``; the geometry wins over lat/lon, and NULLs from
     other tools (a point moved or a row added in QGIS) become the record defaults."""
-    record: dict[str, Any] = {}
-    for (name, _, kind), value in zip(FIELDS, row[1:], strict=True):
-        if kind == "json":
-            value = _json_list(value)
-        elif kind == "text" and value is None:
-            value = TEXT_DEFAULTS.get(name, "")
-        record[name] = value
-    xy = blob_xy(row[0])
-    record["lon"], record["lat"] = xy if xy else (None, None)
-    return cast(Record, record)
-
-
-def _json_list(value: str | None) -> list:
-    """A JSON list column; text typed in by hand is kept as a one-item list, not dropped."""
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return [value]
-    return parsed if isinstance(parsed, list) else [parsed]
+    return record_from_columns(row[1:], blob_xy(row[0]))
 
 
 def _dumps(record: Record | None) -> str | None:
@@ -209,7 +195,7 @@ class GeoPackageStore:
         """All records, sorted by name."""
         with self._connect() as conn:
             rows = conn.execute(_SELECT).fetchall()
-        return sorted((_from_row(r) for r in rows), key=lambda r: (r["name"].casefold(), r["id"]))
+        return sort_records(_from_row(r) for r in rows)
 
     def get(self, id: str) -> Record | None:
         """The record with this id, or None."""
@@ -234,18 +220,7 @@ class GeoPackageStore:
         record = _clean(data)
         with self._write() as conn:
             before = _get(conn, record["id"])
-            if before is None:
-                raise NotFound(key="store_not_found", id=record["id"])
-            if expected_updated_at is not None and expected_updated_at != before["updated_at"]:
-                raise Conflict(key="store_changed_meanwhile", name=before["name"],
-                               by=before["author"] or msg("store_someone"),
-                               at=before["updated_at"])
-            after: Record = {
-                **record,
-                "created_at": before["created_at"],
-                "updated_at": _next_stamp(before["updated_at"]),
-                "author": author,
-            }
+            after = updated_record(record, before, author, expected_updated_at)
             conn.execute(_UPDATE, [*_row_params(after), after["id"]])
             _log(conn, after["updated_at"], author, "update", after["id"], before, after)
             return after
@@ -288,15 +263,10 @@ class GeoPackageStore:
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
             current = _get(conn, change.record_id)
-            _check_undo(change, current)
-            by = author if author is not None else change.author
-            stamp = _next_stamp(current["updated_at"] if current else None)
-            target = change.before
-            if target is None:
+            by, stamp, after = plan_undo(change, current, author)
+            if after is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (change.record_id,))
-                after: Record | None = None
             else:
-                after = {**target, "updated_at": stamp, "author": by}
                 if current is None:
                     conn.execute(_INSERT, _row_params(after))
                 else:
@@ -327,7 +297,7 @@ class GeoPackageStore:
         """All tours, sorted by title."""
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}").fetchall()
-        return sorted((_tour(r) for r in rows), key=lambda t: (t["title"].casefold(), t["id"]))
+        return sort_tours(_tour(r) for r in rows)
 
     def get_tour(self, id: str) -> TourRecord | None:
         """The tour with this id, or None."""
@@ -366,17 +336,48 @@ class GeoPackageStore:
             conn.execute(f"DELETE FROM {TOURS} WHERE id = ?", (id,))
         return _tour(row)
 
-    # files ---------------------------------------------------------------------------------
+    # files and copies ----------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """Records, history, tours and version, read in one transaction."""
+        with self._connect() as conn:
+            return _read_snapshot(conn)
+
+    def replace_with(self, snapshot: Snapshot) -> int:
+        """Replace everything with ``snapshot`` in one transaction; returns the records written.
+
+        History keeps its sequence numbers (undo works on in the copy) and the version
+        ends above both the store's and the snapshot's, so open screens notice.
+        """
+        with self._write() as conn:
+            for table in (LAYER, HISTORY, TOURS):
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(_INSERT, (_row_params(r) for r in snapshot.records))
+            conn.executemany(
+                f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((c.seq, c.at, c.author, c.action, c.record_id, _dumps(c.before),
+                  _dumps(c.after), c.undoes, undone_by) for c, undone_by in snapshot.history),
+            )
+            conn.executemany(
+                f"INSERT INTO {TOURS} ({_TOUR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                ((t["id"], t["title"], json.dumps(t["steps"], ensure_ascii=False),
+                  t["created_at"], t["updated_at"], t["author"]) for t in snapshot.tours),
+            )
+            conn.execute(f"UPDATE {META} SET version = max(version, ?) WHERE fid = 1",
+                         (snapshot.version,))
+        return len(snapshot.records)
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
 
     def backup(self, dest: str | Path) -> Path:
         """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename)."""
         dest = Path(dest)
         if dest.exists() and dest.resolve() == self.path.resolve():
             raise StoreError(key="store_backup_is_store")
-        if not dest.parent.is_dir():
-            raise StoreError(key="store_folder_missing", folder=str(dest.parent))
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        try:
+
+        def copy(tmp: Path) -> None:
             with self._connect() as conn:
                 target = sqlite3.connect(tmp, isolation_level=None)
                 try:
@@ -384,12 +385,8 @@ class GeoPackageStore:
                     target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
                 finally:
                     target.close()
-            os.replace(tmp, dest)
-        except OSError as exc:
-            raise StoreError(key="store_backup_failed", path=str(dest), error=str(exc)) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        return dest
+
+        return _write_file(dest, copy)
 
     def restore(self, src: str | Path) -> int:
         """Replace the store's contents with a backup, in one transaction; returns records.
@@ -400,29 +397,61 @@ class GeoPackageStore:
         src = Path(src)
         if src.exists() and src.resolve() == self.path.resolve():
             raise StoreError(key="store_restore_is_store")
-        check_backup(src)
-        with self._connect(write=True) as conn:
-            conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
-            try:
-                with _transaction(conn):
-                    for table, columns in (
-                        (LAYER, f"fid, geom, {_COLUMNS}"),
-                        (HISTORY, _HISTORY_COLUMNS + ", undone_by"),
-                        (TOURS, f"fid, {_TOUR_COLUMNS}"),
-                    ):
-                        conn.execute(f"DELETE FROM main.{table}")
-                        conn.execute(
-                            f"INSERT INTO main.{table} ({columns}) "
-                            f"SELECT {columns} FROM src.{table}"
-                        )
-                    conn.execute(
-                        f"UPDATE main.{META} SET version = "
-                        f"max(version, (SELECT version FROM src.{META} WHERE fid = 1))"
-                    )
-                    _touch(conn)
-                    return conn.execute(f"SELECT count(*) FROM main.{LAYER}").fetchone()[0]
-            finally:
-                conn.execute("DETACH DATABASE src")
+        return self.replace_with(read_backup(src))
+
+
+def write_backup(snapshot: Snapshot, dest: str | Path) -> Path:
+    """A new GeoPackage at ``dest`` holding ``snapshot`` (the backup of any backend)."""
+
+    def fill(tmp: Path) -> None:
+        GeoPackageStore.create(tmp).replace_with(snapshot)
+        with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+
+    return _write_file(Path(dest), fill)
+
+
+def read_backup(path: str | Path) -> Snapshot:
+    """The contents of a backup file, after ``check_backup``; the file is only read."""
+    path = Path(path)
+    check_backup(path)
+    with _sqlite_errors(path), closing(sqlite3.connect(
+        path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+    )) as conn:
+        return _read_snapshot(conn)
+
+
+def _write_file(dest: Path, write: Callable[[Path], None]) -> Path:
+    """``write`` a temp file beside ``dest``, then rename it over ``dest`` (all or nothing)."""
+    if not dest.parent.is_dir():
+        raise StoreError(key="store_folder_missing", folder=str(dest.parent))
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise StoreError(key="store_backup_failed", path=str(dest), error=str(exc)) from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return dest
+
+
+def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
+    """Everything in the store, in one read transaction (a consistent view)."""
+    conn.execute("BEGIN")
+    try:
+        records = sort_records(_from_row(r) for r in conn.execute(_SELECT))
+        history = [
+            (_change(row[:-1]), row[-1]) for row in conn.execute(
+                f"SELECT {_HISTORY_COLUMNS}, undone_by FROM {HISTORY} ORDER BY seq")
+        ]
+        tours = sort_tours(_tour(r) for r in conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
+        version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
+    finally:
+        conn.execute("ROLLBACK")
+    return Snapshot(records, history, tours, version)
 
 
 # --- helpers on a connection ----------------------------------------------------------------
@@ -481,7 +510,7 @@ def _get(conn: sqlite3.Connection, id: str) -> Record | None:
 def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Record:
     if conn.execute(f"SELECT 1 FROM {LAYER} WHERE id = ?", (record["id"],)).fetchone():
         raise DuplicateId(key="store_duplicate_id", id=record["id"])
-    added: Record = {**record, "created_at": now, "updated_at": now, "author": author}
+    added = added_record(record, author, now)
     conn.execute(_INSERT, _row_params(added))
     _log(conn, now, author, "add", added["id"], None, added)
     return added
@@ -489,12 +518,7 @@ def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Rec
 
 def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
     """Seed records keep their own timestamps and author; missing ones are filled in."""
-    record = {
-        **record,
-        "created_at": record["created_at"] or now,
-        "updated_at": record["updated_at"] or record["created_at"] or now,
-        "author": record["author"] or "seed",
-    }
+    record = seeded_record(record, now)
     try:
         conn.execute(_INSERT, _row_params(record))
     except sqlite3.IntegrityError as exc:
@@ -513,20 +537,6 @@ def _log(
     return int(cursor.lastrowid or 0)
 
 
-def _check_undo(change: Change, current: Record | None) -> None:
-    """Refuse an undo that would overwrite a later change to the same record."""
-    if current == change.after:
-        return
-    known = change.before or change.after
-    name = known["name"] if known else change.record_id
-    if current is None:
-        raise Conflict(key="store_undo_deleted", name=name)
-    if change.after is None:
-        raise Conflict(key="store_undo_readded", name=name)
-    raise Conflict(key="store_undo_changed", name=name,
-                   by=current["author"] or msg("store_someone"), at=current["updated_at"])
-
-
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
 
 
@@ -534,24 +544,6 @@ def _tour(row: tuple) -> TourRecord:
     tid, title, steps, created, updated, author = row
     return {"id": tid, "title": title, "steps": json.loads(steps), "created_at": created,
             "updated_at": updated, "author": author}
-
-
-def _clean_tour(tour: Any) -> tuple[str, str, list[dict[str, str]]]:
-    if not isinstance(tour, dict) or not isinstance(tour.get("id"), str) or not tour["id"]:
-        raise InvalidRecord(key="store_tour_no_id")
-    title = tour.get("title") or ""
-    steps = tour.get("steps") or []
-    if not isinstance(title, str) or not isinstance(steps, list):
-        raise InvalidRecord(key="store_tour_shape", id=tour["id"])
-    clean = []
-    for n, step in enumerate(steps, start=1):
-        if not isinstance(step, dict) or not isinstance(step.get("initiative_id"), str):
-            raise InvalidRecord(key="store_tour_step_target", id=tour["id"], number=n)
-        text = step.get("text") or ""
-        if not isinstance(text, str):
-            raise InvalidRecord(key="store_tour_step_text", id=tour["id"], number=n)
-        clean.append({"initiative_id": step["initiative_id"], "text": text})
-    return tour["id"], title, clean
 
 
 # --- checking files -------------------------------------------------------------------------
