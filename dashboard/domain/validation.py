@@ -47,7 +47,7 @@ from dashboard.domain.vocab import (
     Vocabulary,
 )
 from dashboard.geo.crs import looks_like_rd, rd_to_wgs84
-from dashboard.i18n import Message, Num, field_label, msg
+from dashboard.i18n import Keyed, Message, Num, field_label, msg
 from dashboard.text import slugify
 
 
@@ -63,7 +63,7 @@ Locator = Callable[[float, float], "geo.Location | None"]
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Keyed):
     """One thing wrong with one field; errors block saving, warnings do not.
 
     ``key`` and ``params`` are the message in the catalog; ``text(lang)`` renders it.
@@ -74,12 +74,6 @@ class Problem:
     params: Mapping[str, Any] = dc_field(default_factory=dict, hash=False)
     severity: Severity = "error"
 
-    def text(self, lang: str) -> str:
-        return self.message.text(lang)
-
-    @property
-    def message(self) -> Message:
-        return Message(self.key, self.params)
 
 
 def problem(fieldname: str, key: str, severity: Severity = "error", **params: Any) -> Problem:

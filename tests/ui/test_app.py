@@ -225,3 +225,22 @@ def test_lists_without_point_are_built_only_when_open():
     # a pick selects the initiative, like a click on its marker
     national[0].click().run()
     assert at.query_params["id"] == national[0].key.removeprefix("nat_")
+
+
+def test_page_runs_on_a_postgis_store(pg_database, monkeypatch):
+    """KRIMPKAART_STORE=postgresql://...: the page reads, caches and follows the database."""
+    from dashboard import config, store
+
+    url = pg_database()
+    monkeypatch.setenv(config.ENV_STORE, url)
+    config.reload()
+    at = run()
+    assert not at.exception
+    db = store.open_store(url)
+    assert len(initiatives_table(at)) == len(db.list()) >= 30
+    db.add({"id": "uit-de-database", "name": "Uit de database", "lat": 52.5, "lon": 6.1},
+           author="tweede server")
+    at.run()
+    assert not at.exception
+    assert "Uit de database" in set(initiatives_table(at)["Naam"])
+    db.close()
