@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypedDict, cast, runtime_checkable
 
 from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record
-from dashboard.i18n import LocalizedError, field_label
+from dashboard.i18n import LocalizedError, field_label, msg
 
 Records = list[Record]
 RecordInput = Mapping[str, Any]  # what a write takes: any mapping, checked by clean_record
@@ -174,4 +174,47 @@ def clean_record(record: object) -> Record:
     if out["lat"] is not None and not (-90 <= out["lat"] <= 90 and -180 <= out["lon"] <= 180):
         raise InvalidRecord(key="store_record_out_of_range", id=rid)
     return cast(Record, out)
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+# What an undo stamps on the record it writes back; not part of what the record says.
+UNDO_STAMP_FIELDS = ("updated_at", "author")
+
+
+def same_content(a: Record | None, b: Record | None) -> bool:
+    """Whether two versions of a record say the same, whoever wrote them when."""
+    if a is None or b is None:
+        return a is b
+
+    def content(record: Record) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if k not in UNDO_STAMP_FIELDS}
+
+    return content(a) == content(b)
+
+
+def undo_conflict(change: Change, current: Record | None, later: Changes) -> Conflict | None:
+    """Why ``change`` cannot be undone now, or None when it can.
+
+    ``later`` are the history entries for the same record after ``change``. An
+    undo walks back through one's own successive changes: a later change that
+    has been undone since (and the undo entries themselves) is no obstacle. It
+    is refused when someone else's later change still stands (the conflict names
+    them), or when the record no longer says what ``change`` left (an edit made
+    outside the history, e.g. in QGIS). Shared by every backend.
+    """
+    known = change.before or change.after
+    name = known["name"] if known else change.record_id
+    undone = {c.undoes for c in later if c.action == "undo"}
+    standing = [c for c in later if c.action != "undo" and c.seq not in undone]
+    if not standing and same_content(current, change.after):
+        return None
+    if current is None:
+        return Conflict(key="store_undo_deleted", name=name)
+    if change.after is None:
+        return Conflict(key="store_undo_readded", name=name)
+    last = max(standing, key=lambda c: c.seq) if standing else None
+    by = last.author if last else current["author"]
+    at = last.at if last else current["updated_at"]
+    return Conflict(key="store_undo_changed", name=name, by=by or msg("store_someone"), at=at)
 

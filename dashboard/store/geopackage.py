@@ -40,6 +40,7 @@ from dashboard.store.base import (
     StoreError,
     TourRecord,
     TourRecords,
+    undo_conflict,
 )
 from dashboard.store.base import clean_record as _clean
 from dashboard.store.base import next_stamp as _next_stamp
@@ -288,7 +289,7 @@ class GeoPackageStore:
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
             current = _get(conn, change.record_id)
-            _check_undo(change, current)
+            _check_undo(conn, change, current)
             by = author if author is not None else change.author
             stamp = _next_stamp(current["updated_at"] if current else None)
             target = change.before
@@ -513,18 +514,15 @@ def _log(
     return int(cursor.lastrowid or 0)
 
 
-def _check_undo(change: Change, current: Record | None) -> None:
-    """Refuse an undo that would overwrite a later change to the same record."""
-    if current == change.after:
-        return
-    known = change.before or change.after
-    name = known["name"] if known else change.record_id
-    if current is None:
-        raise Conflict(key="store_undo_deleted", name=name)
-    if change.after is None:
-        raise Conflict(key="store_undo_readded", name=name)
-    raise Conflict(key="store_undo_changed", name=name,
-                   by=current["author"] or msg("store_someone"), at=current["updated_at"])
+def _check_undo(conn: sqlite3.Connection, change: Change, current: Record | None) -> None:
+    """Refuse an undo that would overwrite someone else's later change (``undo_conflict``)."""
+    rows = conn.execute(
+        f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} WHERE record_id = ? AND seq > ? ORDER BY seq",
+        (change.record_id, change.seq),
+    ).fetchall()
+    conflict = undo_conflict(change, current, [_change(r) for r in rows])
+    if conflict is not None:
+        raise conflict
 
 
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"

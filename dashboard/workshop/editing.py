@@ -231,23 +231,19 @@ def _name(*records: Mapping[str, Any] | None) -> str:
     return next((str(r["name"]) for r in records if r and r.get("name")), "")
 
 
-def _conflict(store: Store, author: str) -> UndoOutcome:
-    """Say why the session's last change cannot be undone (the store's text has no fields)."""
-    history = store.history(limit=1000)
-    undone = {c.undoes for c in history if c.action == "undo"}
-    change = next((c for c in history if c.author == author and c.action != "undo"
-                   and c.seq not in undone), None)
-    if change is None:
-        return UndoOutcome(False, "undo_conflict", {"name": "", "by": "", "at": ""})
-    name = _name(change.after, change.before) or change.record_id
-    current = store.get(change.record_id)
-    if current is None:
-        return UndoOutcome(False, "undo_conflict_deleted", {"name": name})
-    if change.after is None:
-        return UndoOutcome(False, "undo_conflict_readded", {"name": name})
-    return UndoOutcome(False, "undo_conflict", {
-        "name": name, "by": current.get("author") or "", "at": current.get("updated_at") or "",
-    })
+# The store's reasons for refusing an undo -> the page's messages.
+_CONFLICT_KEYS = {"store_undo_changed": "undo_conflict",
+                  "store_undo_deleted": "undo_conflict_deleted",
+                  "store_undo_readded": "undo_conflict_readded"}
+
+
+def _conflict(error: Conflict) -> UndoOutcome:
+    """Say why the session's last change cannot be undone, naming who changed it since."""
+    key = _CONFLICT_KEYS.get(error.key)
+    if key is None:
+        return UndoOutcome(False, "undo_failed", {"error": error.message or str(error)})
+    wanted = ("name", "by", "at") if key == "undo_conflict" else ("name",)
+    return UndoOutcome(False, key, {k: error.params.get(k, "") for k in wanted})
 
 
 def undo_for_session(store: Store, author: str) -> UndoOutcome:
@@ -258,8 +254,8 @@ def undo_for_session(store: Store, author: str) -> UndoOutcome:
         change = store.undo_last(author)
     except NothingToUndo:
         return UndoOutcome(False, "undo_nothing", {})
-    except Conflict:
-        return _conflict(store, author)
+    except Conflict as error:
+        return _conflict(error)
     except StoreBusy:
         return UndoOutcome(False, "store_busy", {})
     except StoreError as exc:

@@ -236,6 +236,33 @@ def test_undo_refused_when_someone_changed_the_record_since(store):
     assert store.get(added["id"])["summary"] == "Door Bert"
 
 
+def test_undo_works_back_through_ones_own_successive_changes(store):
+    """add, edit, edit, undo, undo, undo: the second undo used to be refused as
+    "changed by <the same user>"."""
+    added = _add(store, "Dorpstuin", "Anna")
+    first = store.update({**added, "summary": "Eerste"}, "Anna")
+    store.update({**first, "summary": "Tweede"}, "Anna")
+    for undone, summary in (("update", "Eerste"), ("update", added["summary"])):
+        assert undo_for_session(store, "Anna") == (True, "undo_done",
+                                                   {"name": "Dorpstuin", "undone": undone})
+        assert store.get(added["id"])["summary"] == summary
+    assert undo_for_session(store, "Anna")[2]["undone"] == "add"
+    assert store.get(added["id"]) is None
+    assert undo_for_session(store, "Anna") == (False, "undo_nothing", {})
+
+
+def test_undo_after_own_undo_names_who_changed_the_record_in_between(store):
+    added = _add(store, "Dorpstuin", "Anna")
+    berts = store.update({**added, "summary": "Door Bert"}, "Bert")
+    store.update({**berts, "summary": "Weer Anna"}, "Anna")
+    assert undo_for_session(store, "Anna").ok
+    ok, key, values = undo_for_session(store, "Anna")
+    assert (ok, key, values["name"], values["by"]) == (False, "undo_conflict", "Dorpstuin",
+                                                        "Bert")
+    assert values["at"] == berts["updated_at"]
+    assert store.get(added["id"])["summary"] == "Door Bert"
+
+
 def test_undo_refused_when_someone_deleted_the_record_since(store):
     added = _add(store, "Dorpstuin", "Anna")
     store.delete(added["id"], "Bert")
