@@ -161,6 +161,11 @@ def clean_record(record: object) -> Record:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidRecord(key="store_record_not_whole", id=rid,
                                     field=field_label(name))
+        elif kind == "bool":
+            value = False if value is None else value
+            if not isinstance(value, bool):
+                raise InvalidRecord(key="store_record_not_bool", id=rid,
+                                    field=field_label(name))
         elif kind == "json":
             value = [] if value is None else value
             if not isinstance(value, list):

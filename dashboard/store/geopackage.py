@@ -16,13 +16,14 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any, cast
 
 from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
+from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
     FIELD_NAMES,
     TEXT_DEFAULTS,
@@ -52,9 +53,9 @@ HISTORY = "krimpkaart_history"
 TOURS = "krimpkaart_tours"
 META = "krimpkaart_meta"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = gpkg_migrate.LATEST  # 2: location_approximate
 BUSY_TIMEOUT_S = 10.0
-SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "json": "TEXT"}
+SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "bool": "BOOLEAN", "json": "TEXT"}
 CONSTRAINTS = {"id": " NOT NULL UNIQUE", "name": " NOT NULL"}
 # Record fields in record order: (name, column type, kind), from the domain's field list.
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(
@@ -99,6 +100,8 @@ def _from_row(row: sqlite3.Row | tuple) -> Record:
             value = _json_list(value)
         elif kind == "text" and value is None:
             value = TEXT_DEFAULTS.get(name, "")
+        elif kind == "bool":
+            value = bool(value)  # SQLite keeps 0/1; NULL from another tool is "no"
         record[name] = value
     xy = blob_xy(row[0])
     record["lon"], record["lat"] = xy if xy else (None, None)
@@ -152,6 +155,8 @@ class GeoPackageStore:
         problem = _store_problem(self.path)
         if problem:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
+        if _schema_version(self.path) < SCHEMA_VERSION:
+            self._migrate()
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -179,6 +184,14 @@ class GeoPackageStore:
         finally:
             conn.close()
         return cls(path)
+
+    def _migrate(self) -> None:
+        """Bring a file written by an older version up to date, once (``gpkg_migrate``)."""
+        with self._write() as conn:
+            version = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0]
+            if version < SCHEMA_VERSION:  # another process may have done it meanwhile
+                version = gpkg_migrate.migrate(conn, version, LAYER, HISTORY)
+                conn.execute(f"UPDATE {META} SET schema_version = ? WHERE fid = 1", (version,))
 
     # connections ---------------------------------------------------------------------------
 
@@ -406,8 +419,11 @@ class GeoPackageStore:
             conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
             try:
                 with _transaction(conn):
+                    # a backup from an older version lacks the newer columns: filled in below
+                    layer_columns = ", ".join(gpkg_migrate.shared_columns(
+                        conn, LAYER, ("fid", "geom", *FIELD_NAMES), "src"))
                     for table, columns in (
-                        (LAYER, f"fid, geom, {_COLUMNS}"),
+                        (LAYER, layer_columns),
                         (HISTORY, _HISTORY_COLUMNS + ", undone_by"),
                         (TOURS, f"fid, {_TOUR_COLUMNS}"),
                     ):
@@ -416,6 +432,7 @@ class GeoPackageStore:
                             f"INSERT INTO main.{table} ({columns}) "
                             f"SELECT {columns} FROM src.{table}"
                         )
+                    gpkg_migrate.fill_location_approximate(conn, LAYER, HISTORY)
                     conn.execute(
                         f"UPDATE main.{META} SET version = "
                         f"max(version, (SELECT version FROM src.{META} WHERE fid = 1))"
@@ -577,6 +594,13 @@ def check_backup(path: str | Path) -> None:
         raise StoreError(key="store_restore_refused", path=str(path), problem=problem)
 
 
+def _schema_version(path: Path) -> int:
+    """The schema version a (checked) store file was written with."""
+    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_S)) as conn, _sqlite_errors(path):
+        return int(conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0])
+
+
 def _store_problem(path: Path, full: bool = False) -> Message | None:
     """Why ``path`` is not a usable Krimpkaart GeoPackage, or None; ``full`` adds integrity."""
     problem = gpkg.file_problem(path)
@@ -599,14 +623,14 @@ def _store_problem(path: Path, full: bool = False) -> Message | None:
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
             return msg("store_problem_missing_tables", n=len(missing), tables=", ".join(missing))
-        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({LAYER})")}
-        missing = [c for c in ("fid", "geom", *FIELD_NAMES) if c not in columns]
-        if missing:
-            return msg("store_problem_missing_columns", table=LAYER, n=len(missing),
-                       columns=", ".join(missing))
         row = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()
         if row is None or row[0] > SCHEMA_VERSION:
             return msg("store_problem_newer")
+        # an older file lacks the columns later versions add; opening it migrates it
+        missing = gpkg_migrate.missing_columns(conn, LAYER, ("fid", "geom", *FIELD_NAMES), row[0])
+        if missing:
+            return msg("store_problem_missing_columns", table=LAYER, n=len(missing),
+                       columns=", ".join(missing))
     except sqlite3.Error as exc:
         return msg("store_problem_unreadable", error=str(exc))
     finally:

@@ -139,8 +139,6 @@ def edit_controls(db: store.Store, record: dict, lang: str) -> None:
         edit_dialog(db, record, lang)
     if cols[1].button(t("delete", lang), key="delete_open", icon=":material/delete:"):
         delete_dialog(db, record, lang)
-    if editing.location_is_approximate(record):
-        st.caption(t("approximate_location", lang))
 
 
 @st.dialog("✎", width="large")

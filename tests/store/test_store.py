@@ -291,6 +291,19 @@ def test_duplicate_id_and_invalid_records(store: GeoPackageStore):
     assert len(store.list()) == 3 and store.history() == []
 
 
+def test_location_approximate_is_stored_as_a_bool(store: GeoPackageStore):
+    added = store.add(rec("x", location_approximate=True), "anna")
+    assert added["location_approximate"] is True and store.get("x") == added
+    assert store.add(rec("y"), "anna")["location_approximate"] is False  # absent: exact
+    assert store.get("y")["location_approximate"] is False
+    updated = store.update({**added, "location_approximate": False}, "anna")
+    assert store.get("x") == updated and updated["location_approximate"] is False
+    with pytest.raises(InvalidRecord, match="true or false"):
+        store.add(rec("z", location_approximate="ja"), "anna")
+    with pytest.raises(InvalidRecord, match="true or false"):
+        store.add(rec("z", location_approximate=1), "anna")
+
+
 def test_update_with_a_stale_timestamp_is_a_conflict(store: GeoPackageStore):
     mine = store.get("klushuizen-oostburg")
     theirs = store.update({**mine, "summary": "theirs"}, "bob", mine["updated_at"])

@@ -120,6 +120,20 @@ def test_shared_point_makes_one_marker_listing_both():
     assert next(p for p in points if p[3] == 1)[4] == 1  # selected
 
 
+def test_approximate_points_are_flagged_in_the_marker_data():
+    rough = {**rec("r", "Ruw", 53.0, 7.0), "location_approximate": True}
+    both_rough = [{**rec(i, i.upper(), 52.3731, 4.8926), "location_approximate": True}
+                  for i in ("a", "b")]
+    mixed = [{**rec("c", "C", 51.3264, 3.4931), "location_approximate": True},
+             rec("d", "D", 51.3264, 3.4931)]
+    points = webmap.marker_points(_frame([rough, rec("e", "E", 52.0, 5.0), *both_rough, *mixed]),
+                                  "nl")
+    flags = {p[5]: p[7] for p in points}
+    # a shared point is approximate only when it is for everyone on it
+    assert flags == {"r": 1, "e": 0, "a,b": 1, "c,d": 0}
+    assert all(len(p) == 8 for p in points)
+
+
 def test_marker_options_and_compact_data_at_scale():
     few = markers.InitiativeMarkers([[52, 5, 0, 1, 0, "a", "A"]] * 3)
     assert few.options["threshold"] == webmap.CLUSTER_THRESHOLD

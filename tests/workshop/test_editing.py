@@ -132,7 +132,25 @@ def test_full_form_with_a_click():
     assert record["gemeente_code"] == "GM1714" and record["place"] == "Sluis"
     assert record["scope"] == "lokaal" and record["themes"] == ["leefbaarheid", "natuur"]
     assert record["lat"] == round(OOSTBURG[0] + 0.0012345678, 6)
-    assert not location_is_approximate(record)
+    assert not location_is_approximate(record) and record["location_approximate"] is False
+
+
+def test_a_clicked_point_on_a_municipality_centre_is_exact_and_stays_so():
+    """The flag is stored now: a point dragged onto the centre is not taken for a guess."""
+    lat, lon = municipality_centre("GM1714")
+    record = _ok(new_record_from_form({**FULL_FORM, "lat": lat, "lon": lon},
+                                      point_source="click"))
+    assert record["location_approximate"] is False and not location_is_approximate(record)
+    rough = _ok(new_record_from_form({**FULL_FORM, "lat": lat + 0.01, "lon": lon,
+                                      "location_approximate": True}, point_source="click"))
+    assert location_is_approximate(rough)
+
+
+def test_a_record_from_before_the_field_is_judged_by_the_centre():
+    lat, lon = municipality_centre("GM1714")
+    old = {"gemeente_code": "GM1714", "lat": lat, "lon": lon}
+    assert location_is_approximate(old)
+    assert not location_is_approximate({**old, "lat": lat + 0.01})
 
 
 def test_click_ignores_a_stale_municipality_choice():
@@ -146,7 +164,7 @@ def test_full_form_placed_by_municipality_is_approximate():
     assert (record["lat"], record["lon"]) == municipality_centre("GM1714")
     assert record["gemeente_code"] == "GM1714"
     assert record["place"] == "Sluis"
-    assert location_is_approximate(record)
+    assert location_is_approximate(record) and record["location_approximate"] is True
     named = _ok(new_record_from_form({**form, "place": "Oostburg"}, point_source="gemeente"))
     assert named["place"] == "Oostburg"
 
