@@ -49,6 +49,7 @@ ALLOWED: set[tuple[str, str]] = {
     ("webmap/viewport.py",
      "kk.fitOnLoad({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/viewport.py", "kk.metricScale({{ this._parent.get_name() }});"),
+    ("webmap/clicks.py", "kk.clickWhereDown({{ this._parent.get_name() }});"),
     ("webmap/legend.py",
      "kk.legend({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/legend.py",
