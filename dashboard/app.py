@@ -153,10 +153,11 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
         layer_key=_layer_key(shown, lang, selected),
         key="map_state",
         height=workshop.map_height() or options.height_px,
-        returned_objects=["last_object_clicked_tooltip", "last_clicked"],
+        returned_objects=["last_object_clicked_tooltip", "last_clicked", "last_object_clicked"],
         center=ss.get("map_center"),
         zoom=ss.get("map_zoom"),
         on_change=on_map_click,
+        extra_layer=editor.pending_layer(lang),
     )
 
 

@@ -175,4 +175,15 @@
       e.containerPoint = was.containerPoint;
     });
   };
+
+  /* The point a facilitator is placing (webmap/pending.py): the same pin as on
+     the small placement map, not clickable, so a click beside it moves it.
+     o: {point: [lat, lon], title} */
+  kk.pendingPin = function (group, o) {
+    L.marker(o.point, {
+      interactive: false, keyboard: false, zIndexOffset: 2000, title: o.title,
+      icon: L.divIcon({className: 'kk-place-pin', html: '<span></span>',
+                       iconSize: [30, 42], iconAnchor: [15, 42]})
+    }).addTo(group);
+  };
 })();

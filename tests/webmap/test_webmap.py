@@ -67,8 +67,9 @@ def test_every_map_asset_is_a_shipped_file_served_or_sent_as_data():
     assert [url for _, url in js] == ["/app/static/" + rel for _, rel in assets.JS]
     assert [url for _, url in css] == ["/app/static/" + rel for _, rel in assets.CSS]
     assert {"kk-map.js", "kk-markers.js"} <= {rel for _, rel in assets.JS}
-    # kk-map.css sets the map's background, over Leaflet's own
-    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css"]
+    # kk-map.css sets the map's background, over Leaflet's own; kk-place.css the placing pin
+    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css",
+                                              "kk-place.css"]
     js, css = assets.urls(static_serving=False)
     for (_, url), (_, rel) in zip([*js, *css], [*assets.JS, *assets.CSS], strict=True):
         assert base64.b64decode(url.split(",", 1)[1]) == (assets.STATIC_DIR / rel).read_bytes()
@@ -215,3 +216,12 @@ def test_the_map_fetches_the_shipped_layer_files():
     assert urls == ["/kaart/app/static/" + rel for rel in rels]
     for rel in rels:
         assert (assets.STATIC_DIR / rel).is_file()
+
+
+def test_a_pending_pin_layer_draws_one_pin_at_the_point():
+    m = webmap.base_map(MapOptions())
+    webmap.pending_layer((52.1561, 5.3878), "en").add_to(m)
+    html = render(m)
+    options = kk_call(html, "pendingPin")
+    assert options == {"point": [52.1561, 5.3878], "title": "The new initiative goes here"}
+    assert "kk.clickWhereDown(" in html  # clicks count where the pointer went down
