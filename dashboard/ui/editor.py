@@ -34,9 +34,8 @@ def start_adding() -> None:
     ss = st.session_state
     session.clear_selection()
     placement.clear(ADD_PLACE)
-    state = ss.get("map_state") or {}  # clicks from before do not count
-    ss.update(adding=True,
-              _add_seen_clicks=(state.get("last_clicked"), state.get("last_object_clicked")))
+    # a click made before does not count: only a new one places the pin
+    ss.update(adding=True, _add_seen_click=(ss.get("map_state") or {}).get("last_clicked"))
 
 
 def stop_adding() -> None:
@@ -44,19 +43,20 @@ def stop_adding() -> None:
     st.session_state.update(adding=False)
 
 
-def on_map_click_while_adding(state: dict) -> None:
+def on_map_click_while_adding(state: dict, on_pin: tuple[float, float] | None = None) -> None:
     """Put the new initiative's pin where the main map was clicked (to be corrected there).
 
-    A click on an existing pin does not reach the map itself, only the pin: then
-    the new pin goes to that pin's point (several initiatives in one village).
+    A click on an existing pin does not reach the map itself; the page passes that
+    pin's point as ``on_pin`` and the new pin goes there (several initiatives in one
+    village).
     """
     ss = st.session_state
-    clicked, on_pin = state.get("last_clicked"), state.get("last_object_clicked")
-    seen_clicked, seen_pin = ss.get("_add_seen_clicks", (None, None))
-    ss["_add_seen_clicks"] = (clicked, on_pin)
-    point = clicked if clicked != seen_clicked else on_pin if on_pin != seen_pin else None
-    if point and "lat" in point and "lng" in point:
-        placement.set_point(ADD_PLACE, (point["lat"], point["lng"]))
+    clicked = state.get("last_clicked")
+    seen, ss["_add_seen_click"] = ss.get("_add_seen_click"), clicked
+    if clicked and clicked != seen and "lat" in clicked and "lng" in clicked:
+        placement.set_point(ADD_PLACE, (clicked["lat"], clicked["lng"]))
+    elif on_pin is not None:
+        placement.set_point(ADD_PLACE, on_pin)
 
 
 def pending_layer(lang: str) -> folium.FeatureGroup | None:
