@@ -14,6 +14,8 @@ and the marker data the browser gets.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import shutil
 import sqlite3
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 
 def downgrade(path: Path) -> None:
     """Make ``path`` look like a store written by the schema-1 code."""
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("ALTER TABLE initiatieven DROP COLUMN location_approximate")
         conn.execute("UPDATE krimpkaart_meta SET schema_version = 1")
         rows = conn.execute("SELECT seq, after_json FROM krimpkaart_history").fetchall()
@@ -46,6 +49,9 @@ def downgrade(path: Path) -> None:
             record.pop("location_approximate", None)
             conn.execute("UPDATE krimpkaart_history SET after_json = ? WHERE seq = ?",
                          (json.dumps(record), seq))
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("SELECT schema_version FROM krimpkaart_meta").fetchone()[0] == 1
 
 
 def bench_migration(n: int, runs: int, tmp: Path) -> None:
@@ -53,8 +59,7 @@ def bench_migration(n: int, runs: int, tmp: Path) -> None:
     store = GeoPackageStore(current)
     for record in store.list()[:200]:  # some history too, as a used store has
         store.update({**record, "summary": "edited"}, "bench")
-    old = tmp / "old.gpkg"
-    shutil.copyfile(current, old)
+    old = store.backup(tmp / "old.gpkg")  # one self-contained file (no -wal beside it)
     downgrade(old)
     migrate, plain = [], []
     for _ in range(runs):  # interleaved A/B on a shared machine
@@ -63,6 +68,8 @@ def bench_migration(n: int, runs: int, tmp: Path) -> None:
         start = time.perf_counter()
         GeoPackageStore(work)
         migrate.append(time.perf_counter() - start)
+        with closing(sqlite3.connect(work)) as conn:  # it did migrate
+            assert conn.execute("SELECT schema_version FROM krimpkaart_meta").fetchone()[0] == 2
         start = time.perf_counter()
         GeoPackageStore(current)
         plain.append(time.perf_counter() - start)
@@ -81,7 +88,7 @@ data = open({path!r}, "rb").read()
 for label in ("cold", "warm"):
     start = time.perf_counter()
     report = plan_import(data, "bench.csv", [])
-    assert report.ok, report.problems[:3]
+    assert report.ok, [p.text("en") for p in report.problems[:3]]
     print(label, time.perf_counter() - start)
 """
 
@@ -91,14 +98,13 @@ def bench_import(n: int, runs: int, tmp: Path) -> None:
 
     records = synthetic_records(n)
     with_column = export_records([{**r, "location_approximate": False} for r in records], "csv")
-    lines = with_column.decode("utf-8-sig").splitlines()
-    header = lines[0].split(",")
-    drop = header.index("location_approximate")
-    without = "\n".join(",".join(c for i, c in enumerate(row.split(",")) if i != drop)
-                        for row in lines)  # no commas inside synthetic cells
+    rows = list(csv.reader(io.StringIO(with_column.decode("utf-8-sig"))))
+    drop = rows[0].index("location_approximate")
+    out = io.StringIO()
+    csv.writer(out).writerows([c for i, c in enumerate(row) if i != drop] for row in rows)
     files = {"with the column": tmp / "with.csv", "without (old rule)": tmp / "without.csv"}
     files["with the column"].write_bytes(with_column)
-    files["without (old rule)"].write_text(without, encoding="utf-8")
+    files["without (old rule)"].write_text(out.getvalue(), encoding="utf-8")
     times: dict[str, dict[str, list[float]]] = {k: {"cold": [], "warm": []} for k in files}
     for _ in range(runs):
         for name, path in files.items():  # interleaved

@@ -147,6 +147,6 @@ def clear_cache() -> None:
     """Read the layers again on next use (after a geodata build in the same process)."""
     _read.cache_clear()
     _municipalities_rd.cache_clear()
-    from dashboard.geo.centres import municipality_centre  # imports this module
+    from dashboard.geo.centres import _centres  # imports this module
 
-    municipality_centre.cache_clear()
+    _centres.cache_clear()
