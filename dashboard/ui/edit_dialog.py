@@ -55,17 +55,19 @@ def close() -> None:
     placement.clear(PLACE)
 
 
-def show(db: store.Store, lang: str) -> None:
-    """Draw the dialog while one is open; call on every run, so a rerun keeps it open."""
+def show(db: store.Store, lang: str) -> bool:
+    """Draw the dialog while one is open (call on every run, so a rerun keeps it open);
+    whether it is open (a page shows one dialog at a time)."""
     record = st.session_state.get(OPEN)
     if not record:
-        return
+        return False
     if not workshop.is_facilitator():  # locked meanwhile
         close()
-        return
+        return False
     dialog = st.dialog(t("edit_title", lang), width="large", icon=":material/edit:",
                        on_dismiss=close)(_body)
     dialog(db, record, lang)
+    return True
 
 
 # --------------------------------------------------------------------------- location

@@ -151,13 +151,27 @@ def edit_controls(db: store.Store, record: dict, lang: str) -> None:
     cols = st.columns(2)
     cols[0].button(t("edit", lang), key="edit_open", icon=":material/edit:",
                    on_click=edit_dialog.open_for, args=(record,))
-    if cols[1].button(t("delete", lang), key="delete_open", icon=":material/delete:"):
-        delete_dialog(db, record, lang)
+    cols[1].button(t("delete", lang), key="delete_open", icon=":material/delete:",
+                   on_click=_open_delete, args=(record,))
 
 
-def delete_dialog(db: store.Store, record: dict, lang: str) -> None:
-    st.dialog(t("delete_title", lang), width="small", icon=":material/delete:")(_delete_body)(
-        db, record, lang)
+DELETING = "delete_record"  # session state: the record the delete dialog asks about
+
+
+def _open_delete(record: dict) -> None:
+    st.session_state[DELETING] = dict(record)
+
+
+def _close_delete() -> None:
+    st.session_state.pop(DELETING, None)
+
+
+def delete_dialog(db: store.Store, lang: str) -> None:
+    """The "delete?" dialog while one is open; drawn on every run, so a rerun keeps it."""
+    record = st.session_state.get(DELETING)
+    if record:
+        st.dialog(t("delete_title", lang), width="small", icon=":material/delete:",
+                  on_dismiss=_close_delete)(_delete_body)(db, record, lang)
 
 
 def _delete_body(db: store.Store, record: dict, lang: str) -> None:
@@ -171,8 +185,10 @@ def _delete_body(db: store.Store, record: dict, lang: str) -> None:
             return
         workshop.mark_seen(db)
         session.clear_selection()
+        _close_delete()
         st.rerun()
     if cols[1].button(t("cancel", lang), key="delete_no"):
+        _close_delete()
         st.rerun()
 
 
@@ -187,7 +203,9 @@ def facilitator_tools(db: store.Store, lang: str) -> None:
     """Sidebar tools once unlocked: add, undo, import."""
     if not workshop.is_facilitator():
         return
-    edit_dialog.show(db, lang)  # while one is open: a rerun must not close it
+    # while one is open: a rerun (another facilitator's change) must not close it
+    if not edit_dialog.show(db, lang):
+        delete_dialog(db, lang)
     sb = st.sidebar
     sb.button(t("add_title", lang), on_click=start_adding, icon=":material/add_location_alt:",
               width="stretch", type="primary", key="add_open")

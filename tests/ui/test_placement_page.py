@@ -177,3 +177,16 @@ def test_adding_saves_where_the_pin_is_and_can_mark_it_approximate(facilitator):
     assert (added["lat"], added["lon"]) == (52.156112, 5.387812)
     assert added["location_approximate"] is True and added["gemeente_code"] == "GM0307"
     assert "add_place__point" not in at.session_state  # forgotten once saved
+
+
+@pytest.mark.parametrize("lang,title", [("nl", "Initiatief verwijderen"),
+                                        ("en", "Delete initiative")])
+def test_the_delete_dialog_has_a_real_title_and_undo_brings_the_record_back(facilitator, lang,
+                                                                            title):
+    at = facilitator(lang, id=RECORD)
+    at.button(key="delete_open").click().run()
+    assert dialog_title(at) == title
+    at.button(key="delete_yes").click().run()
+    assert not at.exception and store.open_store().get(RECORD) is None
+    at.sidebar.button(key="undo").click().run()
+    assert store.open_store().get(RECORD) is not None
