@@ -179,6 +179,22 @@ def test_adding_saves_where_the_pin_is_and_can_mark_it_approximate(facilitator):
     assert "add_place__point" not in at.session_state  # forgotten once saved
 
 
+def test_adding_keeps_the_pin_across_another_users_change(facilitator):
+    """(What was typed in the form stays too, in the browser: AppTest drops a form's
+    unsubmitted values on every run, so that is checked by hand, not here.)"""
+    at = facilitator()
+    at.sidebar.button(key="add_open").click().run()
+    at.session_state["add_place__point"] = (52.156112, 5.387812)
+    at.run()
+    store.open_store().add({"id": "van-bert", "name": "Van Bert", "lat": 52.0, "lon": 5.5},
+                           "Bert")
+    at.run()  # the rerun the live poll makes
+    assert at.session_state["add_place__point"] == (52.156112, 5.387812)
+    assert "52.15611, 5.38781 (Amersfoort)" in " ".join(s.value for s in at.success)
+    total = len(store.open_store().list())
+    assert any(f"van {total} initiatieven" in m.value for m in at.markdown)  # it saw Bert's
+
+
 @pytest.mark.parametrize("lang,title", [("nl", "Initiatief verwijderen"),
                                         ("en", "Delete initiative")])
 def test_the_delete_dialog_has_a_real_title_and_undo_brings_the_record_back(facilitator, lang,
