@@ -34,6 +34,7 @@ from dashboard.domain.record import (
     Source,
     fmt_number,
     is_empty,
+    parse_flag,
     parse_number,
 )
 from dashboard.domain.vocab import (
@@ -345,8 +346,10 @@ class _Validator:
         scope = self.term("scope", SCOPES, d.get("scope"))
         code = self.gemeente_code(d.get("gemeente_code"))
         place = self.text("place", d.get("place"))
+        approximate = self.flag("location_approximate", d.get("location_approximate"))
         out: dict[str, Any] = {"lat": None, "lon": None, "scope": scope,
-                               "gemeente_code": "", "place": place}
+                               "gemeente_code": "", "place": place,
+                               "location_approximate": False}
         if not (lat_ok and lon_ok):  # reported already; an unreadable value is not "empty"
             return out
         if (lat is None) != (lon is None):
@@ -378,6 +381,11 @@ class _Validator:
             elif scope == "buitenland":
                 self.warn("gemeente_code", "val_code_abroad", code=code)
         out["gemeente_code"] = code
+        if out["lat"] is not None:
+            # Not said (a file from before the field): judged as then, by the point
+            # being its municipality's centre. Without a point there is nothing to judge.
+            out["location_approximate"] = (geo.is_at_centre(code, out["lat"], out["lon"])
+                                           if approximate is None else approximate)
         if not place and code:
             municipality = found or _municipalities().get(code)
             out["place"] = municipality["statnaam"] if municipality else ""
@@ -416,6 +424,14 @@ class _Validator:
                 self.error("location", "val_outside_nl", point=shown)
             return None
         return lat, lon, found
+
+    def flag(self, fieldname: str, value: object) -> bool | None:
+        """Yes/no (``ja``/``nee``, ``true``/``false``, 1/0...); None when not given."""
+        try:
+            return parse_flag(value)
+        except ValueError:
+            self.error(fieldname, "val_not_a_flag", value=str(value))
+            return None
 
     def gemeente_code(self, value: object) -> str:
         if isinstance(value, numbers.Real) and not isinstance(value, bool):

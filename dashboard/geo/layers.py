@@ -150,3 +150,6 @@ def clear_cache() -> None:
     from dashboard.geo import provenance  # it reads these layers; imported here, not above
 
     provenance.clear_cache()
+    from dashboard.geo.centres import _centres  # imports this module
+
+    _centres.cache_clear()

@@ -47,6 +47,9 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
     for column in ("lat", "lon", "start_year"):
         if column not in frame:
             frame[column] = None
+    if "location_approximate" not in frame:
+        frame["location_approximate"] = False
+    frame["location_approximate"] = frame["location_approximate"].map(lambda v: v is True)
     lat = pd.to_numeric(frame["lat"], errors="coerce")
     lon = pd.to_numeric(frame["lon"], errors="coerce")
     frame["lat"], frame["lon"] = lat, lon
@@ -64,6 +67,7 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
     frame["located"] = frame["statcode"] != ""
     frame["on_map"] = lat.notna() & lon.notna()
     frame["abroad"] = frame["on_map"] & ~frame["located"]
+    frame["location_approximate"] = frame["location_approximate"] & frame["on_map"]
     frame["regiotype"] = frame["regiotype"].where(frame["regiotype"] != "", "geen")
     frame.loc[~frame["located"], "regiotype"] = ""
     frame["regio_slug"] = frame["regio"].map(lambda r: slugify(r) if r else "")

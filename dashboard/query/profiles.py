@@ -49,6 +49,7 @@ class Details:
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # title, url, note
     website: str = ""
     has_point: bool = False
+    approximate: bool = False  # the point is only roughly where the initiative is
 
 
 def initiative_details(row: Mapping, lang: str) -> Details:
@@ -58,8 +59,13 @@ def initiative_details(row: Mapping, lang: str) -> Details:
         place_bits.append(f"{t('municipality', lang).lower()} {row['statnaam']}")
     facts: list[tuple[str, str]] = []
     place = ", ".join(b for b in place_bits if b)
-    if place:
+    approximate = bool(row.get("location_approximate")) and bool(row.get("on_map"))
+    if place and approximate:
+        facts.append((t("field_place", lang), f"{place} ({t('approximate_word', lang)})"))
+    elif place:
         facts.append((t("field_place", lang), place))
+    elif approximate:
+        facts.append((t("field_location", lang), t("approximate_word", lang)))
     if row.get("provincie"):
         facts.append((t("province", lang), row["provincie"]))
     if row.get("regio"):
@@ -103,6 +109,7 @@ def initiative_details(row: Mapping, lang: str) -> Details:
         sources=sources,
         website=str(row.get("website") or ""),
         has_point=bool(row.get("on_map")),
+        approximate=approximate,
     )
 
 

@@ -17,12 +17,14 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from dashboard.domain.record import FIELD_TYPES, record_defaults
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
+from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
     FIELD_NAMES,
     Change,
@@ -58,9 +60,9 @@ HISTORY = "krimpkaart_history"
 TOURS = "krimpkaart_tours"
 META = "krimpkaart_meta"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = gpkg_migrate.LATEST  # 2: location_approximate
 BUSY_TIMEOUT_S = 10.0
-SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "json": "TEXT"}
+SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "bool": "BOOLEAN", "json": "TEXT"}
 CONSTRAINTS = {"id": " NOT NULL UNIQUE", "name": " NOT NULL"}
 # Record fields in record order: (name, column type, kind), from the domain's field list.
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(
@@ -148,7 +150,9 @@ class GeoPackageStore:
         problem = _store_problem(self.path)
         if problem:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
-        self._add_missing_fields()
+        if _schema_version(self.path) < SCHEMA_VERSION:
+            self._migrate()  # named steps first (they infer values) ...
+        self._add_missing_fields()  # ... then any field still missing gets its default
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -176,6 +180,14 @@ class GeoPackageStore:
         finally:
             conn.close()
         return cls(path)
+
+    def _migrate(self) -> None:
+        """Bring a file written by an older version up to date, once (``gpkg_migrate``)."""
+        with self._write() as conn:
+            version = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0]
+            if version < SCHEMA_VERSION:  # another process may have done it meanwhile
+                version = gpkg_migrate.migrate(conn, version, LAYER, HISTORY)
+                conn.execute(f"UPDATE {META} SET schema_version = ? WHERE fid = 1", (version,))
 
     # connections ---------------------------------------------------------------------------
 
@@ -289,7 +301,8 @@ class GeoPackageStore:
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
             current = _get(conn, change.record_id)
-            by, stamp, after = plan_undo(change, current, author)
+            by, stamp, after = plan_undo(change, current, author,
+                                         _later_changes(conn, change))
             if after is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (change.record_id,))
             else:
@@ -491,6 +504,12 @@ def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
             (_change(row[:-1]), row[-1]) for row in conn.execute(
                 f"SELECT {_HISTORY_COLUMNS}, undone_by FROM {HISTORY} ORDER BY seq")
         ]
+        if "location_approximate" in absent:  # written before the field: judge it as then
+            judge = gpkg_migrate.judged_location
+            records = [judge(r) for r in records]
+            history = [(replace(c, before=c.before and judge(c.before),
+                                after=c.after and judge(c.after)), undone)
+                       for c, undone in history]
         tours = sort_tours(_tour(r) for r in conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
         version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
     finally:
@@ -636,6 +655,15 @@ def _log(
     return int(cursor.lastrowid or 0)
 
 
+def _later_changes(conn: sqlite3.Connection, change: Change) -> Changes:
+    """The history entries for ``change``'s record after it (for ``undo_conflict``)."""
+    rows = conn.execute(
+        f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} WHERE record_id = ? AND seq > ? ORDER BY seq",
+        (change.record_id, change.seq),
+    ).fetchall()
+    return [_change(r) for r in rows]
+
+
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
 
 
@@ -668,6 +696,13 @@ def check_backup(path: str | Path) -> None:
     problem = _store_problem(Path(path), full=True)
     if problem:
         raise StoreError(key="store_restore_refused", path=str(path), problem=problem)
+
+
+def _schema_version(path: Path) -> int:
+    """The schema version a (checked) store file was written with."""
+    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_S)) as conn, _sqlite_errors(path):
+        return int(conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0])
 
 
 def _store_problem(path: Path, full: bool = False) -> Message | None:

@@ -424,7 +424,10 @@ class PostGISStore:
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
             current = _get(conn, change.record_id)
-            by, stamp, after = plan_undo(change, current, author)
+            later = [_change(r) for r in conn.execute(
+                f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} WHERE record_id = %s AND seq > %s "
+                "ORDER BY seq", (change.record_id, change.seq)).fetchall()]
+            by, stamp, after = plan_undo(change, current, author, later)
             if after is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = %s", (change.record_id,))
             elif current is None:

@@ -41,6 +41,7 @@ TEMPLATE_EXAMPLE: dict[str, Any] = {
     "gemeente_code": "",
     "lat": 51.326,
     "lon": 3.488,
+    "location_approximate": False,
     "scope": "lokaal",
     "themes": ["wonen", "leefbaarheid"],
     "participation": "maatschappelijk-initiatief",
@@ -146,6 +147,10 @@ def _vocabulary_rows(lang: str) -> tuple[str, list[list[Any]]]:
          "title <url> (note)"],
         ["breedtegraad/lengtegraad", "51.326 / 3.488", "WGS84-graden; leeg voor landelijk, "
          "online of buitenland", "WGS84 degrees; empty for national, online or abroad"],
+        ["locatie_bij_benadering", "ja / nee", "ja: het punt ligt er alleen ongeveer (bijv. "
+         "midden van de gemeente); leeg: ja als het punt precies het midden van de gemeente is",
+         "yes: the point is only roughly there (e.g. the middle of the municipality); empty: "
+         "yes when the point is exactly the middle of its municipality"],
     ]
     return title, rows + notes_nl
 

@@ -123,6 +123,27 @@ def test_valid_minimal_record_gets_defaults() -> None:
     assert rec["themes"] == ["wonen", "leefbaarheid"]
 
 
+def test_location_approximate_given_is_kept_and_missing_is_judged_by_the_centre() -> None:
+    from dashboard import geo
+
+    lat, lon = geo.municipality_centre("GM0037")
+    at_centre = {"name": "Midden", "lat": lat, "lon": lon}
+    assert validate(at_centre).record["location_approximate"] is True  # as judged before
+    assert validate({**at_centre, "location_approximate": False}).record[
+        "location_approximate"] is False  # said explicitly: kept
+    assert validate({**OOSTBURG, "location_approximate": "ja"}).record["location_approximate"]
+    assert validate(OOSTBURG).record["location_approximate"] is False
+    online = {"name": "Online", "scope": "online", "location_approximate": True}
+    assert validate(online).record["location_approximate"] is False  # no point, nothing rough
+
+
+def test_location_approximate_not_yes_or_no() -> None:
+    result = validate({**OOSTBURG, "location_approximate": "soms"})
+    problem = one_error(result, "location_approximate")
+    assert problem.key == "val_not_a_flag"
+    assert texts(problem)[0].startswith("Locatie bij benadering 'soms' is geen ja of nee")
+
+
 def test_name_required() -> None:
     result = validate({"lat": 51.326, "lon": 3.488})
     assert result.record is None

@@ -40,6 +40,7 @@ DYNAMIC: dict[str, set[str]] = {
     "regiotype_": {f"regiotype_{r}" for r in REGIOTYPES},  # i18n.regiotype_label
     "basemap_": {f"basemap_{b}" for b in BASEMAP_KEYS},  # sidebar.map_options
     "add_where_": {"add_where_click", "add_where_gemeente"},  # editor.add_panel
+    "edit_where_": {f"edit_where_{h}" for h in ("keep", "map", "coords", "gemeente")},  # edit
     "preset_": {f"preset_{p}" for p in PRESET_NAMES},  # export_tab
     "export_in_": {f"export_in_{r}" for r in REGIOTYPES},  # export.content.default_title
     "field_": {f"field_{f}" for f in (*RECORD_FIELDS, "location")},  # i18n.field_label

@@ -55,6 +55,30 @@ def test_details_carry_the_note_in_the_readers_language():
     assert profiles.initiative_details(row, "en").notes == "Een andere bron dateert het op 1975."
 
 
+def test_details_say_when_the_location_is_approximate():
+    from dashboard import query
+
+    records = [{"id": "ruw", "name": "Ruw", "lat": 53.0, "lon": 7.0, "place": "Veele",
+                "location_approximate": True},
+               {"id": "ruw-zonder-plaats", "name": "Ruw", "lat": 53.0, "lon": 7.0,
+                "location_approximate": True},
+               {"id": "precies", "name": "Precies", "lat": 53.0, "lon": 7.0, "place": "Veele"},
+               {"id": "online", "name": "Online", "location_approximate": True}]
+    rows = {r["id"]: r for r in query.initiatives_frame(records).to_dict("records")}
+    nl = profiles.initiative_details(rows["ruw"], "nl")
+    assert nl.approximate and dict(nl.facts)["Plaats"] == (
+        "Veele, gemeente Stadskanaal (locatie bij benadering)")
+    en = profiles.initiative_details(rows["ruw"], "en")
+    assert dict(en.facts)["Place"].endswith("(approximate location)")
+    # the frame fills place from the municipality, so "Location" is for a bare point only
+    bare = profiles.initiative_details({**rows["ruw-zonder-plaats"], "place": "",
+                                        "statnaam": ""}, "nl")
+    assert dict(bare.facts)["Locatie"] == "locatie bij benadering"
+    exact = profiles.initiative_details(rows["precies"], "nl")
+    assert not exact.approximate and "benadering" not in dict(exact.facts)["Plaats"]
+    assert not profiles.initiative_details(rows["online"], "nl").approximate  # no point
+
+
 def test_municipality_and_region_profiles():
     frame = seed_frame()
     sluis = profiles.municipality_profile("GM1714", frame, "nl")

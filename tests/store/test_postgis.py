@@ -121,7 +121,8 @@ def test_rows_written_by_other_tools_read_as_records(store: PostGISStore, url: s
 def test_columns_follow_the_record_fields(store: PostGISStore, url: str):
     types = dict(sql(url, "SELECT column_name, data_type FROM information_schema.columns "
                           "WHERE table_name = 'initiatieven'"))
-    expected = {"text": "text", "real": "double precision", "int": "bigint", "json": "json"}
+    expected = {"text": "text", "real": "double precision", "int": "bigint", "json": "json",
+                "bool": "boolean"}
     assert {name: types[name] for name in FIELD_TYPES} == {
         name: expected[kind] for name, kind in FIELD_TYPES.items()}
     assert column_definitions({"id": "text", "ok": "bool", "n": "int"}) == [

@@ -374,6 +374,19 @@ def test_duplicate_id_and_invalid_records(store: PortableStore):
     assert len(store.list()) == 3 and store.history() == []
 
 
+def test_location_approximate_is_stored_as_a_bool(store: PortableStore):
+    added = store.add(rec("x", location_approximate=True), "anna")
+    assert added["location_approximate"] is True and store.get("x") == added
+    assert store.add(rec("y"), "anna")["location_approximate"] is False  # absent: exact
+    assert store.get("y")["location_approximate"] is False
+    updated = store.update({**added, "location_approximate": False}, "anna")
+    assert store.get("x") == updated and updated["location_approximate"] is False
+    with pytest.raises(InvalidRecord, match="true or false"):
+        store.add(rec("z", location_approximate="ja"), "anna")
+    with pytest.raises(InvalidRecord, match="true or false"):
+        store.add(rec("z", location_approximate=1), "anna")
+
+
 def test_update_with_a_stale_timestamp_is_a_conflict(store: PortableStore):
     mine = store.get("klushuizen-oostburg")
     theirs = store.update({**mine, "summary": "theirs"}, "bob", mine["updated_at"])
@@ -476,6 +489,63 @@ def test_undo_refuses_when_someone_changed_the_record_since(store: PortableStore
     store.delete("gone", "bob")
     with pytest.raises(Conflict, match="deleted"):
         store.undo_last("anna")
+
+
+def test_undo_walks_back_through_ones_own_successive_changes(store: PortableStore):
+    """add, edit, edit, then undo three times: each undo of one's own chain works."""
+    added = store.add(rec("a", summary="one"), "anna")
+    second = store.update({**added, "summary": "two"}, "anna")
+    store.update({**second, "summary": "three"}, "anna")
+
+    assert store.undo_last("anna").after["summary"] == "two"
+    assert store.undo_last("anna").after["summary"] == "one"
+    assert store.undo_last("anna").after is None
+    assert store.get("a") is None
+    with pytest.raises(NothingToUndo):
+        store.undo_last("anna")
+
+
+def test_undo_walks_back_through_a_delete_and_re_add_of_ones_own(store: PortableStore):
+    added = store.add(rec("a"), "anna")
+    store.delete("a", "anna")
+    store.add({**added, "name": "Again"}, "anna")
+    assert store.undo_last("anna").after is None  # the re-add
+    assert store.undo_last("anna").after["name"] == "A"  # the delete
+    assert store.undo_last("anna").after is None  # the first add
+    assert store.get("a") is None
+
+
+def test_undo_after_own_undos_still_refuses_someone_elses_change_naming_them(
+        store: PortableStore):
+    added = store.add(rec("a", summary="anna 1"), "anna")
+    bobs = store.update({**added, "summary": "bob"}, "bob")
+    store.update({**bobs, "summary": "anna 2"}, "anna")
+    assert store.undo_last("anna").after["summary"] == "bob"  # her own last edit: fine
+    with pytest.raises(Conflict, match="changed by bob") as caught:
+        store.undo_last("anna")  # her add: bob changed the record after it
+    assert caught.value.params["by"] == "bob"
+    assert store.get("a")["summary"] == "bob"
+
+
+def test_undo_is_allowed_again_once_the_other_change_is_undone(store: PortableStore):
+    added = store.add(rec("a", summary="anna"), "anna")
+    store.update({**added, "summary": "bob"}, "bob")
+    with pytest.raises(Conflict):
+        store.undo_last("anna")
+    store.undo_last("bob")
+    assert store.undo_last("anna").after is None
+    assert store.get("a") is None
+
+
+def test_undo_refuses_a_change_made_outside_the_history(gpkg_store: GeoPackageStore):
+    """An edit in QGIS leaves no history entry; the record's content tells."""
+    store = gpkg_store
+    added = store.add(rec("a", summary="anna"), "anna")
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("UPDATE initiatieven SET summary = 'qgis', author = 'Kees' WHERE id = 'a'")
+    with pytest.raises(Conflict, match="changed by Kees"):
+        store.undo_last("anna")
+    assert store.get("a")["summary"] == "qgis" and added["summary"] == "anna"
 
 
 def test_undo_by_author_skips_other_peoples_changes(store: PortableStore):

@@ -526,6 +526,74 @@ def test_export_import_round_trip(fmt: str, name: str) -> None:
     assert report.records == records
 
 
+def approximate_records() -> list[dict[str, Any]]:
+    """One approximate point, one exact point that happens to lie on a municipality centre
+    (said explicitly, so the old inference must not override it), one without a point."""
+    from dashboard import geo
+
+    centre = geo.municipality_centre("GM0037")
+    raw = [
+        {"id": "ruw", "name": "Ruw geplaatst", "lat": 53.0, "lon": 7.0,
+         "location_approximate": True},
+        {"id": "precies", "name": "Precies op het midden", "lat": centre[0], "lon": centre[1],
+         "location_approximate": False},
+        {"id": "online", "name": "Online", "scope": "online"},
+    ]
+    return [validate(item).record for item in raw]
+
+
+@pytest.mark.parametrize("fmt,name", [("csv", "x.csv"), ("xlsx", "x.xlsx"),
+                                      ("geojson", "x.geojson")])
+def test_location_approximate_round_trips(fmt: str, name: str) -> None:
+    records = approximate_records()
+    assert [r["location_approximate"] for r in records] == [True, False, False]
+    report = plan_import(export_records(records, fmt), name, [])
+    assert report.ok and report.problems == [], format_report(report)
+    assert report.records == records
+
+
+def test_location_approximate_column_in_exports_and_templates() -> None:
+    header = export_records(approximate_records(), "csv").decode("utf-8-sig").splitlines()[0]
+    assert "lon,location_approximate,scope" in header
+    doc = json.loads(export_records(approximate_records(), "geojson"))
+    assert [f["properties"]["location_approximate"] for f in doc["features"]] == [
+        True, False, False]
+    dutch = template_bytes("csv", "nl").decode("utf-8-sig").splitlines()[0]
+    assert "lengtegraad,locatie_bij_benadering,schaal" in dutch
+    assert "lon,location_approximate,scope" in template_bytes("csv", "en").decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("ja", True), ("Nee", False), ("WAAR", True), ("onwaar", False), ("x", True),
+    ("true", True), ("False", False), ("1", True), ("0", False), ("yes", True), ("no", False),
+])
+def test_location_approximate_words(cell: str, expected: bool) -> None:
+    data = f"naam;breedtegraad;lengtegraad;locatie_bij_benadering\r\nA;53,0;7,0;{cell}\r\n"
+    report = plan_import(data.encode("utf-8"), "a.csv", [])
+    assert report.ok, format_report(report)
+    assert report.records[0]["location_approximate"] is expected
+
+
+def test_location_approximate_that_is_not_yes_or_no_is_explained() -> None:
+    data = "naam;breedtegraad;lengtegraad;bij benadering\r\nA;53,0;7,0;misschien\r\n"
+    report = plan_import(data.encode("utf-8"), "a.csv", [])
+    assert problems(report) == [(2, "location_approximate", "val_not_a_flag")]
+    assert report.errors[0].text("nl").startswith(
+        "Locatie bij benadering 'misschien' is geen ja of nee")
+    assert report.errors[0].text("en").startswith(
+        "Approximate location 'misschien' is not yes or no")
+
+
+def test_a_file_without_the_column_is_judged_as_before_by_the_municipality_centre() -> None:
+    from dashboard import geo
+
+    lat, lon = geo.municipality_centre("GM0037")
+    data = (f"naam;breedtegraad;lengtegraad;locatie_bij_benadering\r\n"
+            f"Midden;{lat};{lon};\r\nErnaast;{lat + 0.01};{lon};\r\n")
+    report = plan_import(data.encode("utf-8"), "a.csv", [])
+    assert [r["location_approximate"] for r in report.records] == [True, False]
+
+
 def test_csv_export_shape_and_formula_guard() -> None:
     records = rich_records()
     data = export_records(records, "csv")

@@ -67,8 +67,9 @@ def test_every_map_asset_is_a_shipped_file_served_or_sent_as_data():
     assert [url for _, url in js] == ["/app/static/" + rel for _, rel in assets.JS]
     assert [url for _, url in css] == ["/app/static/" + rel for _, rel in assets.CSS]
     assert {"kk-map.js", "kk-markers.js"} <= {rel for _, rel in assets.JS}
-    # kk-map.css sets the map's background, over Leaflet's own
-    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css"]
+    # kk-map.css sets the map's background, over Leaflet's own; kk-place.css the placing pin
+    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css",
+                                              "kk-place.css"]
     js, css = assets.urls(static_serving=False)
     for (_, url), (_, rel) in zip([*js, *css], [*assets.JS, *assets.CSS], strict=True):
         assert base64.b64decode(url.split(",", 1)[1]) == (assets.STATIC_DIR / rel).read_bytes()
@@ -118,6 +119,20 @@ def test_shared_point_makes_one_marker_listing_both():
     assert shared[5] == "a,b" and "Een" in shared[6] and "Twee" in shared[6]
     assert webmap.clicked_key("Een · AmsterdamTwee · Amsterdamid:a,b") == ("id", ["a", "b"])
     assert next(p for p in points if p[3] == 1)[4] == 1  # selected
+
+
+def test_approximate_points_are_flagged_in_the_marker_data():
+    rough = {**rec("r", "Ruw", 53.0, 7.0), "location_approximate": True}
+    both_rough = [{**rec(i, i.upper(), 52.3731, 4.8926), "location_approximate": True}
+                  for i in ("a", "b")]
+    mixed = [{**rec("c", "C", 51.3264, 3.4931), "location_approximate": True},
+             rec("d", "D", 51.3264, 3.4931)]
+    points = webmap.marker_points(_frame([rough, rec("e", "E", 52.0, 5.0), *both_rough, *mixed]),
+                                  "nl")
+    flags = {p[5]: p[7] for p in points}
+    # a shared point is approximate only when it is for everyone on it
+    assert flags == {"r": 1, "e": 0, "a,b": 1, "c,d": 0}
+    assert all(len(p) == 8 for p in points)
 
 
 def test_marker_options_and_compact_data_at_scale():
@@ -216,3 +231,12 @@ def test_the_map_fetches_the_shipped_layer_files():
     assert urls == ["/kaart/app/static/" + rel for rel in rels]
     for rel in rels:
         assert (assets.STATIC_DIR / rel).is_file()
+
+
+def test_a_pending_pin_layer_draws_one_pin_at_the_point():
+    m = webmap.base_map(MapOptions())
+    webmap.pending_layer((52.1561, 5.3878), "en").add_to(m)
+    html = render(m)
+    options = kk_call(html, "pendingPin")
+    assert options == {"point": [52.1561, 5.3878], "title": "The new initiative goes here"}
+    assert "kk.clickWhereDown(" in html  # clicks count where the pointer went down
