@@ -14,6 +14,25 @@
     });
   };
 
+  /* Focus the map without scrolling. Leaflet focuses the map's container on
+     mousedown (keyboard handler) and after a click on a control; focus()
+     scrolls every ancestor to show the element, so inside the app's iframe
+     the whole page jumped about 25 px and the click landed beside the pin.
+     Leaflet only restores its own window's scroll, not the parent page's. */
+  var focusMap = function (map) {
+    map.getContainer().focus({preventScroll: true});
+  };
+  if (window.L && L.Map.Keyboard) {
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+      if (!this._focused) { focusMap(this._map); }
+    };
+  }
+  if (window.L && L.Control) {
+    L.Control.prototype._refocusOnMap = function (e) {
+      if (this._map && e && e.screenX > 0 && e.screenY > 0) { focusMap(this._map); }
+    };
+  }
+
   /* Add a shipped layer's shapes: fetched once from a static file (the promise
      kk-prefetch.js started), or embedded in the page (exported HTML, no static
      serving). */
