@@ -48,13 +48,6 @@ def presentation_toggle(lang: str) -> None:
                       icon=":material/slideshow:", width="stretch")
 
 
-def map_height() -> int | None:
-    """Taller map while presenting (a 1080-pixel screen minus the story card)."""
-    if not in_presentation():
-        return None
-    return 640 if st.session_state.get("tour") else 800
-
-
 def presentation_bar(store, lang: str) -> None:
     """Title, story start, contrast switch and leave button in one slim row."""
     cols = st.columns([0.5, 0.2, 0.15, 0.15], vertical_alignment="center")
