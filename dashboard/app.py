@@ -281,7 +281,6 @@ def presentation_page(
     db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
-    workshop.presentation_styles()
     workshop.presentation_bar(db, lang)
     workshop.tour_bar(db, frame, lang)
     map_and_panel(db, frame, shown, lang)
@@ -318,10 +317,13 @@ def main() -> None:
     state = session.current_filters()
     shown = query.apply(frame, state)
 
-    # markdown, not st.html: the page already loads markdown's code, not st.html's
-    st.markdown(static.style("kk-page.css"), unsafe_allow_html=True)
-    if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
-        workshop.keyboard_shortcuts()
+    # Styles and the key listener take no room: kk-page.css hides their container.
+    with st.container(key="page_helpers"):
+        # markdown, not st.html: the page already loads markdown's code, not st.html's
+        st.markdown(static.style("kk-page.css"), unsafe_allow_html=True)
+        workshop.presentation_styles()
+        if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
+            workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
         st.warning(t("url_notice", lang, notice=md_escape(notice.text(lang))),
                    icon=":material/link_off:")
