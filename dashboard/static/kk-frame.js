@@ -16,6 +16,10 @@
   var kk = window.kk = window.kk || {};
   var frame = window.frameElement;
   if (!frame || !frame.ownerDocument) { return; }
+  // The map is made before kk-frame.css arrives: fill the frame from the start,
+  // or the map would be made at streamlit-folium's fixed height and jump.
+  var mapDiv = document.getElementById('map_div');
+  if (mapDiv) { mapDiv.style.setProperty('height', '100vh', 'important'); }
   var doc = frame.ownerDocument;
   var win = doc.defaultView;
   var root = doc.documentElement;
@@ -26,7 +30,7 @@
   /* The element's top, in px from the top of the window, with the page
      scrolled to its start. */
   var topOf = function (el) {
-    var scrolled = scroller ? scroller.scrollTop : win.scrollY;
+    var scrolled = (scroller ? scroller.scrollTop : 0) + win.scrollY;
     return Math.round(el.getBoundingClientRect().top + scrolled);
   };
   var set = function (name, px) {

@@ -215,14 +215,7 @@
       new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
     }
     var kept = frame ? frame.follow(map) : null;
-    if (kept) {
-      map.setView(kept.center, kept.zoom, {animate: false});
-      return;
-    }
-    if (o.view) {
-      map.setView([o.view[0], o.view[1]], o.view[2], {animate: false});
-      return;
-    }
+    var view = kept || (o.view ? {center: [o.view[0], o.view[1]], zoom: o.view[2]} : null);
     var container = map.getContainer();
     var userMoved = false;
     ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
@@ -267,18 +260,24 @@
                                animate: false});
       }
     };
-    var refit = function () {
+    // A view (kept or from a link) is set again after each resize too: Leaflet
+    // keeps the centre only to the rounded pixel, which would drift.
+    var first = view ? function () {
+      map.setView(view.center, view.zoom, {animate: false});
+    } : fit;
+    var again = function () {
       if (userMoved || (frame && frame.viewGiven())) {
-        map.off('resize', refit);
+        map.off('resize', again);
         return;
       }
       var size = map.getSize();
-      if (size.x > 0 && size.y > 0) { fit(); }
+      if (size.x > 0 && size.y > 0) { first(); }
     };
+    if (view) { first(); }  // at once: the map never shows the default view first
     setTimeout(function () {
       map.invalidateSize();
-      refit();
-      map.on('resize', refit);
+      again();
+      map.on('resize', again);
     }, 60);
   };
 })();
