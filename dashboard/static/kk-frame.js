@@ -66,12 +66,6 @@
         }
       });
       return kept;
-    },
-    /* Whether the page has set the view (a tour step, "go to"): streamlit-folium
-       applies a centre or zoom passed from Python after the map is made. */
-    viewGiven: function () {
-      var data = window.__GLOBAL_DATA__;
-      return Boolean(data && (data.last_zoom || data.last_center));
     }
   };
 })();

@@ -217,10 +217,15 @@
     var kept = frame ? frame.follow(map) : null;
     var view = kept || (o.view ? {center: [o.view[0], o.view[1]], zoom: o.view[2]} : null);
     var container = map.getContainer();
+    // The first view ends when the user touches the map or its controls (seen in
+    // the capture phase: the controls stop their events from bubbling) or when
+    // anything else moves it (a view the page sets): from then on they lead.
+    var ours = false;
     var userMoved = false;
-    ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+    map.on('movestart zoomstart', function () { if (!ours) { userMoved = true; } });
+    ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
       container.addEventListener(name, function () { userMoved = true; },
-                                 {once: true, passive: true});
+                                 {capture: true, passive: true});
     });
     var fit = function () {
       var bounds = L.latLngBounds(o.bounds);
@@ -262,12 +267,27 @@
     };
     // A view (kept or from a link) is set again after each resize too: Leaflet
     // keeps the centre only to the rounded pixel, which would drift.
-    var first = view ? function () {
-      map.setView(view.center, view.zoom, {animate: false});
-    } : fit;
+    var first = function () {
+      ours = true;
+      try {
+        if (view) {
+          map.setView(view.center, view.zoom, {animate: false});
+        } else {
+          fit();
+        }
+      } finally {
+        ours = false;
+      }
+    };
+    // The panels change size too: in the app their stylesheet arrives after the
+    // map is made (an unstyled legend is one tall column), the sources fold.
+    var panels = window.ResizeObserver && !view ? new ResizeObserver(function () {
+      again();
+    }) : null;
     var again = function () {
-      if (userMoved || (frame && frame.viewGiven())) {
+      if (userMoved) {
         map.off('resize', again);
+        if (panels) { panels.disconnect(); }
         return;
       }
       var size = map.getSize();
@@ -278,6 +298,11 @@
       map.invalidateSize();
       again();
       map.on('resize', again);
+      if (panels) {
+        container.querySelectorAll('.leaflet-control').forEach(function (el) {
+          panels.observe(el);
+        });
+      }
     }, 60);
   };
 })();

@@ -56,7 +56,22 @@ export default function (component) {
     field.select();
     try { return document.execCommand('copy'); } catch (err) { return false; }
   };
-  const hide = () => { note.hidden = true; button.focus(); };
+  /* The click reruns the page, which may draw this component anew (when what
+     stands above it changes, e.g. a link notice goes away): the note is kept on
+     the page for a moment and shown again, so the confirmation is not lost. */
+  const show = (link, copied) => {
+    field.value = link;
+    note.hidden = false;
+    status.textContent = copied ? data.copied : data.manual;
+    note.classList.toggle('kk-share-failed', !copied);
+  };
+  const kept = window.kkShareNote;
+  if (kept && Date.now() - kept.at < 30000 && note.hidden) { show(kept.link, kept.copied); }
+  const hide = () => {
+    note.hidden = true;
+    window.kkShareNote = null;
+    button.focus();
+  };
 
   button.onclick = async () => {
     const map = theMap();
@@ -67,8 +82,8 @@ export default function (component) {
     field.value = link;
     note.hidden = false;
     const copied = await copy(link);
-    status.textContent = copied ? data.copied : data.manual;
-    note.classList.toggle('kk-share-failed', !copied);
+    show(link, copied);
+    window.kkShareNote = {link: link, copied: copied, at: Date.now()};
     field.focus();
     field.select();
     setTriggerValue('view', [c.lat, c.lng, zoom]);
