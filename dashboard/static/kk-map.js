@@ -255,15 +255,25 @@
         map.getBoundsZoom(bounds, false, L.point(left + right, 6 + bottom)) : -Infinity;
       var below = room(12, top + bottom) ?
         map.getBoundsZoom(bounds, false, L.point(12, top + bottom)) : -Infinity;
-      if (beside === -Infinity && below === -Infinity) {
-        map.fitBounds(bounds, {animate: false});
-      } else if (beside >= below) {
-        map.fitBounds(bounds, {paddingTopLeft: [left, 6], paddingBottomRight: [right, bottom],
-                               animate: false});
-      } else {
-        map.fitBounds(bounds, {paddingTopLeft: [6, top], paddingBottomRight: [6, bottom],
-                               animate: false});
+      var tl = [0, 0], br = [0, 0];
+      if (beside !== -Infinity && beside >= below) {
+        tl = [left, 6]; br = [right, bottom];
+      } else if (below !== -Infinity) {
+        tl = [6, top]; br = [6, bottom];
       }
+      show(bounds, tl, br);
+    };
+    /* fitBounds with paddings, unless the map shows that view already: redrawing
+       the 342 municipalities for nothing costs tens of milliseconds. */
+    var show = function (bounds, tl, br) {
+      var zoom = map.getBoundsZoom(bounds, false, L.point(tl[0] + br[0], tl[1] + br[1]));
+      var shift = L.point(br[0] - tl[0], br[1] - tl[1]).divideBy(2);
+      var mid = map.project(bounds.getSouthWest(), zoom)
+        .add(map.project(bounds.getNorthEast(), zoom)).divideBy(2).add(shift);
+      if (zoom === map.getZoom() && mid.distanceTo(map.project(map.getCenter(), zoom)) < 1) {
+        return;
+      }
+      map.fitBounds(bounds, {paddingTopLeft: tl, paddingBottomRight: br, animate: false});
     };
     // A view (kept or from a link) is set again after each resize too: Leaflet
     // keeps the centre only to the rounded pixel, which would drift.
@@ -284,14 +294,20 @@
     var panels = window.ResizeObserver && !view ? new ResizeObserver(function () {
       again();
     }) : null;
+    // Sizes settle in steps while the page loads (the frame's height, the
+    // stylesheets, the sources folding): one fit after each burst of changes.
+    var pending = null;
     var again = function () {
-      if (userMoved) {
-        map.off('resize', again);
-        if (panels) { panels.disconnect(); }
-        return;
-      }
-      var size = map.getSize();
-      if (size.x > 0 && size.y > 0) { first(); }
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        if (userMoved) {
+          map.off('resize', again);
+          if (panels) { panels.disconnect(); }
+          return;
+        }
+        var size = map.getSize();
+        if (size.x > 0 && size.y > 0) { first(); }
+      }, 40);
     };
     if (view) { first(); }  // at once: the map never shows the default view first
     setTimeout(function () {
