@@ -8,6 +8,7 @@ group, so a filter change does not remount the map or lose the user's zoom.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 
@@ -25,9 +26,9 @@ from dashboard.ui import (
     overview,
     panels,
     session,
+    share,
     sidebar,
     static,
-    viewbounds,
     workshop,
 )
 from dashboard.ui.markdown import md_escape
@@ -134,7 +135,7 @@ def on_jump() -> None:
 
 
 def _initial_bounds() -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """The view a shared link asked for (read once, so sharing later does not remount)."""
+    """The bounds an older shared link asked for (read once: sharing later does not remount)."""
     ss = st.session_state
     if "initial_bbox" not in ss:
         ss["initial_bbox"] = ss.get("bbox")
@@ -143,6 +144,27 @@ def _initial_bounds() -> tuple[tuple[float, float], tuple[float, float]] | None:
         return None
     west, south, east, north = bbox
     return ((south, west), (north, east))
+
+
+def _initial_view() -> tuple[float, float, float] | None:
+    """The exact view (lat, lon, zoom) a shared link asked for, read once like the bounds."""
+    ss = st.session_state
+    if "initial_view" not in ss:
+        centre, zoom = ss.get("centrum"), ss.get("zoom")
+        ss["initial_view"] = (centre[0], centre[1], zoom) if centre and zoom else None
+    return ss["initial_view"]
+
+
+def _forget_spent_zoom(options: webmap.MapOptions) -> None:
+    """A new base map (language, layers) makes a new map frame, which keeps the user's
+    view (``kk-frame.js``); a zoom request the old frame already showed must not
+    move the new one back there."""
+    ss = st.session_state
+    base = dataclasses.astuple(options)
+    if ss.get("_map_base") not in (None, base) and ss.get("_zoom_shown") == ss.get("_zoom_nudge"):
+        ss.pop("map_center", None)
+        ss.pop("map_zoom", None)
+    ss["_map_base"], ss["_zoom_shown"] = base, ss.get("_zoom_nudge")
 
 
 def _layer_key(shown: pd.DataFrame, lang: str, selected: str) -> tuple | None:
@@ -161,15 +183,17 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
         population=bool(ss.get("laag_bevolking")), region_names=bool(ss.get("region_names")),
         base_url_path=st.get_option("server.baseUrlPath") or "",
         static_serving=bool(st.get_option("server.enableStaticServing")),
-        fit_bounds=_initial_bounds(),
+        fit_bounds=_initial_bounds(), view=_initial_view(),
+        legend_note=False,  # the panel's caption says it: a smaller legend hides less map
     )
+    _forget_spent_zoom(options)
     selected = ss.get("sel_id", "")
     mapframe.show_map(
         options, THEMES.labels(lang),
         lambda: webmap.initiatives_layer(shown, lang, selected),
         layer_key=_layer_key(shown, lang, selected),
         key="map_state",
-        height=workshop.map_height() or options.height_px,
+        height=options.height_px,  # kk-page.css fits the frame to the window
         returned_objects=["last_object_clicked_tooltip", "last_clicked"],
         center=ss.get("map_center"),
         zoom=ss.get("map_zoom"),
@@ -218,30 +242,30 @@ def about(lang: str) -> None:
 
 
 def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+    """The map fills the window below its top; the panel beside it scrolls on its own
+    (on a phone it comes below the map). Sizes: ``static/kk-page.css``."""
     col_map, col_side = st.columns([0.68, 0.32], gap="medium")
     with col_map:
         if not workshop.in_presentation():
-            jumps = jump_options(lang)
-            st.session_state["jump"] = st.session_state.get("jump", "")  # label follows lang
-            st.selectbox(t("jump_to", lang), list(jumps), key="jump",
-                         format_func=jumps.get, on_change=on_jump,
-                         label_visibility="collapsed")
+            map_toolbar(lang)
         render_map(shown, lang)
-        if not workshop.in_presentation():
-            share_row(lang)
+    with col_side, st.container(key="side_panel"):
+        side_panel(db, frame, shown, lang)
         st.caption(f"{t('credit_boundaries', lang)} · {t('credit_initiatives', lang)} · "
                    f"{t('credit_regions_note', lang)}")
-    with col_side:
-        side_panel(db, frame, shown, lang)
 
 
-def share_row(lang: str) -> None:
-    """'Link to this view': the map's bounds go into the URL only when asked."""
-    cols = st.columns([0.35, 0.65], vertical_alignment="center")
-    with cols[0]:
-        viewbounds.view_button(t("share_view", lang), "view_share", viewbounds.share_view)
-    if st.session_state.get("bbox"):
-        cols[1].caption(t("share_view_done", lang))
+def map_toolbar(lang: str) -> None:
+    """'Go to' and 'link to this view' in one row above the map."""
+    with st.container(horizontal=True, vertical_alignment="center", key="map_toolbar"):
+        jumps = jump_options(lang)
+        st.session_state["jump"] = st.session_state.get("jump", "")  # label follows lang
+        st.selectbox(t("jump_to", lang), list(jumps), key="jump",
+                     format_func=jumps.get, on_change=on_jump, label_visibility="collapsed")
+        share.share_button(lang)
+
+
+TABS = ("tab_map", "tab_overview", "tab_export", "tab_about")
 
 
 def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
@@ -253,10 +277,9 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
                   on_map=number(on_map, lang)))
     # Tracked tabs: the map is always drawn (so it keeps its zoom), the other tabs
     # only while open, which keeps a filter change to the work the user can see.
+    session.keep_labelled_choice("tab", TABS, lang)  # the same tab after a language switch
     tab_map, tab_overview, tab_export, tab_about = st.tabs(
-        [t("tab_map", lang), t("tab_overview", lang), t("tab_export", lang),
-         t("tab_about", lang)], key="tab", on_change="rerun",
-    )
+        [t(key, lang) for key in TABS], key="tab", on_change="rerun")
     with tab_map:
         workshop.tour_bar(db, frame, lang)
         map_and_panel(db, frame, shown, lang)
@@ -276,7 +299,6 @@ def presentation_page(
     db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
-    workshop.presentation_styles()
     workshop.presentation_bar(db, lang)
     workshop.tour_bar(db, frame, lang)
     map_and_panel(db, frame, shown, lang)
@@ -313,10 +335,13 @@ def main() -> None:
     state = session.current_filters()
     shown = query.apply(frame, state)
 
-    # markdown, not st.html: the page already loads markdown's code, not st.html's
-    st.markdown(static.style("kk-page.css"), unsafe_allow_html=True)
-    if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
-        workshop.keyboard_shortcuts()
+    # Styles and the key listener take no room: kk-page.css hides their container.
+    with st.container(key="page_helpers"):
+        # markdown, not st.html: the page already loads markdown's code, not st.html's
+        st.markdown(static.style("kk-page.css"), unsafe_allow_html=True)
+        workshop.presentation_styles()
+        if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
+            workshop.keyboard_shortcuts()
     for notice in ss.get("notices", []):
         st.warning(t("url_notice", lang, notice=md_escape(notice.text(lang))),
                    icon=":material/link_off:")

@@ -49,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for key in FILTER_FLAGS:
         group.add_argument(f"--{key}", default=None, metavar="VALUES" if key not in (
             "q", "van", "tot") else key.upper())
-    parser.add_argument("--url", default=None, help="an app link; its filters, view (bbox), "
-                        "language, basemap and layer are used")
+    parser.add_argument("--url", default=None, help="an app link; its filters, view (centrum "
+                        "and zoom, or bbox), language, basemap and layer are used")
     parser.add_argument("--format", action="append", default=None, metavar="FORMAT",
                         help=f"one or more of {', '.join(FORMATS)}; repeat or comma-separate "
                         "(default: from the -o suffix, else png)")
@@ -225,17 +225,33 @@ def _records(store: Path | str | None) -> list[Record]:
         raise UsageError(key="cli_store_unreadable", error=str(exc)) from None
 
 
+# A link's centre and zoom as an image's extent: what a web map of this size (CSS
+# pixels, a laptop's map) shows there; the image widens it to its own shape.
+VIEW_EXTENT_PX = (960, 600)
+
+
+def _extent(view) -> tuple[tuple | None, tuple[float, float, float] | None]:
+    """(bbox, exact view) from a link: ``centrum`` and ``zoom`` win over an older ``bbox``."""
+    if view.centrum and view.zoom is not None:
+        from dashboard.webmap import bounds_for_view
+
+        exact = (view.centrum[0], view.centrum[1], view.zoom)
+        return bounds_for_view(view.centrum, view.zoom, *VIEW_EXTENT_PX), exact
+    return view.bbox, None
+
+
 def _render(fmt: str, frame, records: list[Record], state, view, args) -> bytes:
     from dashboard import export
 
     population = args.population or view.laag == "bevolking"
+    bbox, exact = _extent(view)
     if fmt in IMAGE_FORMATS:
         return export.render_static(
             frame, state, fmt=fmt, preset=args.preset, dpi=args.dpi, title=args.title,
-            lang=view.lang, bbox=view.bbox, labels=args.labels, population=population,
+            lang=view.lang, bbox=bbox, labels=args.labels, population=population,
         )
     if fmt == "html":
-        return export.export_html(frame, state, view.lang, args.title, bbox=view.bbox,
+        return export.export_html(frame, state, view.lang, args.title, bbox=bbox, view=exact,
                                   basemap=view.kaart, population=population)
     from dashboard.tabular.importing import export_records
 

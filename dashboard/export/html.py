@@ -50,12 +50,14 @@ class ExportHeader(MacroElement):
 
 def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
                 title: str | None = None, *, bbox: LonLatBox | None = None,
+                view: tuple[float, float, float] | None = None,
                 basemap: str = DEFAULT_BASEMAP, population: bool = False,
                 today: date | None = None) -> bytes:
     """The filtered web map as one self-contained HTML file (UTF-8 bytes).
 
     Leaflet and its plugins are inlined, so it opens offline (only the basemap
-    tiles need the internet); all text is escaped.
+    tiles need the internet); all text is escaped. ``view`` (lat, lon, zoom), a
+    shared link's exact view, opens the map there; else ``bbox`` is fitted.
     """
     shown = apply(frame, state)
     heading = title.strip() if title and title.strip() else default_title(state, lang)
@@ -67,7 +69,8 @@ def export_html(frame: pd.DataFrame, state: FilterState, lang: str = "nl",
     bounds = ((bbox[1], bbox[0]), (bbox[3], bbox[2])) if bbox else None
     # the fit runs once the page has drawn, so it sees the title card added below
     options = MapOptions(lang=lang, basemap=basemap, population=population,
-                         embed_layers=True, fit_bounds=bounds, fit_avoid_panels=True)
+                         embed_layers=True, fit_bounds=bounds, view=view,
+                         fit_avoid_panels=True)
     m = base_map(options, theme_labels)
     initiatives_layer(shown, lang).add_to(m)
     subtitle = " · ".join(summary_parts(state, counts, lang))

@@ -19,19 +19,23 @@ from dashboard.query.state import (
     WORKSHOP_KEYS,
     YEAR_MAX,
     YEAR_MIN,
+    ZOOM_MAX,
+    ZOOM_MIN,
     Facet,
     FilterState,
     Notice,
     ParsedQuery,
     ViewState,
     allowed_values,
+    format_zoom,
     parse_query,
     to_query,
 )
 
 __all__ = [
     "BASEMAP_KEYS", "FACETS", "FACET_BY_KEY", "FACET_VOCABULARIES", "FILTER_KEYS", "MODES",
-    "REGIOTYPES", "URL_KEYS", "VIEW_KEYS", "WORKSHOP_KEYS", "YEAR_MAX", "YEAR_MIN", "Facet",
-    "FilterState", "Notice", "ParsedQuery", "ViewState", "allowed_values", "apply", "describe",
-    "facet_counts", "initiatives_frame", "parse_query", "to_query",
+    "REGIOTYPES", "URL_KEYS", "VIEW_KEYS", "WORKSHOP_KEYS", "YEAR_MAX", "YEAR_MIN", "ZOOM_MAX",
+    "ZOOM_MIN", "Facet", "FilterState", "Notice", "ParsedQuery", "ViewState", "allowed_values",
+    "apply", "describe", "facet_counts", "format_zoom", "initiatives_frame", "parse_query",
+    "to_query",
 ]

@@ -30,6 +30,8 @@ YEAR_MIN, YEAR_MAX = 1800, 2100
 REGIOTYPES = ("krimpregio", "anticipeerregio", "geen")
 BASEMAP_KEYS = ("pdok-grijs", "pdok-pastel", "pdok-standaard", "osm", "geen")
 MODES = ("presentatie",)
+# The zoom levels a link may ask for: the web map's range (webmap/basemap.py).
+ZOOM_MIN, ZOOM_MAX = 4, 17
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ FACET_VOCABULARIES: dict[str, Vocabulary] = {
 
 # The single registry of URL keys: filters, view and workshop state.
 FILTER_KEYS = ("q", *(f.key for f in FACETS), "van", "tot", "zonderjaar")
-VIEW_KEYS = ("id", "gm", "gebied", "kaart", "lang", "laag", "bbox")
+VIEW_KEYS = ("id", "gm", "gebied", "kaart", "lang", "laag", "bbox", "centrum", "zoom")
 WORKSHOP_KEYS = ("mode", "tour", "stap")
 URL_KEYS = FILTER_KEYS + VIEW_KEYS + WORKSHOP_KEYS
 
@@ -101,7 +103,9 @@ class ViewState:
     kaart: str = "pdok-grijs"
     lang: str = "nl"
     laag: str = ""  # "bevolking" shows the population-change layer
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: tuple[float, float, float, float] | None = None  # older links: the map's bounds
+    centrum: tuple[float, float] | None = None  # (lat, lon): with zoom, the exact view
+    zoom: float | None = None
     mode: str = ""
     tour: str = ""
     stap: int = 0
@@ -177,6 +181,47 @@ def _parse_bbox(raw: str, notices: list[Notice]) -> tuple[float, float, float, f
     return None
 
 
+def _parse_view(raw: Mapping[str, str], notices: list[Notice]
+                ) -> tuple[tuple[float, float] | None, float | None]:
+    """``centrum=lat,lon`` and ``zoom=N``: the exact view, only as a pair."""
+    centre_raw, zoom_raw = raw.get("centrum", ""), raw.get("zoom", "")
+    if not centre_raw and not zoom_raw:
+        return None, None
+    centre: tuple[float, float] | None = None
+    if centre_raw:
+        try:
+            lat, lon = (float(p) for p in centre_raw.split(","))
+        except ValueError:
+            lat = lon = float("nan")
+        if -85 <= lat <= 85 and -180 <= lon <= 180:
+            centre = (lat, lon)
+        else:
+            notices.append(Notice(msg("notice_bad_centre", value=repr(centre_raw)), IGNORED))
+    zoom: float | None = None
+    if zoom_raw:
+        try:
+            value = float(zoom_raw)
+        except ValueError:
+            value = float("nan")
+        if ZOOM_MIN <= value <= ZOOM_MAX:
+            zoom = value
+        else:
+            notices.append(Notice(msg("notice_bad_zoom", value=repr(zoom_raw),
+                                      low=format_zoom(ZOOM_MIN), high=format_zoom(ZOOM_MAX)),
+                                  IGNORED))
+    if centre is None or zoom is None:
+        # one alone is no view; say so unless the other one was refused above
+        if (centre is not None and not zoom_raw) or (zoom is not None and not centre_raw):
+            notices.append(Notice(msg("notice_view_pair"), IGNORED))
+        return None, None
+    return centre, zoom
+
+
+def format_zoom(zoom: float) -> str:
+    """A zoom level as a link writes it: 8, 7.5."""
+    return f"{zoom:g}"
+
+
 def _known_region(raw: str, notices: list[Notice]) -> str:
     if not raw:
         return ""
@@ -247,6 +292,7 @@ def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
     if gm and not re.fullmatch(r"GM\d{4}", gm):
         notices.append(Notice(msg("notice_bad_gm", value=repr(gm)), IGNORED))
         gm = ""
+    centrum, zoom = _parse_view(raw, notices)
     view = ViewState(
         id=raw.get("id", "").strip()[:100],
         gm=gm,
@@ -255,6 +301,8 @@ def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
         lang=lang,
         laag="bevolking" if raw.get("laag", "") == "bevolking" else "",
         bbox=_parse_bbox(raw["bbox"], notices) if raw.get("bbox") else None,
+        centrum=centrum,
+        zoom=zoom,
         mode=mode,
         tour=raw.get("tour", "").strip()[:100],
         stap=stap,
@@ -285,6 +333,10 @@ def to_query(filters: FilterState, view: ViewState | None = None) -> dict[str, s
                 continue
             if f.name == "bbox":
                 out["bbox"] = ",".join(f"{v:.4f}" for v in value)
+            elif f.name == "centrum":
+                out["centrum"] = f"{value[0]:.5f},{value[1]:.5f}"
+            elif f.name == "zoom":
+                out["zoom"] = format_zoom(value)
             else:
                 out[f.name] = str(value)
     return out

@@ -14,6 +14,25 @@
     });
   };
 
+  /* Focus the map without scrolling. Leaflet focuses the map's container on
+     mousedown (keyboard handler) and after a click on a control; focus()
+     scrolls every ancestor to show the element, so inside the app's iframe
+     the whole page jumped about 25 px and the click landed beside the pin.
+     Leaflet only restores its own window's scroll, not the parent page's. */
+  var focusMap = function (map) {
+    map.getContainer().focus({preventScroll: true});
+  };
+  if (window.L && L.Map.Keyboard) {
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+      if (!this._focused) { focusMap(this._map); }
+    };
+  }
+  if (window.L && L.Control) {
+    L.Control.prototype._refocusOnMap = function (e) {
+      if (this._map && e && e.screenX > 0 && e.screenY > 0) { focusMap(this._map); }
+    };
+  }
+
   /* Add a shipped layer's shapes: fetched once from a static file (the promise
      kk-prefetch.js started), or embedded in the page (exported HTML, no static
      serving). */
@@ -74,17 +93,32 @@
     toggle();
   };
 
-  /* Legend control (top left; the zoom buttons move to the right). Narrow maps
-     start with it folded so it hides no region.
+  /* Legend control (top left; the zoom buttons move to the right). It starts
+     open, except on maps narrower than foldBelow (phones), where it would hide
+     the map. Opening or closing it is remembered for the browser tab
+     (sessionStorage), so a new map (another language or layer) keeps it.
      o: {html: our own escaped HTML, foldBelow: px} */
+  var LEGEND_KEY = 'krimpkaart-legend';
+  var remembered = function () {
+    try { return window.sessionStorage.getItem(LEGEND_KEY); } catch (err) { return null; }
+  };
+  var remember = function (open) {
+    try { window.sessionStorage.setItem(LEGEND_KEY, open ? 'open' : 'closed'); } catch (err) {
+      /* storage refused (private mode, sandbox): the legend still works */
+    }
+  };
   kk.legend = function (map, o) {
     var legend = L.control({position: 'topleft'});
     legend.onAdd = function () {
       var div = L.DomUtil.create('div', 'kk-legend');
       div.innerHTML = o.html;
-      if (map.getSize().x < o.foldBelow) {
-        div.querySelector('details').open = false;
-      }
+      var details = div.querySelector('details');
+      var choice = remembered();
+      details.open = choice ? choice === 'open' : map.getSize().x >= o.foldBelow;
+      // a click (or Enter) on the title toggles it: remember what the user chose
+      details.querySelector('summary').addEventListener('click', function () {
+        remember(!details.open);
+      });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -93,15 +127,59 @@
     legend.addTo(map);
   };
 
-  /* The CBS/Kadaster credit in Leaflet's attribution control.
-     o: {text: escaped HTML} */
+  /* The sources in Leaflet's attribution control, plus the CBS/Kadaster credit:
+     one line where that fits beside the scale bar; otherwise folded behind an
+     "i" button (small maps), so the credit covers no part of the country. The
+     button opens it (wrapped) and folds it again.
+     o: {text: escaped HTML, label: the button's accessible name} */
   kk.attribution = function (map, o) {
-    map.attributionControl.addAttribution(o.text);
+    var control = map.attributionControl;
+    control.addAttribution(o.text);
+    var container = map.getContainer();
+    var button = null;
+    var userOpened = false;
+    var toggle = L.control({position: 'bottomright'});
+    toggle.onAdd = function () {
+      button = L.DomUtil.create('button', 'kk-attribution-toggle');
+      button.type = 'button';
+      button.textContent = 'i';
+      button.title = o.label;
+      button.setAttribute('aria-label', o.label);
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, 'click', function () {
+        userOpened = L.DomUtil.hasClass(container, 'kk-attribution-folded');
+        setFolded(!userOpened);
+      });
+      return button;
+    };
+    var setFolded = function (folded) {
+      L.DomUtil[folded ? 'addClass' : 'removeClass'](container, 'kk-attribution-folded');
+      button.setAttribute('aria-expanded', String(!folded));
+    };
+    var fitsOnOneLine = function () {
+      var left = 0;
+      container.querySelectorAll('.leaflet-bottom.leaflet-left .leaflet-control')
+        .forEach(function (el) { left = Math.max(left, el.offsetWidth + 10); });
+      return control.getContainer().offsetWidth <= map.getSize().x - left - 16;
+    };
+    var update = function () {
+      if (!map.getSize().x) { return; }
+      L.DomUtil.removeClass(container, 'kk-attribution-long');
+      setFolded(false);  // measured on one line
+      if (!fitsOnOneLine()) {
+        L.DomUtil.addClass(container, 'kk-attribution-long');
+        setFolded(!userOpened);
+      }
+    };
+    toggle.addTo(map);
+    map.on('resize', update);
+    update();
   };
 
-  /* A kilometre-only scale bar (folium's control_scale also shows miles). */
+  /* A kilometre-only scale bar (folium's control_scale also shows miles), at
+     the bottom left: the bottom right belongs to the sources. */
   kk.metricScale = function (map) {
-    L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
+    L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
   };
 
   /* Title, filters and source of an exported map as a control (top right).
@@ -117,37 +195,131 @@
     head.addTo(map);
   };
 
-  /* Fit the bounds once the frame has its final size. With avoidPanels (the
-     exported map, whose legend and title card are open) the fit keeps clear of
-     those panels: beside them when that leaves the larger map, otherwise below.
-     o: {bounds: [[south, west], [north, east]], avoidPanels: bool} */
+  /* The first view: the Netherlands (or a shared link's bounds) fitted to the
+     map, or a shared link's exact centre and zoom. The fit is redone whenever
+     the map changes size (the app's frame settles to the window, the window
+     is resized) until the user moves the map. With avoidPanels the fit keeps
+     clear of the open panels (legend, title card): beside them when that
+     leaves the larger map, otherwise below; and above the bottom controls
+     (sources, scale bar).
+     In the app's frame (kk-frame.js, kk.frame) a map that replaces another one
+     (another language or base layer) keeps the view the user had, and a view
+     the page asks for (a tour step, "go to") wins over the fit.
+     o: {bounds: [[south, west], [north, east]], view: [lat, lon, zoom] | null,
+         avoidPanels: bool} */
   kk.fitOnLoad = function (map, o) {
+    var frame = kk.frame;
+    // Leaflet follows the window's size only; the container may change size on
+    // its own (a stylesheet that loads after the map is made, the page's CSS).
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
+    }
+    var kept = frame ? frame.follow(map) : null;
+    var view = kept || (o.view ? {center: [o.view[0], o.view[1]], zoom: o.view[2]} : null);
+    var container = map.getContainer();
+    // The first view ends when the user touches the map or its controls (seen in
+    // the capture phase: the controls stop their events from bubbling) or when
+    // anything else moves it (a view the page sets): from then on they lead.
+    var ours = false;
+    var userMoved = false;
+    map.on('movestart zoomstart', function () { if (!ours) { userMoved = true; } });
+    ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+      container.addEventListener(name, function () { userMoved = true; },
+                                 {capture: true, passive: true});
+    });
     var fit = function () {
       var bounds = L.latLngBounds(o.bounds);
-      var box = map.getContainer().getBoundingClientRect();
-      var left = 6, right = 6, top = 6;
+      var box = container.getBoundingClientRect();
+      var left = 6, right = 6, top = 6, bottom = 6;
       if (o.avoidPanels) {
-        map.getContainer().querySelectorAll('.kk-legend, .kk-export-head')
-          .forEach(function (el) {
-            var r = el.getBoundingClientRect();
-            if (!r.width) { return; }
-            if (r.left + r.width / 2 < box.left + box.width / 2) {
-              left = Math.max(left, r.right - box.left + 6);
-            } else {
-              right = Math.max(right, box.right - r.left + 6);
-            }
-            top = Math.max(top, r.bottom - box.top + 6);
-          });
+        // the legend, the title card and the zoom buttons
+        container.querySelectorAll('.leaflet-top .leaflet-control').forEach(function (el) {
+          var r = el.getBoundingClientRect();
+          if (!r.width) { return; }
+          if (r.left + r.width / 2 < box.left + box.width / 2) {
+            left = Math.max(left, r.right - box.left + 6);
+          } else {
+            right = Math.max(right, box.right - r.left + 6);
+          }
+          top = Math.max(top, r.bottom - box.top + 6);
+        });
+        container.querySelectorAll('.leaflet-bottom .leaflet-control').forEach(function (el) {
+          var r = el.getBoundingClientRect();
+          if (r.height) { bottom = Math.max(bottom, box.bottom - r.top + 4); }
+        });
       }
-      var beside = map.getBoundsZoom(bounds, false, L.point(left + right, 12));
-      var below = map.getBoundsZoom(bounds, false, L.point(12, top + 6));
-      if (beside >= below) {
-        map.fitBounds(bounds, {paddingTopLeft: [left, 6], paddingBottomRight: [right, 6]});
-      } else {
-        map.fitBounds(bounds, {paddingTopLeft: [6, top], paddingBottomRight: [6, 6]});
+      // a padding as large as the map leaves no room: Leaflet would compute NaN
+      var size = map.getSize();
+      var room = function (x, y) { return size.x - x > 20 && size.y - y > 20; };
+      var beside = room(left + right, 6 + bottom) ?
+        map.getBoundsZoom(bounds, false, L.point(left + right, 6 + bottom)) : -Infinity;
+      var below = room(12, top + bottom) ?
+        map.getBoundsZoom(bounds, false, L.point(12, top + bottom)) : -Infinity;
+      var tl = [0, 0], br = [0, 0];
+      if (beside !== -Infinity && beside >= below) {
+        tl = [left, 6]; br = [right, bottom];
+      } else if (below !== -Infinity) {
+        tl = [6, top]; br = [6, bottom];
+      }
+      show(bounds, tl, br);
+    };
+    /* fitBounds with paddings, unless the map shows that view already: redrawing
+       the 342 municipalities for nothing costs tens of milliseconds. */
+    var show = function (bounds, tl, br) {
+      var zoom = map.getBoundsZoom(bounds, false, L.point(tl[0] + br[0], tl[1] + br[1]));
+      var shift = L.point(br[0] - tl[0], br[1] - tl[1]).divideBy(2);
+      var mid = map.project(bounds.getSouthWest(), zoom)
+        .add(map.project(bounds.getNorthEast(), zoom)).divideBy(2).add(shift);
+      if (zoom === map.getZoom() && mid.distanceTo(map.project(map.getCenter(), zoom)) < 1) {
+        return;
+      }
+      map.fitBounds(bounds, {paddingTopLeft: tl, paddingBottomRight: br, animate: false});
+    };
+    // A view (kept or from a link) is set again after each resize too: Leaflet
+    // keeps the centre only to the rounded pixel, which would drift.
+    var first = function () {
+      ours = true;
+      try {
+        if (view) {
+          map.setView(view.center, view.zoom, {animate: false});
+        } else {
+          fit();
+        }
+      } finally {
+        ours = false;
       }
     };
-    setTimeout(function () { map.invalidateSize(); fit(); }, 60);
+    // The panels change size too: in the app their stylesheet arrives after the
+    // map is made (an unstyled legend is one tall column), the sources fold.
+    var panels = window.ResizeObserver && !view ? new ResizeObserver(function () {
+      again();
+    }) : null;
+    // Sizes settle in steps while the page loads (the frame's height, the
+    // stylesheets, the sources folding): one fit after each burst of changes.
+    var pending = null;
+    var again = function () {
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        if (userMoved) {
+          map.off('resize', again);
+          if (panels) { panels.disconnect(); }
+          return;
+        }
+        var size = map.getSize();
+        if (size.x > 0 && size.y > 0) { first(); }
+      }, 40);
+    };
+    if (view) { first(); }  // at once: the map never shows the default view first
+    setTimeout(function () {
+      map.invalidateSize();
+      again();
+      map.on('resize', again);
+      if (panels) {
+        container.querySelectorAll('.leaflet-control').forEach(function (el) {
+          panels.observe(el);
+        });
+      }
+    }, 60);
   };
 
   /* A click counts where the pointer went down. Pressing on the map can scroll

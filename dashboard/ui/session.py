@@ -7,8 +7,11 @@ copied link reopens the same view.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
+from dashboard.i18n import LANGS, t
 from dashboard.query import FACETS, FilterState, ViewState, parse_query, to_query
 
 WIDGET_PREFIX = "f_"
@@ -24,7 +27,8 @@ def init_from_url() -> None:
     st.session_state.update(
         sel_id=view.id, sel_gm=view.gm, sel_regio=view.gebied, lang=view.lang,
         kaart=view.kaart, laag_bevolking=view.laag == "bevolking", bbox=view.bbox,
-        mode=view.mode, tour=view.tour, stap=view.stap, notices=parsed.notices,
+        centrum=view.centrum, zoom=view.zoom, mode=view.mode, tour=view.tour, stap=view.stap,
+        notices=parsed.notices,
         sel_ids=[], adding=False, pending_point=None, _initialised=True,
     )
 
@@ -56,7 +60,8 @@ def current_view() -> ViewState:
         id=ss.get("sel_id", ""), gm=ss.get("sel_gm", ""), gebied=ss.get("sel_regio", ""),
         kaart=ss.get("kaart", "pdok-grijs"), lang=ss.get("lang", "nl"),
         laag="bevolking" if ss.get("laag_bevolking") else "", bbox=ss.get("bbox"),
-        mode=ss.get("mode", ""), tour=ss.get("tour", ""), stap=int(ss.get("stap", 0) or 0),
+        centrum=ss.get("centrum"), zoom=ss.get("zoom"), mode=ss.get("mode", ""),
+        tour=ss.get("tour", ""), stap=int(ss.get("stap", 0) or 0),
     )
 
 
@@ -85,3 +90,21 @@ def zoom_to(center: list[float], zoom: float) -> None:
     st.session_state["_zoom_nudge"] = nudge
     st.session_state["map_center"] = [center[0] + (nudge % 2) * 1e-7, center[1]]
     st.session_state["map_zoom"] = zoom
+
+
+def keep_labelled_choice(key: str, label_keys: Sequence[str], lang: str) -> None:
+    """Keep a choice stored by its label (the open tab) when the language changes.
+
+    Streamlit keeps the tab's label in session state; after a language switch
+    that label is in the other language, matches no tab, and the first tab would
+    open. This puts the same tab's label in ``lang`` there instead.
+    """
+    current = st.session_state.get(key)
+    wanted = [t(k, lang) for k in label_keys]
+    if current is None or current in wanted:
+        return
+    for other in LANGS:
+        labels = [t(k, other) for k in label_keys]
+        if current in labels:
+            st.session_state[key] = wanted[labels.index(current)]
+            return

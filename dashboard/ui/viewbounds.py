@@ -1,4 +1,4 @@
-"""Read the web map's current view on request ("link to this view", export of the view).
+"""Read the web map's current bounds on request (the export of the view).
 
 Panning must not rerun the script, so the page never listens to the map's
 bounds. This small inline component reads them from the map only when the user
@@ -44,7 +44,3 @@ def view_button(label: str, key: str, on_view: Callable[[tuple], None]) -> None:
 
     _component(data={"label": label}, key=key, on_bbox_change=changed)
 
-
-def share_view(bbox: tuple) -> None:
-    """Put the current view into the URL (``bbox``) so a copied link reopens it."""
-    st.session_state["bbox"] = bbox

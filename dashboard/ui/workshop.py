@@ -48,24 +48,24 @@ def presentation_toggle(lang: str) -> None:
                       icon=":material/slideshow:", width="stretch")
 
 
-def map_height() -> int | None:
-    """Taller map while presenting (a 1080-pixel screen minus the story card)."""
-    if not in_presentation():
-        return None
-    return 640 if st.session_state.get("tour") else 800
-
-
 def presentation_bar(store, lang: str) -> None:
-    """Title, story start, contrast switch and leave button in one slim row."""
-    cols = st.columns([0.5, 0.2, 0.15, 0.15], vertical_alignment="center")
-    cols[0].markdown(f"## {t('app_title', lang)} · {t('app_subtitle', lang)}")
-    if not st.session_state.get("tour"):
-        cols[1].button(t("tour_start", lang), key="present_tour",
-                       on_click=_start_tour, args=(tours.DEFAULT_TOUR_ID, tours.all_tours(store)),
-                       icon=":material/play_arrow:")
-    cols[2].toggle(t("high_contrast", lang), key="high_contrast")
-    cols[3].button(t("present_leave", lang), key="leave_presentation",
-                   on_click=_leave_presentation, icon=":material/close_fullscreen:")
+    """Title, story start, contrast switch and leave button in one slim row.
+
+    Buttons take the width their label needs (never cut to "Stop p…"); the title
+    gives way. On a narrow screen the buttons keep their icons and hide their
+    text from sight only, so screen readers still name them (kk-presentation.css).
+    """
+    with st.container(horizontal=True, vertical_alignment="center", key="presentation_bar"):
+        st.markdown(f"## {t('app_title', lang)} · {t('app_subtitle', lang)}",
+                    width="stretch")
+        if not st.session_state.get("tour"):
+            st.button(t("tour_start", lang), key="present_tour", on_click=_start_tour,
+                      args=(tours.DEFAULT_TOUR_ID, tours.all_tours(store)),
+                      icon=":material/play_arrow:", width="content")
+        st.toggle(t("high_contrast", lang), key="high_contrast", width="content")
+        st.button(t("present_leave", lang), key="leave_presentation",
+                  on_click=_leave_presentation, icon=":material/close_fullscreen:",
+                  width="content")
 
 
 def keyboard_shortcuts() -> None:
@@ -150,22 +150,33 @@ def tour_bar(store, frame: pd.DataFrame, lang: str) -> None:
     if ss.get("_tour_applied") != (tour["id"], index):
         _apply_step(tour, index)
     total = len(tour["steps"])
-    with st.container(border=True, key="tour_card"):
-        head = st.columns([0.14, 0.62, 0.12, 0.12], vertical_alignment="center")
-        head[0].button(t("tour_prev", lang), key="tour_prev", on_click=_set_step,
-                       args=(tours.prev_index(tour, index),), disabled=index == 0,
-                       icon=":material/arrow_back:", width="stretch")
-        head[1].markdown(
-            f"**{md_escape(tours.tour_title(tour, lang))}** · "
-            f"{t('tour_step', lang, n=index + 1, total=total)}  \n"
-            + md_escape(tours.step_text(step, lang) if step else "")
-        )
-        head[2].button(t("tour_next", lang), key="tour_next", on_click=_set_step,
-                       args=(tours.next_index(tour, index),),
-                       disabled=index >= total - 1, icon=":material/arrow_forward:",
-                       width="stretch", type="primary")
-        head[3].button(t("tour_stop", lang), key="tour_stop", on_click=_stop_tour,
-                       icon=":material/stop:", width="stretch")
+    story_large = bool(ss.get("story_large"))
+    with st.container(border=True, key="tour_card", gap="small"):
+        with st.container(horizontal=True, vertical_alignment="center", key="tour_head"):
+            st.button(t("tour_prev", lang), key="tour_prev", on_click=_set_step,
+                      args=(tours.prev_index(tour, index),), disabled=index == 0,
+                      icon=":material/arrow_back:", width="content")
+            # the step first: if the line is cut, the title gives way, not "stap 3 van 8"
+            where = t("tour_step", lang, n=index + 1, total=total)
+            st.markdown(f"{where[:1].upper()}{where[1:]} · "
+                        f"**{md_escape(tours.tour_title(tour, lang))}**", width="stretch")
+            st.button(t("tour_next", lang), key="tour_next", on_click=_set_step,
+                      args=(tours.next_index(tour, index),), disabled=index >= total - 1,
+                      icon=":material/arrow_forward:", width="content", type="primary")
+            st.button(t("tour_map_larger" if story_large else "tour_story_larger", lang),
+                      key="tour_size", on_click=_toggle_story_size,
+                      icon=":material/unfold_less:" if story_large else ":material/unfold_more:",
+                      width="content")
+            st.button(t("tour_stop", lang), key="tour_stop", on_click=_stop_tour,
+                      icon=":material/stop:", width="content")
+        # The story: two lines while the map is large, all of it on request.
+        with st.container(key="tour_story_full" if story_large else "tour_story_short"):
+            st.markdown(md_escape(tours.step_text(step, lang) if step else ""))
+
+
+def _toggle_story_size() -> None:
+    """'Verhaal groter' / 'kaart groter': the presenter decides what the room sees."""
+    st.session_state["story_large"] = not st.session_state.get("story_large")
 
 
 # --------------------------------------------------------------------------- facilitator

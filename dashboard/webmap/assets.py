@@ -30,6 +30,9 @@ CSS: list[tuple[str, str]] = [
     ("kk_map_css", "kk-map.css"),  # after Leaflet's: it overrides the map background
     ("kk_place_css", "kk-place.css"),  # the pin of a point being placed (kk.pendingPin)
 ]
+# Only the app's map iframe: the frame fills the window (kk-page.css sizes it).
+APP_JS: list[tuple[str, str]] = [("kk_frame", "kk-frame.js")]
+APP_CSS: list[tuple[str, str]] = [("kk_frame_css", "kk-frame.css")]
 
 
 def static_prefix(base_url_path: str = "") -> str:
@@ -39,23 +42,25 @@ def static_prefix(base_url_path: str = "") -> str:
 
 
 def urls(
-    base_url_path: str = "", static_serving: bool = True
+    base_url_path: str = "", static_serving: bool = True, app: bool = True
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(js, css) lists of (name, url) in folium's ``default_js`` / ``default_css`` form.
 
-    Without Streamlit's static file serving (e.g. a bare ``streamlit run``
-    without our options) the files travel as data: URLs instead: heavier, but
-    the map still renders offline.
+    ``app`` adds the files only the app's map iframe needs (``APP_JS``, ``APP_CSS``);
+    an exported map leaves them out. Without Streamlit's static file serving (e.g.
+    a bare ``streamlit run`` without our options) the files travel as data: URLs
+    instead: heavier, but the map still renders offline.
     """
+    js, css = (JS + APP_JS, CSS + APP_CSS) if app else (JS, CSS)
     if not static_serving:
         return (
-            [(name, _data_url(rel, "text/javascript")) for name, rel in JS],
-            [(name, _data_url(rel, "text/css")) for name, rel in CSS],
+            [(name, _data_url(rel, "text/javascript")) for name, rel in js],
+            [(name, _data_url(rel, "text/css")) for name, rel in css],
         )
     prefix = static_prefix(base_url_path)
     return (
-        [(name, prefix + rel) for name, rel in JS],
-        [(name, prefix + rel) for name, rel in CSS],
+        [(name, prefix + rel) for name, rel in js],
+        [(name, prefix + rel) for name, rel in css],
     )
 
 

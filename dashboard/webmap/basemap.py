@@ -17,6 +17,7 @@ from branca.element import MacroElement
 
 from dashboard import style
 from dashboard.i18n import t
+from dashboard.query.state import ZOOM_MAX, ZOOM_MIN
 from dashboard.webmap import assets
 from dashboard.webmap.clicks import ClickWhereDown
 from dashboard.webmap.layers import (
@@ -42,12 +43,14 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     of the legend; without it the legend shows the regions only.
     """
     m = folium.Map(
-        location=NL_CENTER, zoom_start=7.5,  # type: ignore[arg-type]  # half steps work
-        tiles=None, min_zoom=4, max_zoom=17,
-        control_scale=False, prefer_canvas=False, zoom_snap=0.5,
+        location=NL_CENTER, zoom_start=7.5,  # type: ignore[arg-type]  # fractions work
+        tiles=None, min_zoom=ZOOM_MIN, max_zoom=ZOOM_MAX,  # links are checked against these
+        control_scale=False, prefer_canvas=False, zoom_snap=0.25,  # finer first fits
         max_bounds=True, min_lat=38.0, max_lat=62.0, min_lon=-15.0, max_lon=25.0,
     )
-    js, css = assets.urls(options.base_url_path, options.static_serving)
+    # An exported page (embed_layers) is no app frame: it leaves out the frame's files.
+    js, css = assets.urls(options.base_url_path, options.static_serving,
+                          app=not options.embed_layers)
     m.default_js, m.default_css = js, css  # instance lists: never the shared class lists
 
     tiles = BASEMAPS.get(options.basemap)
@@ -62,11 +65,12 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     if options.region_names:
         RegionLabels(region_label_points()).add_to(m)
     Legend(options, theme_labels or {}).add_to(m)
-    Attribution(t("credit_boundaries", options.lang)).add_to(m)
+    Attribution(t("credit_boundaries", options.lang), t("sources", options.lang)).add_to(m)
     MetricScale().add_to(m)
     ClickWhereDown().add_to(m)
     # One fit only: a second one, while the first zooms (animated), is ignored by Leaflet.
-    FitOnLoad(options.fit_bounds or NL_BOUNDS, options.fit_avoid_panels).add_to(m)
+    FitOnLoad(options.fit_bounds or NL_BOUNDS, options.fit_avoid_panels,
+              options.view).add_to(m)
     return m
 
 

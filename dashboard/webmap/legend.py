@@ -13,7 +13,11 @@ from dashboard.webmap.templates import template
 
 
 class Attribution(MacroElement):
-    """Adds the CBS/Kadaster credit to Leaflet's attribution control (``kk.attribution``)."""
+    """Adds the CBS/Kadaster credit to Leaflet's attribution control (``kk.attribution``).
+
+    The sources stay on one line where that fits; on small maps they fold behind
+    an "i" button named ``label``.
+    """
 
     _template = template(
         """
@@ -23,17 +27,19 @@ class Attribution(MacroElement):
         """
     )
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, label: str = "Sources"):
         super().__init__()
         self._name = "Attribution"
-        self.options = {"text": escape(text)}
+        self.options = {"text": escape(text), "label": label}
 
 
 class Legend(MacroElement):
     """Legend control: region types (fill + outline style) and, below, the themes.
 
-    Drawn by ``kk.legend`` (``static/kk-map.js``), styled by ``static/kk-map.css``;
-    maps narrower than ``fold_below`` pixels start with it folded.
+    Drawn by ``kk.legend`` (``static/kk-map.js``), styled by ``static/kk-map.css``.
+    It starts open, so the colours are explained; maps narrower than
+    ``fold_below`` pixels (phones) start with it folded, and the user's own
+    choice is remembered for the browser tab.
     """
 
     _template = template(
@@ -45,7 +51,7 @@ class Legend(MacroElement):
     )
 
     def __init__(self, options: MapOptions, theme_labels: dict[str, str],
-                 fold_below: int = 800):
+                 fold_below: int = 480):
         super().__init__()
         self._name = "Legend"
         self.options = {"html": legend_html(options, theme_labels), "foldBelow": fold_below}
@@ -86,7 +92,8 @@ def legend_html(options: MapOptions, theme_labels: dict[str, str]) -> str:
         rows.append("</div>")
         rows.append('<div class="row"><span class="dot kk-approx-dot"></span>'
                     f"{escape(t('approximate_word', lang))}</div>")
-    rows.append(f'<div class="note">{escape(t("credit_regions_note", lang))}</div>')
+    if options.legend_note:
+        rows.append(f'<div class="note">{escape(t("credit_regions_note", lang))}</div>')
     summary = escape(t("legend", lang))
     return f"<details open><summary>{summary}</summary>{''.join(rows)}</details>"
 

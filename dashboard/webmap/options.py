@@ -46,6 +46,9 @@ class MapOptions:
     static_serving: bool = True
     embed_layers: bool = False  # True for exported HTML: one self-contained file
     fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # [[s, w], [n, e]]
-    fit_avoid_panels: bool = False  # True for exported HTML: fit beside/below the open panels
+    # A shared link's exact view (lat, lon, zoom); wins over fit_bounds.
+    view: tuple[float, float, float] | None = None
+    fit_avoid_panels: bool = True  # fit beside/below the open legend (and title card)
+    legend_note: bool = True  # the region list's source in the legend (the app says it beside)
     height_px: int = 640
 

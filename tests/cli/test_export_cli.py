@@ -13,6 +13,7 @@ from PIL import Image
 from dashboard import cli, query
 from dashboard.cli import export as cli_export
 from dashboard.store import open_store
+from tests.jscalls import kk_calls
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -159,3 +160,35 @@ def test_png_alt_text_travels_in_the_file(tmp_path, capsys):
     info = Image.open(io.BytesIO((tmp_path / "k.png").read_bytes())).info
     assert info["Title"] == "Initiatieven: wonen"
     assert info["Description"].startswith("Kaart van Nederland")
+
+
+def test_url_with_centre_and_zoom_renders_that_view(tmp_path, capsys):
+    """A shared link's exact view: the image's extent is what a web map shows there,
+    the same as a bbox link of those bounds; the HTML opens at that very centre and zoom."""
+    from dashboard.webmap import bounds_for_view
+
+    centre, zoom = (51.30357, 3.5093), 11.0
+    link = "https://x.example/?centrum=51.30357,3.50930&zoom=11"
+    bbox = ",".join(str(v) for v in bounds_for_view(centre, zoom, *cli_export.VIEW_EXTENT_PX))
+    code, _, err = run(capsys, "--url", link, "--format", "svg,html", "-o", str(tmp_path / "v"))
+    assert code == 0, err
+    code, _, err = run(capsys, "--url", f"https://x.example/?bbox={bbox}", "--format", "svg",
+                       "-o", str(tmp_path / "b"))
+    assert code == 0, err
+    svg = (tmp_path / "v.svg").read_text()
+    assert "buiten dit kaartbeeld" in svg
+    assert svg == (tmp_path / "b.svg").read_text()
+    html = (tmp_path / "v.html").read_text()
+    (fit,) = kk_calls(html, "fitOnLoad")
+    assert fit["view"] == [*centre, zoom]
+    # a zoom further out shows more: another extent, another image
+    code, _, err = run(capsys, "--url", link.replace("zoom=11", "zoom=8"), "--format", "svg",
+                       "-o", str(tmp_path / "wide"))
+    assert code == 0, err
+    assert (tmp_path / "wide.svg").read_text() != svg
+
+
+def test_a_half_view_in_a_link_is_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "--url", "https://x.example/?zoom=9", "-o",
+                       str(tmp_path / "k.png"))
+    assert code == 2 and "centrum and zoom go together" in err

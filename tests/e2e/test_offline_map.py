@@ -50,13 +50,18 @@ def test_layers_are_fetched_once_by_the_prefetch(app_url, offline_page):
     assert not [e for e in entries if e["name"].endswith(".json") and e["status"] != 200]
 
 
-def test_link_to_this_view_puts_the_map_bounds_in_the_url(app_url, offline_page):
+def test_link_to_this_view_puts_the_exact_view_in_the_url(app_url, offline_page):
     page = offline_page.page
-    page.goto(app_url + "/?kaart=geen")
-    map_frame(page).locator("path.leaflet-interactive").nth(300).wait_for(timeout=60_000)
+    page.goto(app_url + "/?kaart=geen&bbox=3.3,51.2,3.7,51.4")  # an older link's bounds
+    map_frame(page).locator("path.leaflet-interactive").nth(300).wait_for(state="attached",
+                                                                          timeout=60_000)
     page.get_by_role("button", name="Link naar deze kaartweergave").click()
-    page.wait_for_function("() => /[?&]bbox=/.test(location.href)", timeout=15_000)
-    bbox = page.evaluate("new URL(location.href).searchParams.get('bbox')")
-    west, south, east, north = (float(v) for v in bbox.split(","))
-    assert 2 < west < east < 9 and 50 < south < north < 54.5  # around the Netherlands
+    page.wait_for_function("() => /[?&]centrum=.*[?&]zoom=|[?&]zoom=.*[?&]centrum=/"
+                           ".test(location.href)", timeout=15_000)
+    params = page.evaluate("Object.fromEntries(new URL(location.href).searchParams)")
+    lat, lon = (float(v) for v in params["centrum"].split(","))
+    assert 51.2 < lat < 51.4 and 3.3 < lon < 3.7  # the view the older link opened
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert float(params["zoom"]) == frame.evaluate("map.getZoom()")
+    assert "bbox" not in params  # the exact view replaces the bounds
     assert offline_page.errors == []

@@ -288,7 +288,8 @@ def test_html_is_self_contained_and_escaped(frame):
     labels = [p[6] for p in webmap.unpack_points(kk_call(html, "markers")["points"])]
     # exactly, as text: "name · place"
     assert [x.split(" · ")[0] for x in labels if x.startswith(EVIL)] == [EVIL]
-    assert kk_calls(html, "fitOnLoad") == [{"bounds": webmap.NL_BOUNDS, "avoidPanels": True}]
+    assert kk_calls(html, "fitOnLoad") == [
+        {"bounds": webmap.NL_BOUNDS, "avoidPanels": True, "view": None}]
     # the title: escaped in <title> and in the header control
     assert "<title>Kaart &lt;b&gt;vet&lt;/b&gt; &amp; zo</title>" in html
     assert "<b>vet</b>" not in html
@@ -301,6 +302,6 @@ def test_html_default_title_and_bbox(frame):
     # one fit (a second one, during the first's zoom animation, would be ignored):
     # the box, clear of the open legend and title card
     assert kk_calls(html, "fitOnLoad") == [
-        {"bounds": [[52.9, 6.0], [53.6, 7.3]], "avoidPanels": True}]
+        {"bounds": [[52.9, 6.0], [53.6, 7.3]], "avoidPanels": True, "view": None}]
     head = kk_call(html, "exportHeader")["html"]
     assert head.startswith("<h1>Social innovation in Dutch shrink regions</h1>")

@@ -91,12 +91,25 @@ def test_query_round_trip():
     state = FilterState(q="klus huis", thema=("wonen", "zorg"), regiotype=("krimpregio",),
                         regio=("oost-groningen",), van=2005, tot=2020, zonderjaar=False)
     view = ViewState(id="klushuizen-oostburg", kaart="osm", lang="en",
-                     bbox=(3.3, 51.2, 3.7, 51.4), mode="presentatie", tour="x", stap=3)
+                     bbox=(3.3, 51.2, 3.7, 51.4), centrum=(51.30357, 3.5093), zoom=11.5,
+                     mode="presentatie", tour="x", stap=3)
     parsed = parse_query(to_query(state, view))
     assert parsed.filters == state
     assert parsed.view == view
     assert parsed.notices == []
     assert to_query(FilterState(), ViewState()) == {}
+
+
+def test_the_exact_view_travels_as_centrum_and_zoom():
+    query = to_query(FilterState(), ViewState(centrum=(51.303571234, 3.5), zoom=8.0))
+    assert query == {"centrum": "51.30357,3.50000", "zoom": "8"}
+    assert to_query(FilterState(), ViewState(centrum=(52.1, 5.3), zoom=7.25))["zoom"] == "7.25"
+    view = parse_query({"centrum": "51.30357,3.5", "zoom": "12.5"}).view
+    assert (view.centrum, view.zoom) == ((51.30357, 3.5), 12.5)
+    # older links keep working: their bounds, without a centre
+    old = parse_query({"bbox": "3.3,51.2,3.7,51.4"})
+    assert old.view.bbox == (3.3, 51.2, 3.7, 51.4) and old.view.centrum is None
+    assert old.notices == []
 
 
 @pytest.mark.parametrize(
@@ -120,6 +133,21 @@ def test_query_round_trip():
         ({"bbox": "1,2,3"}, "notice_bad_bbox",
          "bbox='1,2,3' is geen minlon,minlat,maxlon,maxlat; genegeerd",
          "bbox='1,2,3' is not minlon,minlat,maxlon,maxlat; ignored"),
+        ({"centrum": "52.1;5.3", "zoom": "8"}, "notice_bad_centre",
+         "centrum='52.1;5.3' is geen breedte,lengte (bijvoorbeeld 52.1,5.3); genegeerd",
+         "centrum='52.1;5.3' is not latitude,longitude (for example 52.1,5.3); ignored"),
+        ({"centrum": "95,5.3", "zoom": "8"}, "notice_bad_centre",
+         "centrum='95,5.3' is geen breedte,lengte (bijvoorbeeld 52.1,5.3); genegeerd",
+         "centrum='95,5.3' is not latitude,longitude (for example 52.1,5.3); ignored"),
+        ({"centrum": "52.1,5.3", "zoom": "30"}, "notice_bad_zoom",
+         "zoom='30' is geen zoomniveau tussen 4 en 17; genegeerd",
+         "zoom='30' is not a zoom level between 4 and 17; ignored"),
+        ({"centrum": "52.1,5.3", "zoom": "ver"}, "notice_bad_zoom",
+         "zoom='ver' is geen zoomniveau tussen 4 en 17; genegeerd",
+         "zoom='ver' is not a zoom level between 4 and 17; ignored"),
+        ({"zoom": "9"}, "notice_view_pair",
+         "centrum en zoom horen samen; één van beide zegt niet welk kaartbeeld; genegeerd",
+         "centrum and zoom go together; one alone does not say which map view; ignored"),
         ({"regio": "atlantis"}, "notice_unknown_value",
          "regio='atlantis' is geen bekende waarde; genegeerd",
          "regio='atlantis' is not a known value; ignored"),

@@ -59,6 +59,19 @@ def test_page_runs_in_english():
     assert at.query_params.get("lang", "nl") == "nl"
 
 
+def test_language_switch_keeps_the_tab_selection_filters_and_view():
+    at = run(thema="wonen", id="klushuizen-oostburg", centrum="51.30357,3.50930", zoom="11")
+    rows = len(initiatives_table(at))
+    at.sidebar.button(key="lang_switch").click().run()
+    assert not at.exception
+    assert at.session_state["tab"] == "Overview"  # not back to the Map tab
+    assert len(initiatives_table(at)) == rows and "Name" in initiatives_table(at).columns
+    params = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert {k: params.get(k) for k in ("lang", "thema", "id", "centrum", "zoom")} == {
+        "lang": "en", "thema": "wonen", "id": "klushuizen-oostburg",
+        "centrum": "51.30357,3.50930", "zoom": "11"}
+
+
 def test_theme_filter_from_url_narrows_the_table_and_stays_in_the_url():
     everything = len(initiatives_table(run()))
     at = run(thema="wonen", regiotype="krimpregio")

@@ -110,6 +110,19 @@ def test_tour_next_moves_to_the_next_step_and_selects_it():
     assert at.query_params["stap"] == "2" and at.query_params["id"] == first
 
 
+def test_the_presenter_chooses_a_larger_map_or_a_larger_story():
+    at = page(mode="presentatie", tour="verhaal-krimpregios", stap="1")
+    assert not at.exception
+    size = at.button(key="tour_size")
+    assert size.label == "Verhaal groter"  # the map is large first: the story shows two lines
+    size.click().run()
+    assert at.session_state["story_large"] and at.button(key="tour_size").label == "Kaart groter"
+    at.button(key="tour_next").click().run()  # the choice holds for the next step
+    assert at.button(key="tour_size").label == "Kaart groter"
+    at.button(key="tour_size").click().run()
+    assert not at.session_state["story_large"]
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_presentation_mode_from_url(lang):
     at = page(mode="presentatie", lang=lang)

@@ -7,6 +7,7 @@ import json
 import re
 
 import folium
+import pytest
 
 from dashboard import geo, query, webmap
 from dashboard.webmap import assets, layers, markers
@@ -63,16 +64,28 @@ def test_base_url_path_is_honoured_and_data_urls_without_static_serving():
 
 
 def test_every_map_asset_is_a_shipped_file_served_or_sent_as_data():
+    app_js, app_css = assets.JS + assets.APP_JS, assets.CSS + assets.APP_CSS
     js, css = assets.urls()
-    assert [url for _, url in js] == ["/app/static/" + rel for _, rel in assets.JS]
-    assert [url for _, url in css] == ["/app/static/" + rel for _, rel in assets.CSS]
+    assert [url for _, url in js] == ["/app/static/" + rel for _, rel in app_js]
+    assert [url for _, url in css] == ["/app/static/" + rel for _, rel in app_css]
     assert {"kk-map.js", "kk-markers.js"} <= {rel for _, rel in assets.JS}
     # kk-map.css sets the map's background, over Leaflet's own; kk-place.css the placing pin
     assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css",
                                               "kk-place.css"]
     js, css = assets.urls(static_serving=False)
-    for (_, url), (_, rel) in zip([*js, *css], [*assets.JS, *assets.CSS], strict=True):
+    for (_, url), (_, rel) in zip([*js, *css], [*app_js, *app_css], strict=True):
         assert base64.b64decode(url.split(",", 1)[1]) == (assets.STATIC_DIR / rel).read_bytes()
+
+
+def test_only_the_app_frame_loads_the_frame_files():
+    """kk-frame.js/css size the app's iframe; an exported page is no such frame."""
+    app_files = {rel for _, rel in [*assets.APP_JS, *assets.APP_CSS]}
+    assert app_files == {"kk-frame.js", "kk-frame.css"}
+    in_app = render(webmap.base_map(MapOptions()))
+    exported = render(webmap.base_map(MapOptions(embed_layers=True)))
+    for rel in app_files:
+        assert "/app/static/" + rel in in_app
+        assert rel not in exported
 
 
 def test_static_layer_files_match_the_shipped_geodata():
@@ -218,6 +231,35 @@ def test_view_for_bounds_fits_small_and_large_areas():
     assert 9.5 <= zoom <= 11 and abs(center[0] - 51.3) < 1e-9
     _, zoom_nl = webmap.view_for_bounds((3.36, 50.75, 7.23, 53.56))
     assert zoom_nl < zoom
+
+
+def test_bounds_for_view_is_what_a_map_of_that_size_shows():
+    west, south, east, north = webmap.bounds_for_view((52.0, 5.3), 8.0, 1024, 600)
+    # 1024 px at zoom 8 is 1024 / 2**16 of the world: 5.625 degrees of longitude
+    assert east - west == pytest.approx(1024 / 256 / 2 ** 8 * 360)
+    assert south < 52.0 < north and (west + east) / 2 == pytest.approx(5.3)
+    # Mercator: the half above the centre is shorter in degrees than the half below
+    assert north - 52.0 < 52.0 - south
+    # one zoom step in shows half the span; the round trip lands near the zoom
+    closer = webmap.bounds_for_view((52.0, 5.3), 9.0, 1024, 600)
+    assert closer[2] - closer[0] == pytest.approx((east - west) / 2)
+    _, zoom = webmap.view_for_bounds(closer, 1024, 600)
+    assert 8.0 <= zoom <= 9.0
+
+
+def test_first_view_legend_and_sources_options():
+    """A link's exact view goes to kk.fitOnLoad; the legend starts open except on
+    phone-narrow maps; the sources' fold button has a name in the map's language."""
+    html = render(webmap.base_map(MapOptions(view=(51.3, 3.5, 11.5), lang="en")))
+    assert kk_call(html, "fitOnLoad") == {
+        "bounds": webmap.NL_BOUNDS, "avoidPanels": True, "view": [51.3, 3.5, 11.5]}
+    legend = kk_call(html, "legend")
+    assert legend["foldBelow"] <= 480 and legend["html"].startswith("<details open>")
+    assert "2019 (BZK)" in legend["html"]  # the regions' source, for a map on its own
+    assert kk_call(html, "attribution")["label"] == "Sources"
+    nl = render(webmap.base_map(MapOptions(legend_note=False)))
+    assert "2019 (BZK)" not in kk_call(nl, "legend")["html"]
+    assert kk_call(nl, "attribution")["label"] == "Bronnen"
 
 
 def test_the_map_fetches_the_shipped_layer_files():
