@@ -3,11 +3,11 @@
     .venv/bin/python bench/bench_ab_server.py --a /tmp/krimpkaart-old --b . --sizes 38,10000
 
 The server part of bench_map.py (server_worker.py: ``AppTest.run()`` after each theme
-change, with a breakdown per page function) for two checkouts, alternating A and B in
-every round, each in a fresh process, so a drifting VM affects both alike. Prints per
-size the median ms per change of each side, B/A, and the phases that moved most. A
-checkout is any folder holding ``dashboard/`` and ``bench/server_worker.py``; both run on
-this venv's Python and packages.
+change, wall and CPU time, with a breakdown per page function) for two checkouts,
+alternating A and B in every round, each in a fresh process, so a drifting VM affects
+both alike. Prints per size the median ms per change of each side, B/A, and the phases
+that moved most. A checkout is any folder holding ``dashboard/`` and
+``bench/server_worker.py``; both run on this venv's Python and packages.
 """
 
 from __future__ import annotations
@@ -48,6 +48,11 @@ def worker(checkout: Path, store: Path, runs: int) -> dict:
     return result
 
 
+def _spread(values: list[float]) -> str:
+    q = statistics.quantiles(values, n=4)
+    return f"quartiles {q[0]:.1f}/{q[2]:.1f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
@@ -66,11 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         store, count = synth.make_store(workdir / f"store-{size}.gpkg",
                                         0 if size == 38 else size)
         changes: dict[str, list[float]] = {"A": [], "B": []}
+        cpu: dict[str, list[float]] = {"A": [], "B": []}
         phases: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
         for n in range(args.rounds):
             for name in (("A", "B") if n % 2 == 0 else ("B", "A")):
                 result = worker(sides[name], store, args.runs)
                 changes[name] += result["change_ms"]
+                cpu[name] += result.get("change_cpu_ms", [])
                 phases[name].append(result["phases_ms"])
             print(f"[{time.strftime('%H:%M:%S')}] {count} initiatives: round {n + 1}/"
                   f"{args.rounds} done", file=sys.stderr, flush=True)
@@ -78,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count:,} initiatives, {args.rounds} interleaved rounds of {args.runs} changes: "
               f"ms per change A median {ma:.1f} (n={len(changes['A'])}), B median {mb:.1f} "
               f"(n={len(changes['B'])}), B/A {mb / ma:.2f}")
+        if cpu["A"] and cpu["B"]:
+            ca, cb = statistics.median(cpu["A"]), statistics.median(cpu["B"])
+            print(f"    CPU ms per change: A median {ca:.1f}, B median {cb:.1f}, B/A {cb / ca:.2f}"
+                  f" (A {_spread(cpu['A'])}; B {_spread(cpu['B'])})")
         labels = dict.fromkeys(k for side in phases.values() for p in side for k in p)
         moved = []
         for label in labels:
