@@ -157,6 +157,7 @@ class Meter:
         self.pids = pids
         self.peak = 0
         self.last = 0
+        self.series: list[tuple[float, int]] = []  # (seconds since start, RSS) every 10 s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -174,6 +175,9 @@ class Meter:
         while not self._stop.wait(0.5):
             _, rss = tree_usage(self.pids)
             self.last, self.peak = rss, max(self.peak, rss)
+            at = time.monotonic() - self.t0
+            if not self.series or at - self.series[-1][0] >= 10:
+                self.series.append((round(at, 1), rss))
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
@@ -197,7 +201,17 @@ class Meter:
             "server_final_rss_mb": round(self.last / mb) if self.pids else None,
             "client_cpu_s": round(self.client, 1),
             "client_cores": round(self.client / self.wall, 3),
+            "rss_series_mb": [(at, round(rss / mb, 1)) for at, rss in self.series],
         }
+
+
+def rss_growth(series: list, after_s: float = 120.0) -> tuple[float, float, float] | None:
+    """(RSS at ``after_s``, RSS at the end, growth in %) of a Meter's RSS series, in MB."""
+    later = [(at, mb) for at, mb in series if at >= after_s]
+    if len(later) < 2:
+        return None
+    first, last = later[0][1], later[-1][1]
+    return first, last, 100 * (last - first) / first
 
 
 def _own_cpu() -> float:
@@ -809,6 +823,10 @@ def details(result: dict) -> str:
             out.append("    per session 'addition visible' p50/max s:")
             for i in range(0, len(cells), 5):
                 out.append("      " + "   ".join(c.ljust(22) for c in cells[i:i + 5]).rstrip())
+        growth = rss_growth(row.get("rss_series_mb") or [])
+        if growth:
+            out.append(f"    server RSS after 2 min {growth[0]:.0f} MB, at the end "
+                       f"{growth[1]:.0f} MB: {growth[2]:+.1f} % (every 10 s in the JSON)")
         if row.get("browser"):
             b = row["browser"]
             out.append("    browser (one headless Chromium page during the run): "
