@@ -3,6 +3,8 @@ keep a room of open tabs cheap."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import pytest
@@ -77,3 +79,16 @@ def test_run_command_passes_dev_and_store(monkeypatch, tmp_path):
     assert opts["--server.port"] == "8601"
     assert opts["--server.baseUrlPath"] == "kaart"
     assert seen["env"][config.ENV_STORE] == str((tmp_path / "s.gpkg").resolve())
+
+
+def test_preload_declares_no_streamlit_component(tmp_path):
+    """serve.preload runs outside a script run: a component module imported there would never
+    be registered (streamlit_folium's map answered 404), so none may be among its imports."""
+    code = ("import sys; from dashboard import serve; serve.preload(); "
+            "print(sorted(m for m in sys.modules if m.startswith(('streamlit_folium', "
+            "'dashboard.ui', 'dashboard.app'))))")
+    env = {**os.environ, config.ENV_STORE: str(tmp_path / "s.gpkg")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=300, env=env, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -1,17 +1,23 @@
 """Live updates in real browsers: open pages cost no script runs while nothing changes, an edit
 made through the store reaches every open page within 5 s, the poll rests while the tab is
-hidden, and an unreachable version route neither breaks the page nor floods the server."""
+hidden, an unreachable version route neither breaks the page nor floods the server, and all of
+it works under Streamlit's server.baseUrlPath."""
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
 from dashboard import store
-from tests.e2e.conftest import OfflinePage, map_frame, running_app
+from tests.e2e.conftest import OfflinePage, _free_port, _wait_healthy, map_frame, running_app
 
 VERSION_ROUTE = "/_kk/version"
 
@@ -153,3 +159,48 @@ def test_unreachable_route_backs_off_and_the_page_keeps_working(browser, live_ap
         tab.page.screenshot(path=str(artifacts / "live-route-unreachable.png"))
     finally:
         tab.close()
+
+
+def test_served_under_a_base_url_path(browser, artifacts, tmp_path):
+    """`krimpkaart run -- --server.baseUrlPath kaart`: page, static files and version route
+    all under /kaart/, and the page's poll finds the route there."""
+    port = _free_port()
+    env = {**os.environ, "KRIMPKAART_STORE": str(tmp_path / "s.gpkg"),
+           "KRIMPKAART_STRICT_I18N": "1"}
+    with open(artifacts / f"app-{port}.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port), "--address",
+             "127.0.0.1", "--", "--server.baseUrlPath", "kaart"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=artifacts)
+        try:
+            url = f"http://127.0.0.1:{port}/kaart"
+            _wait_healthy(url, proc)
+
+            def get(path: str) -> tuple[int, bytes]:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}",
+                                                timeout=10) as resp:
+                        return resp.status, resp.read()
+                except urllib.error.HTTPError as err:
+                    return err.code, b""
+
+            status, body = get("/kaart/_kk/version")
+            assert status == 200 and int(body) >= 1
+            assert get("/_kk/version")[0] == 404
+            assert get("/kaart/app/static/kk-live.mjs")[0] == 200  # static serving is on
+
+            tab = Tab(browser, url)
+            try:
+                statuses: list[int] = []
+                tab.page.on("response", lambda r: statuses.append(r.status)
+                            if r.url.endswith("/kaart" + VERSION_ROUTE) else None)
+                tab.page.wait_for_timeout(6_000)
+                assert statuses and set(statuses) == {200}, statuses
+            finally:
+                tab.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

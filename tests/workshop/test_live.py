@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 
 from starlette.applications import Starlette
@@ -11,9 +12,16 @@ from dashboard.store import GeoPackageStore, StoreBusy
 from dashboard.workshop import live
 
 
+def run(coro):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps a loop
+    running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def get(app, path: str) -> tuple[int, dict[str, str], str]:
     """One ``GET path`` through the ASGI app: (status, headers, body)."""
-    return asyncio.run(_get(app, path))
+    return run(_get(app, path))
 
 
 async def _get(app, path: str) -> tuple[int, dict[str, str], str]:
@@ -78,24 +86,26 @@ def test_many_tabs_at_once_cost_one_store_read():
 
     cache = live.VersionCache(read, max_age=60)
 
-    async def many() -> list[int | None]:
-        return await asyncio.gather(*(cache.current() for _ in range(50)))
+    async def many() -> tuple[list[int | None], int]:
+        answers = await asyncio.gather(*(cache.current() for _ in range(50)))
+        return answers, threading.get_ident()
 
-    assert asyncio.run(many()) == [7] * 50
+    answers, loop_thread = run(many())
+    assert answers == [7] * 50
     assert len(reads) == 1 and cache.reads == 1
-    assert reads[0] != threading.get_ident()  # read in a worker thread, not on the event loop
+    assert reads[0] != loop_thread  # read in a worker thread, not on the event loop
 
 
 def test_cached_answer_expires_after_max_age():
     now = [100.0]
     version = [1]
     cache = live.VersionCache(lambda: version[0], max_age=0.5, clock=lambda: now[0])
-    assert asyncio.run(cache.current()) == 1
+    assert run(cache.current()) == 1
     version[0] = 2
     now[0] += 0.4
-    assert asyncio.run(cache.current()) == 1  # within max_age: no read
+    assert run(cache.current()) == 1  # within max_age: no read
     now[0] += 0.2
-    assert asyncio.run(cache.current()) == 2
+    assert run(cache.current()) == 2
     assert cache.reads == 2
 
 
