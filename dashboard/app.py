@@ -36,13 +36,19 @@ st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource
-def open_store(path: str) -> store.GeoPackageStore:
+def open_store(path: str) -> store.Store:
     return store.open_store(path)
 
 
-def get_store() -> store.GeoPackageStore:
-    """The store named by KRIMPKAART_STORE (or the user's default), opened once per path."""
-    return open_store(str(store.default_store_path()))
+def store_location() -> str:
+    """KRIMPKAART_STORE (a file or a postgresql:// URL), else the user's default: the key
+    the store and its frames are cached under."""
+    return str(store.default_store_location())
+
+
+def get_store() -> store.Store:
+    """The store at ``store_location()``, opened once per location."""
+    return open_store(store_location())
 
 
 DATA_VERSION = "krimpkaart_version"  # frame.attrs key; filtering keeps attrs
@@ -196,7 +202,7 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
 
 
 def about(lang: str) -> None:
-    st.markdown(t("about_body", lang))
+    panels.about(lang)
 
 
 def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
@@ -281,7 +287,7 @@ def main() -> None:
 
     db = get_store()
     version = db.version()
-    frame = load_frame(str(db.path), version)
+    frame = load_frame(store_location(), version)
     workshop.presentation_toggle(lang)
     workshop.tour_picker(db, lang)
     workshop.facilitator_gate(lang)
@@ -289,7 +295,7 @@ def main() -> None:
     workshop.tour_editor_button(lang)
     sidebar.normalise_facets()
     state = session.current_filters()
-    counts = facet_counts(str(db.path), version, state)
+    counts = facet_counts(store_location(), version, state)
     sidebar.filters(frame, counts, lang)
     sidebar.map_options(lang)
     state = session.current_filters()

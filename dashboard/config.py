@@ -23,7 +23,8 @@ STATIC_DIR = PACKAGE_DIR / "static"
 APP_PATH = PACKAGE_DIR / "app.py"
 SERVE_PATH = PACKAGE_DIR / "serve.py"  # what `krimpkaart run` serves: the page + routes
 
-ENV_STORE = "KRIMPKAART_STORE"
+ENV_STORE = "KRIMPKAART_STORE"  # a GeoPackage file, or a postgresql:// URL (PostGIS)
+DATABASE_URL_SCHEMES = ("postgresql://", "postgres://")
 ENV_GEODATA = "KRIMPKAART_GEODATA"
 ENV_PASSCODE = "KRIMPKAART_PASSCODE"
 ENV_RUN_LOG = "KRIMPKAART_RUN_LOG"
@@ -43,7 +44,8 @@ IMPORT_MAX_COLUMNS = 200
 class Settings:
     """What the environment and the secrets file say; None where nothing is set."""
 
-    store_path: Path | None = None
+    store_path: Path | None = None  # KRIMPKAART_STORE when it names a file
+    store_url: str | None = None  # KRIMPKAART_STORE when it is a postgresql:// URL
     geodata_dir: Path | None = None
     passcode: str | None = None
     run_log: Path | None = None
@@ -99,6 +101,11 @@ def locale_lang(env: Mapping[str, str]) -> str:
     return "nl" if value.lower().startswith("nl") else "en"
 
 
+def is_database_url(value: object) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) connection URL."""
+    return isinstance(value, str) and value.strip().lower().startswith(DATABASE_URL_SCHEMES)
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "ja")
 
@@ -110,8 +117,11 @@ def load(
     env = os.environ if environ is None else environ
     if secrets is None:
         secrets = read_secrets(secrets_files())
+    store = (env.get(ENV_STORE) or "").strip()
+    url = is_database_url(store)
     return Settings(
-        store_path=_path(env.get(ENV_STORE)),
+        store_path=None if url else _path(env.get(ENV_STORE)),
+        store_url=store if url else None,
         geodata_dir=_path(env.get(ENV_GEODATA)),
         passcode=resolve_passcode(env.get(ENV_PASSCODE), secrets),
         run_log=_path(env.get(ENV_RUN_LOG)),

@@ -1,9 +1,12 @@
 """Shared fixtures: the official sources (optional), a store that is never the user's,
-settings read from the test's own environment, the ``e2e`` marker by folder, and a
-strict message catalog (an unknown key or a missing placeholder value raises)."""
+settings read from the test's own environment, the ``e2e`` marker by folder, a
+strict message catalog (an unknown key or a missing placeholder value raises), and a
+throwaway PostgreSQL/PostGIS server for the PostGIS store (``pg_database``)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,36 @@ def _private_store(tmp_path_factory, monkeypatch):
     yield store
     monkeypatch.undo()
     config.reload()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator:
+    """One PostgreSQL server with PostGIS for the whole run (tests/pgcluster.py).
+
+    Without PostgreSQL or PostGIS the tests that need it skip, saying what to install;
+    under ``CI=true`` they fail instead, so CI cannot pass without testing PostGIS.
+    """
+    from tests.pgcluster import Cluster, find_binaries
+
+    bin_dir, why = find_binaries()
+    if bin_dir is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostGIS store tests cannot run: {why}")
+        pytest.skip(f"PostGIS store tests skipped: {why}")
+    cluster = Cluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_database(pg_cluster) -> Iterator[Callable[..., str]]:
+    """Make fresh PostGIS databases (``pg_database()`` -> URL); dropped after the test."""
+    made: list[str] = []
+
+    def make(postgis: bool = True) -> str:
+        made.append(pg_cluster.new_database(postgis=postgis))
+        return made[-1]
+
+    yield make
+    for url in made:
+        pg_cluster.drop_database(url)

@@ -53,6 +53,17 @@ def test_paths_and_run_log_from_the_environment(tmp_path: Path):
     assert config.load({}, {}) == config.Settings()
 
 
+def test_a_database_url_is_kept_as_text_not_made_a_path():
+    """``Path("postgresql://u@h/db")`` would fold the ``//``: a URL must stay a string."""
+    url = "postgresql://kaart:geheim@db.example:5432/krimpkaart?sslmode=require"
+    settings = config.load({config.ENV_STORE: url}, {})
+    assert (settings.store_url, settings.store_path) == (url, None)
+    assert config.load({config.ENV_STORE: "postgres://h/db"}, {}).store_url == "postgres://h/db"
+    assert config.is_database_url("PostgreSQL://h/db")
+    assert not config.is_database_url("postgresql.gpkg")
+    assert not config.is_database_url(Path("postgresql://h/db"))
+
+
 def test_settings_are_read_once(monkeypatch):
     """Cached until ``reload``: a changed environment is not seen before."""
     monkeypatch.setenv(config.ENV_RUN_LOG, "first.log")

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from dashboard import config
 from dashboard.i18n import LANGS, t
+
+STORE_HELP = ("the store: a GeoPackage file or a postgresql:// URL "
+              "(default: $KRIMPKAART_STORE or the user data folder)")
 
 LANG_HELP = "language of the messages: nl or en (default: from the locale, LANG)"
 
@@ -19,6 +23,11 @@ LANG_HELP = "language of the messages: nl or en (default: from the locale, LANG)
 def add_lang(parser: argparse.ArgumentParser, help: str = LANG_HELP) -> None:
     """``--lang`` on a (sub)parser; absent unless given, so the top level's stays."""
     parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=help)
+
+
+def store_location(value: str) -> Path | str:
+    """``--store``: a ``postgresql://`` URL stays text (a ``Path`` folds its ``//``)."""
+    return value.strip() if config.is_database_url(value) else Path(value)
 
 
 def cli_lang(args: argparse.Namespace) -> str:

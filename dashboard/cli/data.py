@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from dashboard.cli.common import add_lang, cli_lang, complain, say
+from dashboard.cli.common import STORE_HELP, add_lang, cli_lang, complain, say, store_location
 from dashboard.i18n import t
 from dashboard.tabular.importing import (
     MAX_UPLOAD_BYTES,
@@ -38,8 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                 help="only check and report; write nothing")
             parser.add_argument("--author", default="import",
                                 help="name recorded as the author of the change (default: import)")
-        parser.add_argument("--store", type=Path, default=None,
-                            help="store file (default: $KRIMPKAART_STORE or the user data folder)")
+        parser.add_argument("--store", type=store_location, default=None, help=STORE_HELP)
         parser.add_argument("--convert-rd", action="store_true",
                             help="convert RD New (EPSG:28992) coordinates to WGS84 instead of "
                                  "rejecting them")
@@ -71,16 +70,27 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(command, t("cli_cannot_read", lang, path=path,
                                 error=exc.strerror or exc))
-    from dashboard.store import StoreError, default_store_path, open_store
+    from dashboard.store import (
+        StoreError,
+        default_store_location,
+        describe,
+        open_store,
+        store_exists,
+    )
 
-    store_path = args.store or default_store_path()
-    if args.dry_run and not store_path.is_file():
+    location = args.store or default_store_location()
+    store_path = describe(location)  # a URL without its password
+    try:
+        missing = args.dry_run and not store_exists(location)
+    except StoreError:
+        missing = False  # open_store below says what is wrong
+    if missing:
         # A check must not create (and seed) a store as a side effect.
         say(lang, "cli_no_store_yet", path=store_path)
         report = plan_import(data, path.name, [], convert_rd=args.convert_rd)
     else:
         try:
-            store = open_store(store_path)
+            store = open_store(location)
             report = import_file(data, path.name, store, author=args.author,
                                  convert_rd=args.convert_rd, dry_run=args.dry_run)
         except (StoreError, OSError) as exc:

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from dashboard import query
-from dashboard.cli.common import cli_lang, complain
+from dashboard.cli.common import STORE_HELP, cli_lang, complain, store_location
 from dashboard.domain.record import Record
 from dashboard.i18n import LANGS, LocalizedError, Message, Num, msg, t
 from dashboard.text import slugify
@@ -65,8 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--labels", action="store_true", help="write initiative names on the map")
     parser.add_argument("--population", action="store_true",
                         help="colour municipalities by population change 2014-2024")
-    parser.add_argument("--store", type=Path, default=None,
-                        help="store file (default: $KRIMPKAART_STORE or the user data folder)")
+    parser.add_argument("--store", type=store_location, default=None, help=STORE_HELP)
     parser.add_argument("-o", "--output", default=None,
                         help="output file, or name without suffix for several formats "
                         "(default: krimpkaart.<format>; a folder gets that name inside it); "
@@ -215,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(store: Path | None) -> list[Record]:
+def _records(store: Path | str | None) -> list[Record]:
     from dashboard.store import SeedError, StoreError, open_store
 
     try:

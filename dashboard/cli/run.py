@@ -58,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("run", help="start the dashboard in the browser")
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument("--address", default="localhost")
-    parser.add_argument("--store", default=None, help="initiatives store (GeoPackage file)")
+    parser.add_argument("--store", default=None,
+                        help="initiatives store: a GeoPackage file or a postgresql:// URL")
     parser.add_argument("--dev", action="store_true",
                         help="development: rerun the page when a source file is saved")
     parser.add_argument(
@@ -76,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
     A child process would survive when only this wrapper is terminated, leaving
     servers behind (seen in the end-to-end tests).
     """
-    overrides = {config.ENV_STORE: str(Path(args.store).resolve())} if args.store else {}
+    overrides = {}
+    if args.store:  # a file is made absolute (the server may start elsewhere); a URL stays
+        overrides[config.ENV_STORE] = (args.store if config.is_database_url(args.store)
+                                       else str(Path(args.store).resolve()))
     env = config.child_environment(**overrides)
     extra = [a for a in args.streamlit_args if a != "--"]
     command = streamlit_command(args.port, args.address, extra, dev=args.dev)

@@ -40,6 +40,8 @@ class Record(TypedDict):
     summary_en: str
     description: str
     description_en: str
+    notes: str
+    notes_en: str
     place: str
     gemeente_code: str
     lat: float | None
@@ -88,6 +90,8 @@ class Initiative:
     summary_en: str = ""
     description: str = ""
     description_en: str = ""
+    notes: str = ""  # beside the description: e.g. a fact from another source than the article
+    notes_en: str = ""
     place: str = ""
     gemeente_code: str = ""
     lat: float | None = None
@@ -130,11 +134,13 @@ RECORD_FIELDS: tuple[str, ...] = tuple(Initiative.__dataclass_fields__)
 LIST_FIELDS = ("themes", "actors", "channels", "outcomes", "sources")
 LIMITS = {
     "id": 80, "name": 200, "summary": 500, "summary_en": 500, "description": 5000,
-    "description_en": 5000, "place": 200, "channel": 100, "author": 100,
+    "description_en": 5000, "notes": 2000, "notes_en": 2000, "place": 200, "channel": 100,
+    "author": 100,
     "outcome_label": 200, "outcome_unit": 50, "source_title": 300, "source_note": 500,
     "url": 2000,
 }
-MULTILINE_FIELDS = ("summary", "summary_en", "description", "description_en", "source_note")
+MULTILINE_FIELDS = ("summary", "summary_en", "description", "description_en", "notes",
+                    "notes_en", "source_note")
 YEAR_RANGE = (1800, 2100)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GEMEENTE_RE = re.compile(r"^(?:GM)?(\d{1,4})$")
@@ -147,6 +153,12 @@ FIELD_TYPES: dict[str, FieldType] = {
     for name in RECORD_FIELDS
 }
 REQUIRED_FIELDS = ("id", "name")
+
+
+def record_defaults() -> Record:
+    """Every field at its default (``id`` and ``name`` empty): what a field a record or a
+    stored row lacks (one written before the field existed) stands for."""
+    return Initiative(id="", name="").to_dict()
 
 # --------------------------------------------------------------------------- value helpers
 

@@ -47,7 +47,7 @@ from dashboard.domain.vocab import (
     Vocabulary,
 )
 from dashboard.geo.crs import looks_like_rd, rd_to_wgs84
-from dashboard.i18n import Message, Num, field_label, msg
+from dashboard.i18n import Keyed, Message, Num, field_label, msg
 from dashboard.text import slugify
 
 
@@ -63,7 +63,7 @@ Locator = Callable[[float, float], "geo.Location | None"]
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Keyed):
     """One thing wrong with one field; errors block saving, warnings do not.
 
     ``key`` and ``params`` are the message in the catalog; ``text(lang)`` renders it.
@@ -74,12 +74,6 @@ class Problem:
     params: Mapping[str, Any] = dc_field(default_factory=dict, hash=False)
     severity: Severity = "error"
 
-    def text(self, lang: str) -> str:
-        return self.message.text(lang)
-
-    @property
-    def message(self) -> Message:
-        return Message(self.key, self.params)
 
 
 def problem(fieldname: str, key: str, severity: Severity = "error", **params: Any) -> Problem:
@@ -159,7 +153,8 @@ class _Validator:
         if not rec["name"]:
             self.error("name", "val_name_required")
         rec["kind"] = self.term("kind", KINDS, d.get("kind")) or "initiatief"
-        for key in ("summary", "summary_en", "description", "description_en"):
+        for key in ("summary", "summary_en", "description", "description_en", "notes",
+                    "notes_en"):
             rec[key] = self.text(key, d.get(key))
         rec["status"] = self.term("status", STATUSES, d.get("status")) or "onbekend"
         rec["participation"] = self.term("participation", PARTICIPATION, d.get("participation"))
@@ -265,7 +260,8 @@ class _Validator:
             return ""
         key, fixed = check_url(text)
         if key:
-            self.error(fieldname, key, field=shown, value=text)
+            chars = {"chars": forbidden_url_chars(text)} if key == "val_url_chars" else {}
+            self.error(fieldname, key, field=shown, value=text, **chars)
             return ""
         if fixed != text:
             self.warn(fieldname, "val_url_fixed", field=shown, value=text, fixed=fixed)
@@ -476,13 +472,28 @@ def unknown_term(vocab: Vocabulary, text: str) -> tuple[str, dict[str, Any]]:
     return "val_term_unknown", params
 
 
+# Characters no stored web address may hold: quotes and angle brackets end a link in
+# HTML and Markdown. Rejected rather than percent-encoded, so the address a person typed
+# is the one stored and shown; ``ui.markdown.safe_link`` links by the same rule.
+URL_FORBIDDEN = "\"'<>"
+
+
+def forbidden_url_chars(text: str) -> str:
+    """The ``URL_FORBIDDEN`` characters in ``text``, space-separated (for the message)."""
+    return " ".join(c for c in URL_FORBIDDEN if c in text)
+
+
 def check_url(text: str) -> tuple[str | None, str]:
     """(catalog key of the problem or None, the URL to store); adds https:// to a bare domain.
 
-    The keys take ``{field}`` (what the address is for) and ``{value}`` (the text).
+    The one rule for web addresses: import and forms store only what it accepts, and
+    the page links only what it accepts. The keys take ``{field}`` (what the address
+    is for) and ``{value}`` (the text); ``val_url_chars`` also ``{chars}``.
     """
     if re.search(r"\s", text) or any(unicodedata.category(c) == "Cc" for c in text):
         return "val_url_spaces", text
+    if forbidden_url_chars(text):
+        return "val_url_chars", text
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https") and parts.netloc:

@@ -147,3 +147,6 @@ def clear_cache() -> None:
     """Read the layers again on next use (after a geodata build in the same process)."""
     _read.cache_clear()
     _municipalities_rd.cache_clear()
+    from dashboard.geo import provenance  # it reads these layers; imported here, not above
+
+    provenance.clear_cache()

@@ -17,13 +17,13 @@ from dashboard.i18n.catalog import (
     lookup,
     set_strict,
 )
-from dashboard.i18n.message import LocalizedError, Message, msg, text_of
+from dashboard.i18n.message import Keyed, LocalizedError, Message, msg, text_of
 from dashboard.i18n.numbers import Num, number, percent
 
 __all__ = [
-    "DEFAULT_LANG", "LANGS", "CatalogError", "LocalizedError", "Message", "Num", "field_label",
-    "has", "is_strict", "msg", "number", "percent", "regiotype_label", "set_strict", "t",
-    "text_of",
+    "DEFAULT_LANG", "LANGS", "CatalogError", "Keyed", "LocalizedError", "Message", "Num",
+    "field_label", "has", "is_strict", "msg", "number", "percent", "regiotype_label",
+    "set_strict", "t", "text_of",
 ]
 
 

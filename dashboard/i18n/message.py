@@ -29,6 +29,21 @@ class Message:
         return self.text("en")
 
 
+class Keyed:
+    """Mixin for findings (validation problems, import notes) that carry a catalog
+    ``key`` and its ``params``: ``message`` and ``text(lang)`` come from those."""
+
+    key: str
+    params: Mapping[str, Any]
+
+    @property
+    def message(self) -> Message:
+        return Message(self.key, self.params)
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
+
+
 def msg(key: str, **params: Any) -> Message:
     """Short form: ``msg("val_year_range", value=1750, low=1800, high=2100)``."""
     return Message(key, params)

@@ -17,7 +17,8 @@ from dashboard.text import fold, slugify
 
 def _text_blob(record: Mapping) -> str:
     parts = [record.get(k) or "" for k in (
-        "name", "place", "summary", "summary_en", "description", "description_en",
+        "name", "place", "summary", "summary_en", "description", "description_en", "notes",
+        "notes_en",
     )]
     return fold(" ".join(parts)).replace("-", " ")
 
@@ -38,7 +39,8 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
             frame[column] = [[] for _ in range(len(frame))]
         frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
     for column in ("kind", "scope", "status", "participation", "place", "gemeente_code",
-                   "summary", "summary_en", "description", "description_en"):
+                   "summary", "summary_en", "description", "description_en", "notes",
+                   "notes_en"):
         if column not in frame:
             frame[column] = ""
         frame[column] = frame[column].fillna("")

@@ -9,15 +9,17 @@ column check all backends share, derived from the record's field list in
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol, TypedDict, cast, runtime_checkable
 
-from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record
-from dashboard.i18n import LocalizedError, field_label
+from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record, record_defaults
+from dashboard.i18n import LocalizedError, field_label, msg
 
 Records = list[Record]
 RecordInput = Mapping[str, Any]  # what a write takes: any mapping, checked by clean_record
@@ -112,6 +114,30 @@ class Store(Protocol):
     def delete_tour(self, id: str, author: str) -> TourRecord: ...
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a store holds, read in one transaction: for backups and copies.
+
+    ``history`` is oldest first; each change comes with the seq of the undo that
+    reverted it (``undone_by``), so undo keeps working in the copy.
+    """
+
+    records: Records
+    history: list[tuple[Change, int | None]]
+    tours: TourRecords
+    version: int
+
+
+@runtime_checkable
+class PortableStore(Store, Protocol):
+    """A store whose whole contents move between backends (``krimpkaart store copy``)."""
+
+    def snapshot(self) -> Snapshot: ...
+    def replace_with(self, snapshot: Snapshot) -> int: ...
+    def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path: ...
+    def restore(self, src: str | Path) -> int: ...
+    def close(self) -> None: ...
+
 
 # --- records ----------------------------------------------------------------------------------
 
@@ -175,3 +201,137 @@ def clean_record(record: object) -> Record:
         raise InvalidRecord(key="store_record_out_of_range", id=rid)
     return cast(Record, out)
 
+
+
+# --- what every backend does alike: new records, updates, undo, tours, stored values -----------
+
+
+def added_record(record: Record, author: str, now: str) -> Record:
+    """A record as ``add`` stores it: the store sets the timestamps and the author."""
+    return {**record, "created_at": now, "updated_at": now, "author": author}
+
+
+def seeded_record(record: Record, now: str) -> Record:
+    """Seed (and reseed) records keep their own timestamps and author; missing ones are filled."""
+    return {
+        **record,
+        "created_at": record["created_at"] or now,
+        "updated_at": record["updated_at"] or record["created_at"] or now,
+        "author": record["author"] or "seed",
+    }
+
+
+def updated_record(
+    record: Record, before: Record | None, author: str, expected_updated_at: str | None
+) -> Record:
+    """The record ``update`` writes over ``before``; ``NotFound`` or ``Conflict`` otherwise."""
+    if before is None:
+        raise NotFound(key="store_not_found", id=record["id"])
+    if expected_updated_at is not None and expected_updated_at != before["updated_at"]:
+        raise Conflict(key="store_changed_meanwhile", name=before["name"],
+                       by=before["author"] or msg("store_someone"), at=before["updated_at"])
+    return {
+        **record,
+        "created_at": before["created_at"],
+        "updated_at": next_stamp(before["updated_at"]),
+        "author": author,
+    }
+
+
+def check_undo(change: Change, current: Record | None) -> None:
+    """Refuse an undo that would overwrite a later change to the same record."""
+    if current == change.after:
+        return
+    known = change.before or change.after
+    name = known["name"] if known else change.record_id
+    if current is None:
+        raise Conflict(key="store_undo_deleted", name=name)
+    if change.after is None:
+        raise Conflict(key="store_undo_readded", name=name)
+    raise Conflict(key="store_undo_changed", name=name,
+                   by=current["author"] or msg("store_someone"), at=current["updated_at"])
+
+
+def plan_undo(
+    change: Change, current: Record | None, author: str | None
+) -> tuple[str, str, Record | None]:
+    """``(by, stamp, after)`` for undoing ``change``; ``after`` None means delete the record.
+
+    The undo is a change of its own: by ``author``, else the author of the undone
+    change, stamped strictly after the record's current stamp.
+    """
+    check_undo(change, current)
+    by = author if author is not None else change.author
+    stamp = next_stamp(current["updated_at"] if current else None)
+    after: Record | None = None
+    if change.before is not None:
+        after = {**change.before, "updated_at": stamp, "author": by}
+    return by, stamp, after
+
+
+def clean_tour(tour: Any) -> tuple[str, str, list[dict[str, str]]]:
+    """``(id, title, steps)`` of a tour to save; ``InvalidRecord`` when it has the wrong shape."""
+    if not isinstance(tour, dict) or not isinstance(tour.get("id"), str) or not tour["id"]:
+        raise InvalidRecord(key="store_tour_no_id")
+    title = tour.get("title") or ""
+    steps = tour.get("steps") or []
+    if not isinstance(title, str) or not isinstance(steps, list):
+        raise InvalidRecord(key="store_tour_shape", id=tour["id"])
+    clean = []
+    for n, step in enumerate(steps, start=1):
+        if not isinstance(step, dict) or not isinstance(step.get("initiative_id"), str):
+            raise InvalidRecord(key="store_tour_step_target", id=tour["id"], number=n)
+        text = step.get("text") or ""
+        if not isinstance(text, str):
+            raise InvalidRecord(key="store_tour_step_text", id=tour["id"], number=n)
+        clean.append({"initiative_id": step["initiative_id"], "text": text})
+    return tour["id"], title, clean
+
+
+def sort_records(records: Iterable[Record]) -> Records:
+    """Records in the order ``list()`` returns them: by name (case-insensitive), then id."""
+    return sorted(records, key=lambda r: (r["name"].casefold(), r["id"]))
+
+
+def sort_tours(tours: Iterable[TourRecord]) -> TourRecords:
+    return sorted(tours, key=lambda t: (t["title"].casefold(), t["id"]))
+
+
+def json_list(value: Any) -> list:
+    """A stored list field: JSON text or an already parsed value. Text typed in by hand
+    (QGIS, psql) is kept as a one-item list, not dropped."""
+    if isinstance(value, list):
+        return value
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    return value if isinstance(value, list) else [value]
+
+
+def with_defaults(record: Mapping[str, Any] | None) -> Record | None:
+    """A record from the history with every field: one written before a field existed
+    gets that field's default (so an old change still compares equal, and undoes)."""
+    return None if record is None else cast(Record, {**record_defaults(), **record})
+
+
+def record_from_columns(values: Iterable[Any], xy: tuple[float, float] | None) -> Record:
+    """A record from its field columns (in ``FIELD_TYPES`` order) and its point.
+
+    The geometry wins over the lat/lon columns (a point moved in a GIS tool), and
+    NULLs written by other tools become the record's defaults.
+    """
+    record: dict[str, Any] = {}
+    for (name, kind), value in zip(FIELD_TYPES.items(), values, strict=True):
+        if kind == "json":
+            value = json_list(value)
+        elif kind == "text" and value is None:
+            value = TEXT_DEFAULTS.get(name, "")
+        elif kind == "bool" and value is None:
+            value = False
+        record[name] = value
+    record["lon"], record["lat"] = xy if xy else (None, None)
+    return cast(Record, record)

@@ -15,33 +15,40 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from dashboard.domain.record import FIELD_TYPES
+from dashboard.domain.record import FIELD_TYPES, record_defaults
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store.base import (
     FIELD_NAMES,
-    TEXT_DEFAULTS,
     Change,
     Changes,
-    Conflict,
     DuplicateId,
-    InvalidRecord,
     NotFound,
     NothingToUndo,
     Record,
     RecordInput,
     Records,
+    Snapshot,
     StoreBusy,
     StoreError,
     TourRecord,
     TourRecords,
+    added_record,
+    plan_undo,
+    record_from_columns,
+    seeded_record,
+    sort_records,
+    sort_tours,
+    updated_record,
+    with_defaults,
 )
 from dashboard.store.base import clean_record as _clean
+from dashboard.store.base import clean_tour as _clean_tour
 from dashboard.store.base import next_stamp as _next_stamp
 from dashboard.store.base import now_stamp as _now
 from dashboard.store.gpkg_format import blob_xy, gpkg_point
@@ -60,6 +67,9 @@ FIELDS: tuple[tuple[str, str, str], ...] = tuple(
     (name, SQL_TYPES[kind] + CONSTRAINTS.get(name, ""), kind) for name, kind in FIELD_TYPES.items()
 )
 REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)
+# Columns a store cannot do without; any other record field it lacks (a store written
+# before the field existed) is added on opening, with the field's default.
+CORE_COLUMNS = ("fid", "geom", "id", "name")
 
 # Our tables; ``gpkg.create_core`` makes the GeoPackage ones first.
 SCHEMA: tuple[str, ...] = (
@@ -92,27 +102,7 @@ def _row_params(record: Mapping[str, Any]) -> list[Any]:
 def _from_row(row: sqlite3.Row | tuple) -> Record:
     """A record from ``geom, <fields>``; the geometry wins over lat/lon, and NULLs from
     other tools (a point moved or a row added in QGIS) become the record defaults."""
-    record: dict[str, Any] = {}
-    for (name, _, kind), value in zip(FIELDS, row[1:], strict=True):
-        if kind == "json":
-            value = _json_list(value)
-        elif kind == "text" and value is None:
-            value = TEXT_DEFAULTS.get(name, "")
-        record[name] = value
-    xy = blob_xy(row[0])
-    record["lon"], record["lat"] = xy if xy else (None, None)
-    return cast(Record, record)
-
-
-def _json_list(value: str | None) -> list:
-    """A JSON list column; text typed in by hand is kept as a one-item list, not dropped."""
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return [value]
-    return parsed if isinstance(parsed, list) else [parsed]
+    return record_from_columns(row[1:], blob_xy(row[0]))
 
 
 def _dumps(record: Record | None) -> str | None:
@@ -120,7 +110,14 @@ def _dumps(record: Record | None) -> str | None:
 
 
 def _loads(text: str | None) -> Record | None:
-    return None if text is None else json.loads(text)
+    """A record from the history; fields added since it was written get their defaults."""
+    return None if text is None else with_defaults(json.loads(text))
+
+
+def _stored_default(name: str, kind: str) -> Any:
+    """A field's default as its column holds it (lists as JSON text)."""
+    value = record_defaults()[name]  # type: ignore[literal-required]
+    return json.dumps(value) if kind == "json" else value
 
 
 _COLUMNS = ", ".join(FIELD_NAMES)
@@ -151,6 +148,7 @@ class GeoPackageStore:
         problem = _store_problem(self.path)
         if problem:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
+        self._add_missing_fields()
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -203,13 +201,27 @@ class GeoPackageStore:
             yield conn
             _touch(conn)
 
+    def _add_missing_fields(self) -> None:
+        """Add every record field the table lacks, with its default: one generic, additive
+        step for a store written before a field existed. Older versions of Krimpkaart
+        name their columns, so they keep reading and writing the file."""
+        with self._connect() as conn:
+            if not _missing_fields(conn, "main"):
+                return
+        with self._write() as conn:
+            for name, sqltype, kind in _missing_fields(conn, "main"):  # again, under the lock
+                conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN {name} {sqltype}")
+                value = _stored_default(name, kind)
+                if value is not None:
+                    conn.execute(f"UPDATE {LAYER} SET {name} = ?", (value,))
+
     # initiatives ---------------------------------------------------------------------------
 
     def list(self) -> Records:
         """All records, sorted by name."""
         with self._connect() as conn:
             rows = conn.execute(_SELECT).fetchall()
-        return sorted((_from_row(r) for r in rows), key=lambda r: (r["name"].casefold(), r["id"]))
+        return sort_records(_from_row(r) for r in rows)
 
     def get(self, id: str) -> Record | None:
         """The record with this id, or None."""
@@ -234,18 +246,7 @@ class GeoPackageStore:
         record = _clean(data)
         with self._write() as conn:
             before = _get(conn, record["id"])
-            if before is None:
-                raise NotFound(key="store_not_found", id=record["id"])
-            if expected_updated_at is not None and expected_updated_at != before["updated_at"]:
-                raise Conflict(key="store_changed_meanwhile", name=before["name"],
-                               by=before["author"] or msg("store_someone"),
-                               at=before["updated_at"])
-            after: Record = {
-                **record,
-                "created_at": before["created_at"],
-                "updated_at": _next_stamp(before["updated_at"]),
-                "author": author,
-            }
+            after = updated_record(record, before, author, expected_updated_at)
             conn.execute(_UPDATE, [*_row_params(after), after["id"]])
             _log(conn, after["updated_at"], author, "update", after["id"], before, after)
             return after
@@ -288,15 +289,10 @@ class GeoPackageStore:
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
             current = _get(conn, change.record_id)
-            _check_undo(change, current)
-            by = author if author is not None else change.author
-            stamp = _next_stamp(current["updated_at"] if current else None)
-            target = change.before
-            if target is None:
+            by, stamp, after = plan_undo(change, current, author)
+            if after is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (change.record_id,))
-                after: Record | None = None
             else:
-                after = {**target, "updated_at": stamp, "author": by}
                 if current is None:
                     conn.execute(_INSERT, _row_params(after))
                 else:
@@ -327,7 +323,7 @@ class GeoPackageStore:
         """All tours, sorted by title."""
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}").fetchall()
-        return sorted((_tour(r) for r in rows), key=lambda t: (t["title"].casefold(), t["id"]))
+        return sort_tours(_tour(r) for r in rows)
 
     def get_tour(self, id: str) -> TourRecord | None:
         """The tour with this id, or None."""
@@ -366,30 +362,66 @@ class GeoPackageStore:
             conn.execute(f"DELETE FROM {TOURS} WHERE id = ?", (id,))
         return _tour(row)
 
-    # files ---------------------------------------------------------------------------------
+    # files and copies ----------------------------------------------------------------------
 
-    def backup(self, dest: str | Path) -> Path:
-        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename)."""
-        dest = Path(dest)
-        if dest.exists() and dest.resolve() == self.path.resolve():
-            raise StoreError(key="store_backup_is_store")
-        if not dest.parent.is_dir():
-            raise StoreError(key="store_folder_missing", folder=str(dest.parent))
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        try:
-            with self._connect() as conn:
+    def snapshot(self) -> Snapshot:
+        """Records, history, tours and version, read in one transaction."""
+        with self._connect() as conn:
+            return _read_snapshot(conn)
+
+    def replace_with(self, snapshot: Snapshot) -> int:
+        """Replace everything with ``snapshot`` in one transaction; returns the records written.
+
+        History keeps its sequence numbers (undo works on in the copy) and the version
+        ends above both the store's and the snapshot's, so open screens notice.
+        """
+        with self._write() as conn:
+            for table in (LAYER, HISTORY, TOURS):
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(_INSERT, (_row_params(r) for r in snapshot.records))
+            conn.executemany(
+                f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((c.seq, c.at, c.author, c.action, c.record_id, _dumps(c.before),
+                  _dumps(c.after), c.undoes, undone_by) for c, undone_by in snapshot.history),
+            )
+            conn.executemany(
+                f"INSERT INTO {TOURS} ({_TOUR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                ((t["id"], t["title"], json.dumps(t["steps"], ensure_ascii=False),
+                  t["created_at"], t["updated_at"], t["author"]) for t in snapshot.tours),
+            )
+            conn.execute(f"UPDATE {META} SET version = max(version, ?) WHERE fid = 1",
+                         (snapshot.version,))
+        return len(snapshot.records)
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
+
+    def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename).
+
+        An existing ``dest`` is replaced only with ``overwrite`` (else ``BackupExists``),
+        and never when it is this store (or one of its -wal/-shm files). Errors while
+        writing name ``dest``; only errors while reading the store name the store.
+        """
+        dest = check_backup_destination(dest, self.path, overwrite=overwrite)
+
+        def copy(tmp: Path) -> None:
+            try:
                 target = sqlite3.connect(tmp, isolation_level=None)
-                try:
-                    conn.backup(target)
-                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                finally:
-                    target.close()
-            os.replace(tmp, dest)
-        except OSError as exc:
-            raise StoreError(key="store_backup_failed", path=str(dest), error=str(exc)) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        return dest
+            except sqlite3.Error as exc:
+                raise _backup_failed(dest, exc) from exc
+            try:
+                with self._connect() as conn:  # the store's own errors name the store
+                    try:
+                        conn.backup(target)
+                        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                    except sqlite3.Error as exc:
+                        raise _backup_failed(dest, exc) from exc
+            finally:
+                target.close()
+
+        return _write_file(dest, copy)
 
     def restore(self, src: str | Path) -> int:
         """Replace the store's contents with a backup, in one transaction; returns records.
@@ -400,29 +432,119 @@ class GeoPackageStore:
         src = Path(src)
         if src.exists() and src.resolve() == self.path.resolve():
             raise StoreError(key="store_restore_is_store")
-        check_backup(src)
-        with self._connect(write=True) as conn:
-            conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
-            try:
-                with _transaction(conn):
-                    for table, columns in (
-                        (LAYER, f"fid, geom, {_COLUMNS}"),
-                        (HISTORY, _HISTORY_COLUMNS + ", undone_by"),
-                        (TOURS, f"fid, {_TOUR_COLUMNS}"),
-                    ):
-                        conn.execute(f"DELETE FROM main.{table}")
-                        conn.execute(
-                            f"INSERT INTO main.{table} ({columns}) "
-                            f"SELECT {columns} FROM src.{table}"
-                        )
-                    conn.execute(
-                        f"UPDATE main.{META} SET version = "
-                        f"max(version, (SELECT version FROM src.{META} WHERE fid = 1))"
-                    )
-                    _touch(conn)
-                    return conn.execute(f"SELECT count(*) FROM main.{LAYER}").fetchone()[0]
-            finally:
-                conn.execute("DETACH DATABASE src")
+        return self.replace_with(read_backup(src))
+
+
+def write_backup(snapshot: Snapshot, dest: str | Path, *, overwrite: bool = False) -> Path:
+    """A new GeoPackage at ``dest`` holding ``snapshot`` (the backup of any backend); an
+    existing file is replaced only with ``overwrite`` (see ``check_backup_destination``)."""
+    path = check_backup_destination(dest, None, overwrite=overwrite)
+
+    def fill(tmp: Path) -> None:
+        GeoPackageStore.create(tmp).replace_with(snapshot)
+        with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+
+    return _write_file(path, fill)
+
+
+def read_backup(path: str | Path) -> Snapshot:
+    """The contents of a backup file, after ``check_backup``; the file is only read."""
+    path = Path(path)
+    check_backup(path)
+    with _sqlite_errors(path), closing(sqlite3.connect(
+        path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+    )) as conn:
+        return _read_snapshot(conn)
+
+
+def _write_file(dest: Path, write: Callable[[Path], None]) -> Path:
+    """``write`` a temp file beside ``dest``, then rename it over ``dest`` (all or nothing)."""
+    if not dest.parent.is_dir():
+        raise StoreError(key="store_folder_missing", folder=str(dest.parent))
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise _backup_failed(dest, exc) from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return dest
+
+
+def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
+    """Everything in the store, in one read transaction (a consistent view).
+
+    A file written before a record field existed (an old backup) has no column for
+    it: NULL is read instead, which becomes the field's default.
+    """
+    absent = {name for name, _, _ in _missing_fields(conn, "main")}
+    select = f"SELECT geom, {', '.join('NULL' if n in absent else n for n in FIELD_NAMES)} " \
+             f"FROM {LAYER}"
+    conn.execute("BEGIN")
+    try:
+        records = sort_records(_from_row(r) for r in conn.execute(select))
+        history = [
+            (_change(row[:-1]), row[-1]) for row in conn.execute(
+                f"SELECT {_HISTORY_COLUMNS}, undone_by FROM {HISTORY} ORDER BY seq")
+        ]
+        tours = sort_tours(_tour(r) for r in conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
+        version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
+    finally:
+        conn.execute("ROLLBACK")
+    return Snapshot(records, history, tours, version)
+
+
+# --- backup destinations --------------------------------------------------------------------
+
+
+class BackupExists(StoreError):
+    """The backup's destination exists; it is replaced only when the caller says so."""
+
+
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
+def check_backup_destination(dest: str | Path, store: Path | None, *, overwrite: bool) -> Path:
+    """``dest`` as a path a backup may be written to, or a ``StoreError`` saying why not.
+
+    Refused always: no name, a folder, something that is not a regular file (a device,
+    a pipe), and the store file itself or its -wal/-shm files, by any name (a symlink or
+    a hard link included; ``store`` is None for a store that is not a file). Refused
+    unless ``overwrite``: any other existing file.
+    """
+    if not str(dest).strip():
+        raise StoreError(key="store_backup_no_name")
+    dest = Path(dest)
+    if dest.is_dir():
+        raise StoreError(key="store_backup_is_folder", path=str(dest))
+    present = dest.exists()  # follows a symlink
+    if store is not None and (
+            (present and store.exists() and os.path.samefile(dest, store))
+            or _is_sidecar(dest, store)):
+        raise StoreError(key="store_backup_is_store")
+    if present and not dest.is_file():
+        raise StoreError(key="store_backup_not_a_file", path=str(dest))
+    if (present or dest.is_symlink()) and not overwrite:
+        raise BackupExists(key="store_backup_exists", path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(key="store_folder_missing", folder=str(dest.parent))
+    return dest
+
+
+def _is_sidecar(dest: Path, store: Path) -> bool:
+    """Whether ``dest`` names one of SQLite's files beside the store (its -wal, -shm…)."""
+    return (dest.name in {store.name + suffix for suffix in SIDECAR_SUFFIXES}
+            and dest.parent.is_dir() and store.parent.is_dir()
+            and os.path.samefile(dest.parent, store.parent))
+
+
+def _backup_failed(dest: Path, exc: Exception) -> StoreError:
+    error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return StoreError(key="store_backup_failed", path=str(dest), error=error)
 
 
 # --- helpers on a connection ----------------------------------------------------------------
@@ -455,6 +577,12 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+def _missing_fields(conn: sqlite3.Connection, schema: str) -> list[tuple[str, str, str]]:
+    """The record fields (name, column type, kind) the layer in ``schema`` has no column for."""
+    present = {r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({LAYER})")}
+    return [field for field in FIELDS if field[0] not in present]
+
+
 def _create_schema(conn: sqlite3.Connection) -> None:
     """A new store: GeoPackage core, our tables, each registered so GIS tools list it."""
     gpkg.create_core(conn)
@@ -481,7 +609,7 @@ def _get(conn: sqlite3.Connection, id: str) -> Record | None:
 def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Record:
     if conn.execute(f"SELECT 1 FROM {LAYER} WHERE id = ?", (record["id"],)).fetchone():
         raise DuplicateId(key="store_duplicate_id", id=record["id"])
-    added: Record = {**record, "created_at": now, "updated_at": now, "author": author}
+    added = added_record(record, author, now)
     conn.execute(_INSERT, _row_params(added))
     _log(conn, now, author, "add", added["id"], None, added)
     return added
@@ -489,12 +617,7 @@ def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Rec
 
 def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
     """Seed records keep their own timestamps and author; missing ones are filled in."""
-    record = {
-        **record,
-        "created_at": record["created_at"] or now,
-        "updated_at": record["updated_at"] or record["created_at"] or now,
-        "author": record["author"] or "seed",
-    }
+    record = seeded_record(record, now)
     try:
         conn.execute(_INSERT, _row_params(record))
     except sqlite3.IntegrityError as exc:
@@ -513,20 +636,6 @@ def _log(
     return int(cursor.lastrowid or 0)
 
 
-def _check_undo(change: Change, current: Record | None) -> None:
-    """Refuse an undo that would overwrite a later change to the same record."""
-    if current == change.after:
-        return
-    known = change.before or change.after
-    name = known["name"] if known else change.record_id
-    if current is None:
-        raise Conflict(key="store_undo_deleted", name=name)
-    if change.after is None:
-        raise Conflict(key="store_undo_readded", name=name)
-    raise Conflict(key="store_undo_changed", name=name,
-                   by=current["author"] or msg("store_someone"), at=current["updated_at"])
-
-
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
 
 
@@ -534,24 +643,6 @@ def _tour(row: tuple) -> TourRecord:
     tid, title, steps, created, updated, author = row
     return {"id": tid, "title": title, "steps": json.loads(steps), "created_at": created,
             "updated_at": updated, "author": author}
-
-
-def _clean_tour(tour: Any) -> tuple[str, str, list[dict[str, str]]]:
-    if not isinstance(tour, dict) or not isinstance(tour.get("id"), str) or not tour["id"]:
-        raise InvalidRecord(key="store_tour_no_id")
-    title = tour.get("title") or ""
-    steps = tour.get("steps") or []
-    if not isinstance(title, str) or not isinstance(steps, list):
-        raise InvalidRecord(key="store_tour_shape", id=tour["id"])
-    clean = []
-    for n, step in enumerate(steps, start=1):
-        if not isinstance(step, dict) or not isinstance(step.get("initiative_id"), str):
-            raise InvalidRecord(key="store_tour_step_target", id=tour["id"], number=n)
-        text = step.get("text") or ""
-        if not isinstance(text, str):
-            raise InvalidRecord(key="store_tour_step_text", id=tour["id"], number=n)
-        clean.append({"initiative_id": step["initiative_id"], "text": text})
-    return tour["id"], title, clean
 
 
 # --- checking files -------------------------------------------------------------------------
@@ -602,7 +693,7 @@ def _store_problem(path: Path, full: bool = False) -> Message | None:
         if missing:
             return msg("store_problem_missing_tables", n=len(missing), tables=", ".join(missing))
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({LAYER})")}
-        missing = [c for c in ("fid", "geom", *FIELD_NAMES) if c not in columns]
+        missing = [c for c in CORE_COLUMNS if c not in columns]
         if missing:
             return msg("store_problem_missing_columns", table=LAYER, n=len(missing),
                        columns=", ".join(missing))

@@ -1,8 +1,8 @@
 """Where the store lives, the shipped seed, and opening (creating and seeding) a store.
 
-The store path comes from ``KRIMPKAART_STORE`` (via ``dashboard.config``) or the
-per-user data folder, never the checkout; a new store is seeded from
-``geodata/initiatieven.geojson``.
+The store is ``KRIMPKAART_STORE`` (via ``dashboard.config``): a GeoPackage file or a
+``postgresql://`` URL; else a file in the per-user data folder, never the checkout.
+A new store is seeded from ``geodata/initiatieven.geojson``.
 """
 
 from __future__ import annotations
@@ -14,18 +14,27 @@ from typing import Any
 import platformdirs
 
 from dashboard import config
-from dashboard.store.base import SeedError
-from dashboard.store.geopackage import GeoPackageStore, is_initialised
+from dashboard.store.base import PortableStore, SeedError
+from dashboard.store.location import (
+    Location,
+    create_store,
+    open_existing,
+    parse_location,
+    store_exists,
+)
 
 SEED_NAME = "initiatieven.geojson"
 STORE_NAME = "initiatieven.gpkg"
 
 
-def default_store_path() -> Path:
-    """``$KRIMPKAART_STORE``, else the per-user data folder (never inside the checkout)."""
-    override = config.settings().store_path
-    if override:
-        return override
+def default_store_location() -> Location:
+    """``$KRIMPKAART_STORE`` (a file or a URL), else the per-user data folder (never inside
+    the checkout)."""
+    settings = config.settings()
+    if settings.store_url:
+        return settings.store_url
+    if settings.store_path:
+        return settings.store_path
     return Path(platformdirs.user_data_dir("krimpkaart")) / STORE_NAME
 
 
@@ -65,12 +74,13 @@ def read_seed(path: str | Path) -> list[dict[str, Any]]:
 
 
 def open_store(
-    path: str | Path | None = None, seed_path: str | Path | None = None
-) -> GeoPackageStore:
-    """The store at ``path`` (default ``default_store_path()``), created and seeded on first use."""
-    path = Path(path) if path else default_store_path()
-    if is_initialised(path):
-        return GeoPackageStore(path)
+    location: str | Path | None = None, seed_path: str | Path | None = None
+) -> PortableStore:
+    """The store at ``location`` (a file or a URL; default ``default_store_location()``),
+    created and seeded on first use."""
+    where = parse_location(location) if location else default_store_location()
+    if store_exists(where):
+        return open_existing(where)
     records = read_seed(seed_path or default_seed_path())
-    return GeoPackageStore.create(path, records)
+    return create_store(where, records)
 

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 from dashboard import config, geo
 from dashboard.domain.record import Record, parse_number
 from dashboard.domain.validation import Locator, Severity, validate
-from dashboard.i18n import Message, Num, field_label, msg, t, text_of
+from dashboard.i18n import Keyed, Message, Num, field_label, msg, t, text_of
+from dashboard.i18n import number as format_number
 from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
 from dashboard.tabular.reading import Table, TableError, load_table, read_table
 from dashboard.tabular.writing import (
@@ -51,7 +52,7 @@ class RecordStore(Protocol):
 
 
 @dataclass(frozen=True)
-class ImportProblem:
+class ImportProblem(Keyed):
     """One finding: ``row`` 0 is the file as a whole; ``column`` is the header as in the file.
 
     ``key`` and ``params`` are the message in the catalog; ``text(lang)`` renders it.
@@ -64,12 +65,6 @@ class ImportProblem:
     severity: Severity = "error"
     column: str = ""
 
-    @property
-    def message(self) -> Message:
-        return Message(self.key, self.params)
-
-    def text(self, lang: str) -> str:
-        return self.message.text(lang)
 
 
 @dataclass
@@ -319,7 +314,8 @@ def format_report(report: ImportReport, lang: str = "en") -> str:
     """Plain-text report: a summary line, then one line per problem (file first, then rows)."""
     lines = [t("report_summary", lang, file=report.filename,
                read=msg(f"count_{report.row_label}s", n=report.rows_read),
-               valid=len(report.records), bad=len(report.rows_with_errors))]
+               valid=format_number(len(report.records), lang),
+               bad=format_number(len(report.rows_with_errors), lang))]
     for p in sorted(report.problems, key=lambda p: p.row):
         where = t("report_file", lang) if p.row == 0 else report.where(p.row).text(lang)
         what = field_text(p, lang)

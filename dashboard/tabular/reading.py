@@ -27,7 +27,7 @@ from typing import Any
 
 from dashboard import config
 from dashboard.domain.validation import Severity, point_text
-from dashboard.i18n import LocalizedError, Message, msg
+from dashboard.i18n import Keyed, LocalizedError, Message, msg
 from dashboard.tabular.cells import field_for_column, unguard
 
 MAX_ROWS = config.IMPORT_MAX_ROWS
@@ -56,7 +56,7 @@ class TableError(LocalizedError, ValueError):
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(Keyed):
     """Something found while reading: row 0 is the file, otherwise a row/feature number."""
 
     row: int
@@ -65,12 +65,6 @@ class Note:
     severity: Severity = "warning"
     field: str = ""
 
-    @property
-    def message(self) -> Message:
-        return Message(self.key, self.params)
-
-    def text(self, lang: str) -> str:
-        return self.message.text(lang)
 
 
 @dataclass
@@ -225,8 +219,7 @@ def _filled(value: Any) -> bool:
 
 
 def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return unguard(value)
+    """A cell's value as import expects it; text stays exactly as typed (never guarded)."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bool):

@@ -1,4 +1,11 @@
-"""The GeoPackage store: CRUD, history and undo, GIS readability, crash and concurrency safety."""
+"""The store, on both backends: CRUD, history and undo, crash and concurrency safety,
+backup and restore; and the GeoPackage's file format and GIS readability.
+
+The ``store`` fixture runs each backend-neutral test twice, on a GeoPackage file
+(``gpkg``) and on a PostGIS database (``postgis``, a throwaway server: see
+``pg_cluster`` in tests/conftest.py), with the same assertions. Tests of one
+backend's own format use ``gpkg_store`` here or live in test_postgis.py.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +19,15 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
+import psycopg
 import pyogrio
 import pytest
 from shapely.geometry import Point
@@ -27,14 +38,20 @@ from dashboard.store import (
     DuplicateId,
     GeoPackageStore,
     InvalidRecord,
+    Location,
     NotFound,
     NothingToUndo,
+    PortableStore,
     SeedError,
     Store,
     StoreError,
-    default_store_path,
+    check_backup,
+    default_store_location,
+    open_existing,
     open_store,
+    parse_location,
     read_seed,
+    store_exists,
 )
 from dashboard.store.gpkg_format import gpkg_point
 
@@ -85,12 +102,54 @@ def seed_file(tmp_path: Path) -> Path:
     return path
 
 
+BACKENDS = ["gpkg", "postgis"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path: Path, seed_file: Path) -> GeoPackageStore:
-    return open_store(tmp_path / "store.gpkg", seed_file)
+def new_location(backend, tmp_path, request) -> Callable[[], Location]:
+    """Locations where no store is yet: a new file, or a new (PostGIS-enabled) database."""
+    names = iter(range(1, 100))
+
+    def make() -> Location:
+        if backend == "gpkg":
+            return tmp_path / f"store-{next(names)}.gpkg"
+        return request.getfixturevalue("pg_database")()
+
+    return make
 
 
-def ids(store: GeoPackageStore) -> set[str]:
+@pytest.fixture
+def store(new_location, seed_file: Path) -> Iterator[PortableStore]:
+    """A store seeded with SEED, on each backend in turn."""
+    opened = open_store(new_location(), seed_file)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def gpkg_store(tmp_path: Path, seed_file: Path) -> GeoPackageStore:
+    """A GeoPackage store, for the tests of the file itself."""
+    opened = open_store(tmp_path / "store.gpkg", seed_file)
+    assert isinstance(opened, GeoPackageStore)
+    return opened
+
+
+def location_of(store: PortableStore) -> str:
+    """What a child process (or the CLI) opens the same store by."""
+    return str(store.path) if isinstance(store, GeoPackageStore) else store.url
+
+
+def reopen(store: PortableStore) -> PortableStore:
+    """The same store opened afresh (as another process would)."""
+    return open_existing(parse_location(location_of(store)))
+
+
+def ids(store: Store) -> set[str]:
     return {r["id"] for r in store.list()}
 
 
@@ -102,11 +161,26 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
+def assert_intact(store: PortableStore) -> None:
+    """The store's own consistency check: SQLite's integrity check for a GeoPackage; for
+    PostGIS, every point agrees with its lat/lon and the version row is there."""
+    if isinstance(store, GeoPackageStore):
+        assert integrity(store.path) == "ok"
+        return
+    with closing(psycopg.connect(store.url)) as conn:
+        bad = conn.execute(
+            "SELECT count(*) FROM initiatieven WHERE (geom IS NULL) <> (lat IS NULL) "
+            "OR ST_X(geom) <> lon OR ST_Y(geom) <> lat OR ST_SRID(geom) <> 4326"
+        ).fetchone()[0]
+        assert bad == 0
+        assert conn.execute("SELECT count(*) FROM krimpkaart_meta").fetchone()[0] == 1
+
+
 # --- creation, seed, file format --------------------------------------------------------------
 
 
-def test_open_store_seeds_a_valid_geopackage(store: GeoPackageStore):
-    assert isinstance(store, Store)
+def test_open_store_seeds_a_valid_geopackage(gpkg_store: GeoPackageStore):
+    store = gpkg_store
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 10400
@@ -127,6 +201,9 @@ def test_open_store_seeds_a_valid_geopackage(store: GeoPackageStore):
     assert extent == (3.488, 51.326, 7.05, 53.0)
     conn.close()
 
+
+def test_open_store_seeds_the_records(store: PortableStore):
+    assert isinstance(store, Store)
     records = store.list()
     assert [r["id"] for r in records] == [  # sorted by name, case-insensitively
         "amsterdam-linkedin", "boermarke-westerwolde", "klushuizen-oostburg"
@@ -147,17 +224,21 @@ def test_default_path_comes_from_the_environment(tmp_path, seed_file, monkeypatc
     monkeypatch.setenv("KRIMPKAART_STORE", str(target))
     monkeypatch.setenv("KRIMPKAART_GEODATA", str(seed_file.parent))
     config.reload()
-    assert default_store_path() == target
+    assert default_store_location() == target
     store = open_store()
+    assert isinstance(store, GeoPackageStore)
     assert store.path == target and len(store.list()) == 3
     assert open_store().version() == store.version()  # opening again does not reseed
 
 
-def test_missing_seed_is_a_clear_error_and_creates_nothing(tmp_path):
+def test_missing_seed_is_a_clear_error_and_creates_nothing(tmp_path, new_location):
     missing = tmp_path / "nope.geojson"
+    where = new_location()
     with pytest.raises(SeedError, match=re.escape(str(missing))):
-        open_store(tmp_path / "s.gpkg", missing)
-    assert not (tmp_path / "s.gpkg").exists()
+        open_store(where, missing)
+    assert not store_exists(where)
+    if isinstance(where, Path):
+        assert not where.exists()
 
 
 def test_read_seed_rejects_malformed_files(tmp_path):
@@ -186,7 +267,8 @@ def test_gpkg_point_blob_layout():
     assert gpkg_point(None, None)[3] & 0x10  # empty-geometry bit
 
 
-def test_gis_tools_read_the_points(store: GeoPackageStore):
+def test_gis_tools_read_the_points(gpkg_store: GeoPackageStore):
+    store = gpkg_store
     store.add(rec("nieuw", lat=52.37, lon=4.89), "anna")
     frame = pyogrio.read_dataframe(store.path, layer="initiatieven")
     assert frame.crs.to_epsg() == 4326
@@ -207,8 +289,9 @@ def test_gis_tools_read_the_points(store: GeoPackageStore):
     }
 
 
-def test_a_spatial_index_and_rows_added_by_gdal_keep_working(store, tmp_path):
+def test_a_spatial_index_and_rows_added_by_gdal_keep_working(gpkg_store, tmp_path):
     """QGIS may add an R-tree (its triggers call ST_* functions) or features of its own."""
+    store = gpkg_store
     scratch = tmp_path / "scratch.gpkg"
     pyogrio.write_dataframe(
         gpd.GeoDataFrame({"id": ["x"]}, geometry=[Point(6, 53)], crs=4326),
@@ -258,7 +341,7 @@ def test_a_spatial_index_and_rows_added_by_gdal_keep_working(store, tmp_path):
 # --- CRUD ---------------------------------------------------------------------------------------
 
 
-def test_crud(store: GeoPackageStore):
+def test_crud(store: PortableStore):
     added = store.add(rec("a", themes=["zorg"], created_at="1999-01-01T00:00:00Z"), "anna")
     assert added["author"] == "anna" and STAMP.match(added["created_at"])
     assert added["created_at"] == added["updated_at"] != "1999-01-01T00:00:00Z"
@@ -279,7 +362,7 @@ def test_crud(store: GeoPackageStore):
         store.update(rec("a"), "bob")
 
 
-def test_duplicate_id_and_invalid_records(store: GeoPackageStore):
+def test_duplicate_id_and_invalid_records(store: PortableStore):
     with pytest.raises(DuplicateId, match="klushuizen-oostburg"):
         store.add(rec("klushuizen-oostburg"), "anna")
     with pytest.raises(InvalidRecord, match="unknown field"):
@@ -291,7 +374,7 @@ def test_duplicate_id_and_invalid_records(store: GeoPackageStore):
     assert len(store.list()) == 3 and store.history() == []
 
 
-def test_update_with_a_stale_timestamp_is_a_conflict(store: GeoPackageStore):
+def test_update_with_a_stale_timestamp_is_a_conflict(store: PortableStore):
     mine = store.get("klushuizen-oostburg")
     theirs = store.update({**mine, "summary": "theirs"}, "bob", mine["updated_at"])
     with pytest.raises(Conflict, match="bob"):
@@ -299,7 +382,7 @@ def test_update_with_a_stale_timestamp_is_a_conflict(store: GeoPackageStore):
     assert store.get("klushuizen-oostburg") == theirs
 
 
-def test_store_errors_the_page_shows_come_in_both_languages(store: GeoPackageStore):
+def test_store_errors_the_page_shows_come_in_both_languages(store: PortableStore):
     """The page shows ``exc.text(lang)``; ``str(exc)`` stays English for logs."""
     with pytest.raises(DuplicateId) as duplicate:
         store.add(rec("klushuizen-oostburg"), "anna")
@@ -321,7 +404,7 @@ def test_store_errors_the_page_shows_come_in_both_languages(store: GeoPackageSto
     assert nothing.value.text("nl") == "er is geen wijziging van bert meer om ongedaan te maken"
 
 
-def test_add_many_is_all_or_nothing(store: GeoPackageStore):
+def test_add_many_is_all_or_nothing(store: PortableStore):
     version = store.version()
     batch = [rec("n1"), rec("n2"), rec("klushuizen-oostburg"), rec("n3")]
     with pytest.raises(DuplicateId):
@@ -340,7 +423,7 @@ def test_add_many_is_all_or_nothing(store: GeoPackageStore):
 # --- history, undo, version --------------------------------------------------------------------
 
 
-def test_history_records_who_what_and_before_after(store: GeoPackageStore):
+def test_history_records_who_what_and_before_after(store: PortableStore):
     a = store.add(rec("a"), "anna")
     b = store.update({**a, "name": "B"}, "bob")
     store.delete("a", "carl")
@@ -356,7 +439,7 @@ def test_history_records_who_what_and_before_after(store: GeoPackageStore):
     assert [c.action for c in store.history(limit=1)] == ["delete"]
 
 
-def test_undo_add_update_and_delete(store: GeoPackageStore):
+def test_undo_add_update_and_delete(store: PortableStore):
     original = store.get("klushuizen-oostburg")
     store.add(rec("a"), "anna")
     store.update({**original, "summary": "edited"}, "anna")
@@ -382,7 +465,7 @@ def test_undo_add_update_and_delete(store: GeoPackageStore):
     assert [c.undoes for c in history[:3]] == [c.seq for c in reversed(history[3:])]
 
 
-def test_undo_refuses_when_someone_changed_the_record_since(store: GeoPackageStore):
+def test_undo_refuses_when_someone_changed_the_record_since(store: PortableStore):
     first = store.update({**store.get("klushuizen-oostburg"), "summary": "anna"}, "anna")
     second = store.update({**first, "summary": "bob"}, "bob")
     with pytest.raises(Conflict, match="changed by bob"):
@@ -395,7 +478,7 @@ def test_undo_refuses_when_someone_changed_the_record_since(store: GeoPackageSto
         store.undo_last("anna")
 
 
-def test_undo_by_author_skips_other_peoples_changes(store: GeoPackageStore):
+def test_undo_by_author_skips_other_peoples_changes(store: PortableStore):
     store.add(rec("anna-1"), "anna")
     store.add(rec("bob-1"), "bob")
     undo = store.undo_last("anna")
@@ -406,7 +489,7 @@ def test_undo_by_author_skips_other_peoples_changes(store: GeoPackageStore):
     assert store.undo_last().record_id == "bob-1"
 
 
-def test_every_write_bumps_the_version_and_reads_do_not(store: GeoPackageStore):
+def test_every_write_bumps_the_version_and_reads_do_not(store: PortableStore):
     v = store.version()
     store.list()
     store.get("a")
@@ -425,7 +508,7 @@ def read_seed_dicts() -> list[dict]:
     return [{**f["properties"], "lat": None, "lon": None} for f in SEED["features"]]
 
 
-def test_reseed_replaces_records_and_clears_history(store: GeoPackageStore, seed_file):
+def test_reseed_replaces_records_and_clears_history(store: PortableStore, seed_file):
     store.add(rec("a"), "anna")
     store.delete("klushuizen-oostburg", "anna")
     assert store.reseed(read_seed(seed_file)) == 3
@@ -435,7 +518,7 @@ def test_reseed_replaces_records_and_clears_history(store: GeoPackageStore, seed
         store.undo_last()
 
 
-def test_tours(store: GeoPackageStore):
+def test_tours(store: PortableStore):
     steps = [{"initiative_id": "klushuizen-oostburg", "text": "Begin in Zeeland"}]
     saved = store.save_tour({"id": "noord", "title": "Noorden", "steps": steps}, "anna")
     assert saved["steps"] == steps and saved["author"] == "anna"
@@ -455,11 +538,27 @@ def test_tours(store: GeoPackageStore):
 
 CHILD_PRELUDE = """
 import sys, time
-from dashboard.store import GeoPackageStore
-store = GeoPackageStore(sys.argv[1])
+from dashboard.store import open_existing, parse_location
+store = open_existing(parse_location(sys.argv[1]))
 def rec(id, **extra):
     return {"id": id, "name": id, "lat": 52.0, "lon": 5.0, **extra}
 """
+
+
+def assert_half_written(store: PortableStore) -> None:
+    """The killed writer's transaction had written much and committed none of it: for a
+    GeoPackage, megabytes of pages in the WAL; for PostGIS, a server process that holds
+    a transaction id (it wrote) and sits idle in that transaction."""
+    if isinstance(store, GeoPackageStore):
+        wal = store.path.with_name(store.path.name + "-wal")
+        assert wal.stat().st_size > 2_000_000
+        return
+    with closing(psycopg.connect(store.url)) as conn:
+        open_writes = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'idle in transaction' AND backend_xid IS NOT NULL"
+        ).fetchone()[0]
+    assert open_writes == 1, "the writer was not inside a write transaction"
 
 
 def child(script: str, *args: str) -> subprocess.Popen:
@@ -470,7 +569,7 @@ def child(script: str, *args: str) -> subprocess.Popen:
     )
 
 
-def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: GeoPackageStore):
+def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: PortableStore):
     proc = child(
         """
         for i in range(5):
@@ -485,7 +584,7 @@ def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: GeoPackag
         store.add_many(batch(), "kid")
         print("DONE", flush=True)
         """,
-        str(store.path),
+        location_of(store),
     )
     acked = []
     for line in proc.stdout:
@@ -493,14 +592,13 @@ def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: GeoPackag
             acked.append(line.split()[1])
         if line.startswith("MIDWAY"):
             break
-    wal = store.path.with_name(store.path.name + "-wal")
-    assert wal.stat().st_size > 2_000_000  # the transaction really was half on disk
+    assert_half_written(store)  # the transaction really was under way when killed
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stdout.close()
 
-    after = GeoPackageStore(store.path)
-    assert integrity(store.path) == "ok"
+    after = reopen(store)
+    assert_intact(after)
     present = ids(after)
     assert set(acked) == {f"ack-{i}" for i in range(5)} and set(acked) <= present
     assert not any(i.startswith("bulk-") for i in present)
@@ -508,7 +606,7 @@ def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: GeoPackag
     assert "after-crash" in ids(after)
 
 
-def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: GeoPackageStore):
+def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: PortableStore):
     proc = child(
         """
         n = 0
@@ -517,7 +615,7 @@ def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: G
             print("COMMITTED", n, flush=True)
             n += 1
         """,
-        str(store.path),
+        location_of(store),
     )
     committed = []
     deadline = time.monotonic() + random.uniform(0.2, 0.5)
@@ -530,8 +628,8 @@ def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: G
     proc.stdout.close()
 
     assert len(committed) >= 3
-    assert integrity(store.path) == "ok"
-    present = ids(GeoPackageStore(store.path))
+    assert_intact(store)
+    present = ids(reopen(store))
     batches: dict[int, int] = {}
     for rid in present:
         if match := re.fullmatch(r"batch(\d+)-\d+", rid):
@@ -541,7 +639,7 @@ def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: G
     assert set(committed) <= set(batches)  # every acknowledged batch is there
 
 
-def test_two_processes_writing_at_once_lose_nothing(store: GeoPackageStore):
+def test_two_processes_writing_at_once_lose_nothing(store: PortableStore):
     script = """
         start = float(sys.argv[3])
         while time.time() < start:
@@ -552,21 +650,72 @@ def test_two_processes_writing_at_once_lose_nothing(store: GeoPackageStore):
         print(time.perf_counter() - t0, flush=True)
         """
     start = str(time.time() + 0.5)
-    procs = [child(script, str(store.path), name, start) for name in ("p", "q")]
+    procs = [child(script, location_of(store), name, start) for name in ("p", "q")]
     times = [float(p.communicate(timeout=60)[0]) for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     print(f"400 concurrent adds by 2 processes: {max(times):.2f} s")
 
     present = ids(store)
     assert {f"{n}-{i}" for n in "pq" for i in range(200)} <= present
-    assert len(present) == 403 and integrity(store.path) == "ok"
+    assert len(present) == 403
+    assert_intact(store)
     assert len(store.history(limit=1000)) == 400
+
+
+def test_simultaneous_edits_of_one_record_let_exactly_one_win(store: PortableStore):
+    """Eight editors save the same record at once, each from the copy they opened: the
+    writers take turns, so one wins and the others get ``Conflict`` (no lost update),
+    and two undos at once never revert the same change twice."""
+    opened = store.get("klushuizen-oostburg")
+    barrier = threading.Barrier(8)
+
+    def save(n: int) -> str:
+        barrier.wait()
+        try:
+            store.update({**opened, "summary": f"editor {n}"}, f"editor-{n}",
+                         expected_updated_at=opened["updated_at"])
+        except Conflict:
+            return "conflict"
+        return "saved"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(save, range(8)))
+    assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
+    assert len(store.history()) == 1
+
+    store.add(rec("one"), "anna")
+    store.add(rec("two"), "anna")
+    barrier = threading.Barrier(2)
+
+    def undo(_: int) -> int | None:
+        barrier.wait()
+        return store.undo_last("anna").undoes
+
+    with ThreadPoolExecutor(2) as pool:
+        undone = list(pool.map(undo, range(2)))
+    assert sorted(undone) == sorted(c.seq for c in store.history() if c.action == "add")
+    assert "one" not in ids(store) and "two" not in ids(store)
 
 
 # --- backup and restore -------------------------------------------------------------------------
 
 
-def test_backup_and_restore_round_trip(store: GeoPackageStore, tmp_path):
+def test_backup_replaces_an_existing_file_only_when_asked(store: PortableStore, tmp_path):
+    """On every backend: a backup is a new file unless overwriting is asked for."""
+    from dashboard.store import BackupExists
+
+    existing = tmp_path / "existing.gpkg"
+    existing.write_text("keep me", encoding="utf-8")
+    with pytest.raises(BackupExists, match="already exists"):
+        store.backup(existing)
+    assert existing.read_text(encoding="utf-8") == "keep me"
+    assert store.backup(existing, overwrite=True) == existing
+    assert integrity(existing) == "ok"
+    with pytest.raises(StoreError, match="is a folder"):
+        store.backup(tmp_path, overwrite=True)
+
+
+def test_backup_and_restore_round_trip(store: PortableStore, tmp_path):
     store.add(rec("kept"), "anna")
     store.save_tour({"id": "t", "title": "T", "steps": []}, "anna")
     before = store.list()
@@ -590,7 +739,7 @@ def test_backup_and_restore_round_trip(store: GeoPackageStore, tmp_path):
     assert store.history()[0].seq > 1
 
 
-def test_restore_refuses_a_bad_file_and_leaves_the_store_alone(store: GeoPackageStore, tmp_path):
+def test_restore_refuses_a_bad_file_and_leaves_the_store_alone(store: PortableStore, tmp_path):
     before, version = store.list(), store.version()
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")
@@ -619,6 +768,67 @@ def test_restore_refuses_a_bad_file_and_leaves_the_store_alone(store: GeoPackage
     assert store.list() == before and store.version() == version
 
 
+# --- stores written before a field existed -------------------------------------------------------
+
+
+def make_old(path: Path, missing: tuple[str, ...] = ("notes", "notes_en")) -> None:
+    """Turn a store into one written before ``missing`` existed: no columns, no JSON keys."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for name in missing:
+            conn.execute(f"ALTER TABLE initiatieven DROP COLUMN {name}")
+        rows = conn.execute("SELECT seq, before_json, after_json FROM krimpkaart_history")
+        for seq, *docs in rows.fetchall():
+            docs = [None if d is None else json.dumps(
+                {k: v for k, v in json.loads(d).items() if k not in missing}) for d in docs]
+            conn.execute("UPDATE krimpkaart_history SET before_json = ?, after_json = ? "
+                         "WHERE seq = ?", (*docs, seq))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def columns(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [r[1] for r in conn.execute("PRAGMA table_info(initiatieven)")]
+
+
+def test_a_store_written_before_a_field_existed_gets_it_with_its_default(tmp_path, seed_file):
+    """Opening adds every record field the table lacks (one generic, additive step), so
+    an older store keeps working, its history can still be undone, and GIS tools see it."""
+    path = tmp_path / "old.gpkg"
+    store = open_store(path, seed_file)
+    store.update({**store.get("klushuizen-oostburg"), "summary": "eerder"}, "anna")
+    make_old(path)
+    assert "notes" not in columns(path)
+
+    store = GeoPackageStore(path)
+    assert columns(path)[-2:] == ["notes", "notes_en"]
+    assert all(r["notes"] == "" and r["notes_en"] == "" for r in store.list())
+    with closing(sqlite3.connect(path)) as conn:  # the default is stored, not NULL
+        assert conn.execute("SELECT count(*) FROM initiatieven WHERE notes IS NULL"
+                            ).fetchone()[0] == 0
+    assert store.history()[0].after["notes"] == ""
+    assert store.undo_last().action == "undo"  # the old change: undone, no false conflict
+    assert store.get("klushuizen-oostburg")["summary"] == ""
+    record = store.update({**store.get("klushuizen-oostburg"), "notes": "uit een andere bron"},
+                          "bob")
+    assert store.get("klushuizen-oostburg")["notes"] == record["notes"] == "uit een andere bron"
+    frame = gpd.read_file(path, layer="initiatieven")
+    assert "notes" in frame.columns and integrity(path) == "ok"
+    GeoPackageStore(path)  # opening again changes nothing
+    assert columns(path).count("notes") == 1
+
+
+def test_a_backup_written_before_a_field_existed_restores(store: GeoPackageStore, tmp_path):
+    old = tmp_path / "old-backup.gpkg"
+    store.backup(old)
+    make_old(old)
+    count = len(store.list())
+    store.add(rec("later", notes="weg na terugzetten"), "anna")
+    assert store.restore(old) == count
+    assert "later" not in ids(store)
+    assert {r["notes"] for r in store.list()} == {""}
+    assert "notes" not in columns(old)  # the backup itself is read, never changed
+
+
 # --- command line -------------------------------------------------------------------------------
 
 
@@ -627,11 +837,12 @@ class FakeTty(io.StringIO):
         return True
 
 
-def test_cli_reseed(tmp_path, seed_file, capsys, monkeypatch):
-    path = tmp_path / "cli.gpkg"
+def test_cli_reseed(tmp_path, seed_file, capsys, monkeypatch, new_location):
+    where = new_location()
+    path = str(where)
     assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file)]) == 0
     assert "Created" in capsys.readouterr().out
-    store = GeoPackageStore(path)
+    store = open_existing(where)
     store.add(rec("extra"), "anna")
 
     assert cli.main(["reseed", "--store", str(path), "--seed", str(seed_file)]) == 2
@@ -653,25 +864,27 @@ def test_cli_reseed(tmp_path, seed_file, capsys, monkeypatch):
     assert str(missing) in err and "Traceback" not in err
 
 
-def test_cli_backup_and_restore(store: GeoPackageStore, tmp_path, capsys):
+def test_cli_backup_and_restore(store: PortableStore, tmp_path, capsys, new_location):
+    here = location_of(store)
     dest = tmp_path / "copy.gpkg"
-    assert cli.main(["backup", str(dest), "--store", str(store.path)]) == 0
+    assert cli.main(["backup", str(dest), "--store", here]) == 0
+    assert check_backup(dest) is None  # a GeoPackage, whatever the backend
     store.add(rec("later"), "anna")
 
-    assert cli.main(["restore", str(dest), "--store", str(store.path)]) == 2
+    assert cli.main(["restore", str(dest), "--store", here]) == 2
     assert "later" in ids(store)
-    assert cli.main(["restore", str(dest), "--store", str(store.path), "--yes"]) == 0
+    assert cli.main(["restore", str(dest), "--store", here, "--yes"]) == 0
     assert "later" not in ids(store)
-    fresh = tmp_path / "fresh.gpkg"  # restoring into a store that does not exist yet
+    fresh = new_location()  # restoring into a store that does not exist yet
     assert cli.main(["restore", str(dest), "--store", str(fresh)]) == 0
-    assert ids(GeoPackageStore(fresh)) == ids(store)
+    assert ids(open_existing(fresh)) == ids(store)
 
     capsys.readouterr()
     junk = tmp_path / "junk.gpkg"
     junk.write_text("junk", encoding="utf-8")
-    assert cli.main(["restore", str(junk), "--store", str(store.path), "--yes"]) == 1
+    assert cli.main(["restore", str(junk), "--store", here, "--yes"]) == 1
     assert cli.main(["backup", str(dest), "--store", str(tmp_path / "none.gpkg")]) == 1
-    assert cli.main(["backup", str(tmp_path / "no" / "dir.gpkg"), "--store", str(store.path)]) == 1
+    assert cli.main(["backup", str(tmp_path / "no" / "dir.gpkg"), "--store", here]) == 1
     err = capsys.readouterr().err
     assert "not a GeoPackage" in err and "no such file" in err and "does not exist" in err
     assert "Traceback" not in err

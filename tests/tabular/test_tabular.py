@@ -351,7 +351,42 @@ def test_duplicate_name_and_place() -> None:
     assert "staat al in rij 2" in error_text(report, "nl")
 
 
+def test_url_with_markup_is_rejected_naming_row_and_field() -> None:
+    data = (b"naam,plaats,lat,lon,website,bronnen\n"
+            b"Goed,Oostburg,51.3,3.5,https://www.krotofkans.nl,Rapport <https://x.nl/a>\n"
+            b'Fout,Oostburg,51.3,3.5,"https://example.org/""><script>x</script>",\n'
+            b'Bron,Oostburg,51.3,3.5,,"Rapport <https://x.nl/""a""> (p. 3)"\n')
+    report = plan_import(data, "a.csv", [])
+    assert not report.ok
+    assert problems(report, "error") == [(3, "website", "val_url_chars"),
+                                         (4, "sources", "val_url_chars")]
+    lines = format_report(report, "nl").splitlines()
+    assert lines[1].startswith("  rij 3, Website: fout: Website 'https://example.org/\"><script>")
+    assert lines[2].startswith("  rij 4, Bronnen: fout: Webadres van bron 1 'https://x.nl/\"a\"' "
+                               "bevat \";")
+
+
 # --------------------------------------------------------------------------- XLSX
+
+
+def test_report_summary_formats_every_count_in_the_readers_language() -> None:
+    data = ("naam,lat,lon\n" + "X,6.55,53.33\n" * 1500).encode()
+    report = plan_import(data, "fout.csv", [])
+    assert format_report(report, "en").splitlines()[0] == \
+        "fout.csv: 1,500 rows read, 0 valid, 1,500 with errors"
+    assert format_report(report, "nl").splitlines()[0] == \
+        "fout.csv: 1.500 rijen gelezen, 0 geldig, 1.500 met fouten"
+
+
+def test_notes_columns_in_dutch_and_english() -> None:
+    data = (b"naam;schaal;notities;notities_en\r\n"
+            b"Fonds;landelijk;Datum uit een andere bron;Date from another source\r\n")
+    report = plan_import(data, "a.csv", [])
+    assert report.ok and report.problems == [], format_report(report)
+    assert report.records[0]["notes"] == "Datum uit een andere bron"
+    assert report.records[0]["notes_en"] == "Date from another source"
+    header = export_records(report.records, "csv").decode("utf-8-sig").splitlines()[0]
+    assert ",description_en,notes,notes_en,place," in header
 
 
 def test_xlsx_import(tmp_path: Path) -> None:
@@ -455,6 +490,7 @@ def rich_records() -> list[dict[str, Any]]:
         {"id": "klushuizen", "name": "=HYPERLINK(\"http://evil\")", "place": "Súdwest-Fryslân",
          "lat": 53.03, "lon": 5.66, "themes": ["wonen", "leefbaarheid"],
          "summary": "+31 6 1234 5678", "description": "-regel één\nregel twee, met \"quotes\"",
+         "notes": "Volgens een andere bron:\n1975", "notes_en": "=Another source",
          "actors": ["burgers"], "channels": ["@krimpkaart", "Linked|In", "'quote"],
          "start_year": 2012, "status": "lopend", "participation": "maatschappelijk-initiatief",
          "outcomes": [{"label": "a=b | c", "value": -3.25, "unit": "°C | x"},
@@ -514,12 +550,39 @@ def test_xlsx_export_shape_and_formula_guard() -> None:
     assert sheet.freeze_panes == "A2"
     assert sheet[1][0].font.bold
     row = dict(zip(header, [c for c in sheet[2]], strict=True))
-    assert row["name"].value.startswith("'=") and row["name"].data_type == "s"
+    # XLSX string cells are never formulas: the text is shown exactly as stored, no guard.
+    assert row["name"].value == '=HYPERLINK("http://evil")' and row["name"].data_type == "s"
+    assert row["summary"].value == "+31 6 1234 5678" and row["summary"].data_type == "s"
+    assert row["description"].value.startswith("-regel één")
     assert row["lat"].data_type == "n"
     second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
     assert second["lon"] == -5.25
     assert sheet.column_dimensions["B"].width >= 8
     assert "licentie" in book.sheetnames
+
+
+def test_xlsx_text_cells_are_strings_in_the_file_not_formulas() -> None:
+    """What Excel reads: text cells typed as strings (inline strings), no <f> formula element."""
+    import zipfile
+
+    data = export_records(rich_records(), "xlsx")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    assert '<c r="B2" t="inlineStr"><is><t>=HYPERLINK("http://evil")</t></is></c>' in sheet_xml
+    assert "'=HYPERLINK" not in sheet_xml and "'-regel" not in sheet_xml
+
+
+def test_xlsx_import_keeps_a_leading_apostrophe_as_text(tmp_path: Path) -> None:
+    """An XLSX string cell is the text itself; only CSV cells carry our formula guard."""
+    book = openpyxl.Workbook()
+    book.active.append(["naam", "schaal", "samenvatting"])
+    book.active.append(["'-10 graden feest", "online", "-10 graden feest"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    report = plan_import(path.read_bytes(), "a.xlsx", [])
+    assert report.ok, format_report(report)
+    assert report.records[0]["name"] == "'-10 graden feest"
+    assert report.records[0]["summary"] == "-10 graden feest"
 
 
 def test_geojson_export_shape() -> None:
@@ -530,6 +593,25 @@ def test_geojson_export_shape() -> None:
     assert first["geometry"] == {"type": "Point", "coordinates": [5.66, 53.03]}
     assert "lat" not in first["properties"] and first["properties"]["name"].startswith("=")
     assert online["geometry"] is None
+
+
+@pytest.mark.parametrize("fmt,name", [("csv", "x.csv"), ("xlsx", "x.xlsx"),
+                                      ("geojson", "x.geojson")])
+def test_text_that_looks_guarded_survives_a_round_trip(fmt: str, name: str) -> None:
+    """A leading apostrophe typed by a person is text, not our guard: kept in every format.
+
+    CSV cells used to be unguarded twice (by the reader and again per cell), and
+    GeoJSON and XLSX text, which is never guarded, lost an apostrophe before = + - @.
+    """
+    texts = ["'=al bewaakt", "''+1", "'-10 graden feest", "'@thuis"]
+    result = validate({"id": "quote", "name": texts[0], "scope": "online",
+                       "summary": texts[1], "description": texts[2], "channels": [texts[3]]})
+    assert result.ok and result.record is not None
+    report = plan_import(export_records([result.record], fmt), name, [])
+    assert report.ok, format_report(report)
+    (record,) = report.records
+    assert [record["name"], record["summary"], record["description"], *record["channels"]] \
+        == texts
 
 
 def test_guard_and_unguard_are_exact_inverses() -> None:

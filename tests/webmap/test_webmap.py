@@ -172,6 +172,21 @@ def test_municipality_tooltip_keys_and_records_without_point_left_out():
     assert webmap.clicked_key(None) is None
 
 
+def test_municipality_tooltips_state_caveats_in_the_readers_language():
+    """Partly designated members and reconstructed regions say so, in Dutch or English;
+    the build's English note is not shown raw."""
+    nl, _, _ = layers.municipality_layer_data("nl", False)
+    en, _, _ = layers.municipality_layer_data("en", False)
+    assert "<small>maar deels aangewezen</small>" in nl["GM0080"]  # Leeuwarden
+    assert "<small>only partly designated</small>" in en["GM0080"]
+    assert "<small>indeling gereconstrueerd</small>" in nl["GM0718"]  # Vlissingen, Walcheren
+    assert "<small>membership reconstructed</small>" in en["GM0718"]
+    assert "<small>" not in nl["GM1950"]  # Westerwolde: a full successor, nothing to say
+    for tips in (nl, en):
+        assert not [code for code, tip in tips.items()
+                    if "overlap" in tip or "not confirmed" in tip or "successor" in tip]
+
+
 def test_template_json_cannot_close_a_script_block_and_round_trips():
     value = {"name": "</script><script>x()</script>", "c": "<!--", "q": "'\"&", "nl": "Één ·"}
     rendered = template("<script>f({{ v|tojson }});</script>").render(v=value)
