@@ -461,7 +461,7 @@ async def facilitator(store_path: Path, start: float, every: float, until: float
 
 
 LIVE_COMPONENT = "krimpkaart_live"  # ui/workshop.live_updates: {"version": the page's data}
-RETRIGGER_S = 15.0  # static/kk-live.mjs: ask again when the asked-for rerun never came
+RETRIGGER_S = 60.0  # static/kk-live.mjs: ask again when the asked-for rerun never came
 
 
 class KeepAlive:

@@ -8,7 +8,9 @@
    console warning per outage.
    data: {version, path, interval_ms, max_interval_ms} */
 
-const RETRIGGER_MS = 15000; // ask again if the rerun we asked for never came
+/* Ask again only if the rerun we asked for has not come after a minute (a lost request).
+   Sooner would hurt: on a busy server a rerun asked for again restarts the one under way. */
+const RETRIGGER_MS = 60000;
 
 const pollers = new WeakMap(); // parentElement -> Poller (Streamlit calls us on every rerun)
 
