@@ -22,9 +22,12 @@ Profiles:
 * ``workshop``: N sessions for ``--duration`` s, each changing the theme every 3-8 s
   (seeded), while a facilitator adds an initiative every ``--add-every`` s through the
   store API (not the UI); every session must show each addition within ``--see-within`` s.
-  ``--live push`` (today's page: a server-side fragment reruns the app when the store
-  version changes; the sessions only watch the deltas) or ``--live poll`` (emulate a page
-  that polls ``--version-url`` every 2.5 s and asks for a rerun when the value changes).
+  ``--live push`` (the page before the version route: a server-side fragment reruns the
+  app when the store version changes; the sessions only watch the deltas) or ``--live
+  poll`` (the page's static/kk-live.mjs, emulated: every session polls ``--version-url``,
+  default the app's ``_kk/version``, every 2.5 s +-10 % and asks for a rerun when the
+  answer differs from the version its page was drawn from). With ``--live poll`` the
+  sessions of every profile poll, as open browser tabs do.
 * ``idle``: N sessions connected and left alone for ``--duration`` s.
 
 Server CPU is user+sys time of the server's process tree (/proc) per second of wall
@@ -63,6 +66,7 @@ from bench_map import cpu_times, log, steal_pct  # noqa: E402
 
 RESULTS = BENCH / "results" / "load.json"
 THEME_KEY = "f_thema"
+VERSION_PATH = "_kk/version"  # dashboard/workshop/live.py (--live poll)
 PROFILES = ("burst", "workshop", "idle")
 DEFAULTS = {  # profile -> (sessions, duration s, ramp s)
     "burst": ("10,30,50", 0, 1.0),
@@ -153,6 +157,7 @@ class Meter:
         self.pids = pids
         self.peak = 0
         self.last = 0
+        self.series: list[tuple[float, int]] = []  # (seconds since start, RSS) every 10 s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -170,6 +175,9 @@ class Meter:
         while not self._stop.wait(0.5):
             _, rss = tree_usage(self.pids)
             self.last, self.peak = rss, max(self.peak, rss)
+            at = time.monotonic() - self.t0
+            if not self.series or at - self.series[-1][0] >= 10:
+                self.series.append((round(at, 1), rss))
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
@@ -193,7 +201,17 @@ class Meter:
             "server_final_rss_mb": round(self.last / mb) if self.pids else None,
             "client_cpu_s": round(self.client, 1),
             "client_cores": round(self.client / self.wall, 3),
+            "rss_series_mb": [(at, round(rss / mb, 1)) for at, rss in self.series],
         }
+
+
+def rss_growth(series: list, after_s: float = 120.0) -> tuple[float, float, float] | None:
+    """(RSS at ``after_s``, RSS at the end, growth in %) of a Meter's RSS series, in MB."""
+    later = [(at, mb) for at, mb in series if at >= after_s]
+    if len(later) < 2:
+        return None
+    first, last = later[0][1], later[-1][1]
+    return first, last, 100 * (last - first) / first
 
 
 def _own_cpu() -> float:
@@ -271,6 +289,11 @@ class Tab:
     skipped: int = 0  # changes not tried after this session failed
     order: list[str] = field(default_factory=list)
     poll_errors: int = 0
+    polls: int = 0  # version URL answers (--live poll)
+    live_reruns: int = 0  # reruns the poll asked for
+    poll_url: str | None = None  # --live poll: the page's version URL
+    poll_interval: float = 2.5
+    poll_task: asyncio.Task | None = None
 
     @property
     def alive(self) -> bool:
@@ -296,6 +319,9 @@ class Tab:
             self.first_run_s = run.finished - self.connect_at
         except Exception as exc:
             self.fail("first run", exc)
+        if self.poll_url and self.client.closed is None:  # the page's poll starts once drawn
+            self.poll_task = asyncio.ensure_future(
+                poller(self, self.poll_url, self.poll_interval))
 
     def _catch_up(self) -> None:
         """Take the page as the last full run left it (a live update may have rerun it).
@@ -360,9 +386,10 @@ class Tab:
                 if (m := RESULT_LINE.search(body))]
 
 
-def make_tabs(n: int, url: str, query: str, timeout: float, seed: int) -> list[Tab]:
+def make_tabs(n: int, url: str, query: str, timeout: float, seed: int,
+              poll_url: str | None = None, poll_interval: float = 2.5) -> list[Tab]:
     return [Tab(i, stclient.StreamlitClient(url, query, timeout), random.Random(seed * 1000 + i),
-                timeout) for i in range(n)]
+                timeout, poll_url=poll_url, poll_interval=poll_interval) for i in range(n)]
 
 
 async def start_all(tabs: list[Tab], ramp: float) -> None:
@@ -376,6 +403,10 @@ async def start_all(tabs: list[Tab], ramp: float) -> None:
 
 async def close_all(tabs: list[Tab]) -> None:
     await asyncio.gather(*(tab.client.close() for tab in tabs), return_exceptions=True)
+    for tab in tabs:
+        if tab.poll_task is not None:
+            tab.poll_task.cancel()
+    await asyncio.gather(*(t.poll_task for t in tabs if t.poll_task), return_exceptions=True)
 
 
 # --------------------------------------------------------------------------- profiles
@@ -429,20 +460,96 @@ async def facilitator(store_path: Path, start: float, every: float, until: float
         added.append((time.monotonic(), count + number))
 
 
-async def poller(tab: Tab, url: str, interval: float, end: float) -> None:
-    """The coming page's JavaScript: poll the version URL, ask for a rerun when it changes."""
-    last = None
-    while time.monotonic() < end and tab.client.closed is None:
-        await asyncio.sleep(interval)
+LIVE_COMPONENT = "krimpkaart_live"  # ui/workshop.live_updates: {"version": the page's data}
+RETRIGGER_S = 60.0  # static/kk-live.mjs: ask again when the asked-for rerun never came
+
+
+class KeepAlive:
+    """HTTP/1.1 GETs over one kept-open connection, as a browser tab polls (no cookies needed)."""
+
+    def __init__(self, url: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme != "http":
+            raise ValueError(f"--live poll speaks plain http only: {url}")
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.target = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, timeout: float = 30.0) -> tuple[int, bytes]:
         try:
-            _, body = await tab.client.http_get(url)
-        except Exception:
-            tab.poll_errors += 1
-            continue
-        if last is not None and body != last and tab.view is not None:
-            with contextlib.suppress(stclient.ClientError):
-                await tab.client.rerun()
-        last = body
+            return await asyncio.wait_for(self._get(), timeout)
+        except BaseException:
+            await self.close()  # a half-read answer poisons the connection
+            raise
+
+    async def _get(self) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {self.target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                          f"User-Agent: {stclient.USER_AGENT}\r\n\r\n".encode())
+        await self.writer.drain()
+        status = int((await self.reader.readline()).split()[1])
+        length, closing = 0, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+            elif name.strip().lower() == "connection" and "close" in value.lower():
+                closing = True
+        body = await self.reader.readexactly(length)
+        if closing:
+            await self.close()
+        return status, body
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(Exception):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+async def poller(tab: Tab, url: str, interval: float) -> None:
+    """The page's JavaScript (static/kk-live.mjs): poll the version URL every ``interval``
+    s (+-10 %) over a kept-open connection and ask for a rerun when the version differs
+    from the one the page was drawn from (its live component's data). A page without that
+    component (an older app) asks when the answer changed between polls. Runs until the
+    session closes.
+    """
+    last, asked, asked_at = None, None, 0.0
+    http = KeepAlive(url)
+    try:
+        while tab.client.closed is None:
+            await asyncio.sleep(interval * tab.rng.uniform(0.9, 1.1))
+            try:
+                status, body = await http.get()
+                if status != 200:
+                    raise ValueError(f"HTTP {status}")
+                version = int(body)
+            except Exception:
+                tab.poll_errors += 1
+                continue
+            tab.polls += 1
+            shown = tab.client.component_data.get(LIVE_COMPONENT, {}).get("version")
+            if shown is None:
+                news = last is not None and version != last
+            else:
+                now = time.monotonic()
+                news = version != shown and not (version == asked
+                                                 and now - asked_at < RETRIGGER_S)
+                if news:
+                    asked, asked_at = version, now
+            last = version
+            if news and tab.view is not None:
+                with contextlib.suppress(stclient.ClientError):
+                    await tab.client.rerun()
+                    tab.live_reruns += 1
+    finally:
+        await http.close()
 
 
 async def workshop(tabs: list[Tab], args: argparse.Namespace, store_path: Path,
@@ -451,14 +558,10 @@ async def workshop(tabs: list[Tab], args: argparse.Namespace, store_path: Path,
     end = start + args.duration
     added: list[tuple[float, int]] = []
     browser_result: dict = {}
-    pollers: list[asyncio.Task] = []
 
     async def user(tab: Tab) -> None:
         await asyncio.sleep(args.ramp * tab.index / max(1, len(tabs)))
         await tab.start()
-        if args.live == "poll":
-            pollers.append(asyncio.ensure_future(
-                poller(tab, args.version_url, args.poll_interval, end)))
         while True:
             await asyncio.sleep(tab.rng.uniform(3, 8))
             if time.monotonic() >= end:
@@ -475,7 +578,6 @@ async def workshop(tabs: list[Tab], args: argparse.Namespace, store_path: Path,
     try:
         # The last addition is made see_within s before the end, the users stop at the end.
         await asyncio.gather(*tasks, writer, *([checker] if checker else []))
-        await asyncio.gather(*pollers)
     finally:
         await close_all(tabs)
     return {"additions": added, "browser": browser_result}
@@ -518,14 +620,17 @@ async def idle(tabs: list[Tab], args: argparse.Namespace, pids: list[int]) -> di
         await asyncio.sleep(2)  # let the last first runs' aftermath settle
         runs0 = sum(len(t.client.runs) for t in tabs)
         asked0 = sum(t.client.reruns_sent for t in tabs)
+        polls0 = sum(t.polls for t in tabs)
         with Meter(pids) as meter:
             await asyncio.sleep(args.duration)
         runs = sum(len(t.client.runs) for t in tabs) - runs0
         asked = sum(t.client.reruns_sent for t in tabs) - asked0
+        polled = sum(t.polls for t in tabs) - polls0
     finally:
         await close_all(tabs)
     return {"idle": meter.summary(), "idle_runs_per_s": round(runs / meter.wall, 1),
-            "idle_requests_per_s": round(asked / meter.wall, 1)}
+            "idle_requests_per_s": round(asked / meter.wall, 1),
+            "idle_polls_per_s": round(polled / meter.wall, 1)}
 
 
 # --------------------------------------------------------------------------- one row
@@ -574,7 +679,11 @@ def additions_seen(tabs: list[Tab], added: list[tuple[float, int]], within: floa
 
 async def run_row(args: argparse.Namespace, url: str, sessions: int, pids: list[int],
                   store_path: Path | None, run_log: Path | None) -> dict:
-    tabs = make_tabs(sessions, url, args.query, args.timeout, args.seed)
+    poll_url = None
+    if args.live == "poll":
+        poll_url = args.version_url or (url.rstrip("/") + "/" + VERSION_PATH)
+    tabs = make_tabs(sessions, url, args.query, args.timeout, args.seed, poll_url,
+                     args.poll_interval)
     runs_before = browser._line_count(run_log) if run_log else None
     extra: dict = {}
     with Meter(pids) as meter:
@@ -601,6 +710,8 @@ async def run_row(args: argparse.Namespace, url: str, sessions: int, pids: list[
         "ref_hash_hits": sum(t.client.ref_hits for t in tabs),
         "mb_received": round(sum(t.client.bytes_in for t in tabs) / 1e6, 1),
         "poll_errors": sum(t.poll_errors for t in tabs),
+        "polls": sum(t.polls for t in tabs),
+        "live_reruns": sum(t.live_reruns for t in tabs),
         "error_kinds": dict(collections.Counter(
             ("first run" if e.startswith("first run") else "change")
             + (" timeout" if "timeout after" in e else " error") for t in tabs for e in t.errors)),
@@ -696,7 +807,8 @@ def details(result: dict) -> str:
             out.append(f"    idle {idle['wall_s']:.0f} s: server {_f(cores, 3)} cores in total, "
                        f"{_f(per, 4)} per session; the pages asked for "
                        f"{row['idle_requests_per_s']} fragment reruns/s, "
-                       f"{row['idle_runs_per_s']} runs/s finished; "
+                       f"{row['idle_runs_per_s']} runs/s finished, "
+                       f"{row.get('idle_polls_per_s', 0)} version polls/s answered; "
                        f"client {_f(idle['client_cores'], 3)} cores")
         if "additions_visible" in row:
             seen = row["additions_visible"]
@@ -711,14 +823,20 @@ def details(result: dict) -> str:
             out.append("    per session 'addition visible' p50/max s:")
             for i in range(0, len(cells), 5):
                 out.append("      " + "   ".join(c.ljust(22) for c in cells[i:i + 5]).rstrip())
+        growth = rss_growth(row.get("rss_series_mb") or [])
+        if growth:
+            out.append(f"    server RSS after 2 min {growth[0]:.0f} MB, at the end "
+                       f"{growth[1]:.0f} MB: {growth[2]:+.1f} % (every 10 s in the JSON)")
         if row.get("browser"):
             b = row["browser"]
             out.append("    browser (one headless Chromium page during the run): "
                        + (f"map shown after {_f(b.get('first_map_s'))} s "
                           f"(navigation start; {b.get('ws_kb')} KB over the websocket)"
                           if "first_map_s" in b else f"FAILED: {b.get('error')}"))
-        if row.get("poll_errors"):
-            out.append(f"    version URL polls that failed: {row['poll_errors']}")
+        if row.get("polls") or row.get("poll_errors"):
+            out.append(f"    version URL: {row.get('polls', 0)} answers, "
+                       f"{row.get('poll_errors', 0)} failed; the polls asked for "
+                       f"{row.get('live_reruns', 0)} reruns")
         if row.get("error_kinds"):
             out.append("    errors: " + ", ".join(f"{k} {v}" for k, v in row["error_kinds"].items())
                        + " (the first 8 follow)")
@@ -767,6 +885,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--server-args", default="",
                    help="with --start: Streamlit options after `--`, e.g. "
                         "'--server.fileWatcherType none --runner.postScriptGC false'")
+    p.add_argument("--checkout", type=Path,
+                   help="with --start: run the app of another checkout with this venv, e.g. "
+                        "today's main for a before/after (git archive main | tar -x -C DIR)")
     p.add_argument("--store", type=Path,
                    help="with --url: the server's store, for the workshop's additions")
     p.add_argument("--server-pid", type=parse_sessions, metavar="PID[,PID...]",
@@ -785,7 +906,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60, help="seconds for a first run or change")
     p.add_argument("--live", choices=("push", "poll"), default="push",
                    help="workshop: how a page learns of additions (see the module docstring)")
-    p.add_argument("--version-url", help="--live poll: the URL whose body is the version")
+    p.add_argument("--version-url", help="--live poll: the URL whose body is the version "
+                                         f"(default: the app's {VERSION_PATH})")
     p.add_argument("--poll-interval", type=float, default=2.5)
     p.add_argument("--add-every", type=float, default=10, help="workshop: seconds per addition")
     p.add_argument("--see-within", type=float, default=5,
@@ -820,11 +942,14 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
             port = browser.free_port()
             run_log = workdir / f"runs-{sessions}.log"
             run_log.write_text("")
-            cmd = [str(Path(sys.executable).parent / "krimpkaart"), "run", "--port", str(port),
+            cmd = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port),
                    "--address", "127.0.0.1", "--store", str(store_path)]
             if args.server_args:
                 cmd += ["--", *shlex.split(args.server_args)]
             env = {**os.environ, "KRIMPKAART_RUN_LOG": str(run_log)}
+            if args.checkout:  # its dashboard package comes first on the path
+                env["PYTHONPATH"] = os.pathsep.join(
+                    [str(args.checkout.resolve()), *filter(None, [env.get("PYTHONPATH")])])
             server = browser.Server("krimpkaart", cmd, env, port, workdir,
                                     workdir / f"server-{sessions}.log")
             with server:
@@ -870,8 +995,8 @@ def main(argv: list[str] | None = None) -> int:
     args.ramp = args.ramp if args.ramp is not None else ramp
     if args.url and args.profile == "workshop" and not args.store:
         p.error("--url with --profile workshop needs --store (the facilitator writes there)")
-    if args.live == "poll" and not args.version_url:
-        p.error("--live poll needs --version-url")
+    if args.checkout and not (args.checkout / "dashboard" / "app.py").is_file():
+        p.error(f"--checkout {args.checkout}: no dashboard/app.py there")
     if args.with_browser and args.profile != "workshop":
         p.error("--with-browser goes with --profile workshop")
 
@@ -884,6 +1009,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(), "load_average_at_start": list(os.getloadavg()),
         "profile": args.profile, "url": args.url, "size": args.size if args.start else None,
         "server_args": args.server_args or "default", "live": args.live,
+        "checkout": str(args.checkout) if args.checkout else None,
         "query": args.query, "seed": args.seed, "ramp_s": args.ramp,
         "duration_s": args.duration, "changes": args.changes, "targets": TARGETS, "rows": [],
     }
@@ -905,12 +1031,13 @@ def main(argv: list[str] | None = None) -> int:
         result["workdir"] = str(workdir)  # server logs
         save(result, args.out)
 
-    where = (f"krimpkaart run, {result['records']} initiatives, server options "
+    where = (f"krimpkaart run{' of ' + str(args.checkout) if args.checkout else ''}, "
+             f"{result['records']} initiatives, server options "
              f"{result['server_args']}" if args.start else f"{args.url}")
     print(f"{args.profile}: {where}; link ?{args.query}; ramp {args.ramp:g} s"
           + (f"; {args.changes} changes per session" if args.profile == "burst" else "")
-          + (f"; {args.duration:g} s, live updates: {args.live}" if args.profile != "burst"
-             else ""))
+          + (f"; {args.duration:g} s" if args.profile != "burst" else "")
+          + f"; live updates: {args.live}")
     for process in result.get("measured_processes") or []:
         print(f"server CPU/RSS measured on {process}")
     print(table(result))

@@ -12,7 +12,8 @@ Prints one line ``BENCH_JSON {...}`` with:
   (script, header, html, feature group, links...), i.e. what travels to the
   browser on each run; ``component_kb_filtered`` with the theme filter on;
 * ``cold_ms`` and ``change_ms``: ``AppTest.run()`` of the real page file, first
-  run and after each theme change (alternating Wonen / no filter);
+  run and after each theme change (alternating Wonen / no filter); ``change_cpu_ms``
+  the process's CPU time per change (steadier than wall time on a busy machine);
 * ``new_session_ms``: the first run of a second session on the warm process;
 * ``phases_ms``: median time per filter-change run in the functions the page calls
   (and, as "st_folium: ..." rows, in the parts of st_folium).
@@ -179,15 +180,17 @@ def app_runs(page: str, runs: int, spy: ComponentSpy, start_filtered: bool = Fal
     first_payload = spy.sizes[-1] if spy.sizes else None
     filtered_payload = None
     times = []
+    cpu = []  # this process's CPU time: less disturbed than wall time on a busy machine
     targets = []
     for i in range(runs):
         value = [THEME] if (i % 2 == 0) != start_filtered else []
         targets.append(THEME if value else "all")
         at.sidebar.multiselect(key="f_thema").set_value(value)
         before = len(spy.sizes)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.run()
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         timer.mark(times[-1])
         if at.exception:
             raise RuntimeError(f"{page} page raised after a filter change: "
@@ -207,6 +210,7 @@ def app_runs(page: str, runs: int, spy: ComponentSpy, start_filtered: bool = Fal
         "new_session_ms": session_ms,
         "phases_ms": timer.medians(),
         "change_ms": [round(t, 1) for t in times],
+        "change_cpu_ms": [round(t, 1) for t in cpu],
         "change_to": targets,
         "server_ms": round(statistics.median(times), 1),
         "component_kb": first_payload,

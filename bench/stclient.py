@@ -18,6 +18,8 @@ websocket frames and read in the installed frontend bundle):
   ``is_auto_rerun``) every ``interval`` seconds, and a full run's ``new_session`` stops
   all such timers (the page re-registers them); ``page_info_changed`` replaces the query
   string sent with later reruns (the browser's address bar).
+* Components v2 (``bidi_component``): the JSON data of the last one drawn per component
+  name is kept (``component_data``), e.g. the store version a page was drawn from.
 * Widget values: the value the server sets (``set_value``) wins, otherwise the value the
   "user" gave, otherwise the widget's default; widgets that left the page are dropped
   after a completed full run. A multiselect's value is the list of its *formatted* option
@@ -31,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.cookiejar
+import json
 import time
 import urllib.parse
 import urllib.request
@@ -217,6 +220,7 @@ class StreamlitClient:
         self.reruns_sent = 0
         self.auto_reruns_sent = 0
         self.ref_hits = 0  # messages the server did not resend (answered from the cache)
+        self.component_data: dict[str, Any] = {}  # components v2 name -> its last JSON data
 
     # -- HTTP, with this session's cookies ----------------------------------------------
 
@@ -386,6 +390,9 @@ class StreamlitClient:
         elif kind in VALUE_KINDS:
             self.widgets.on_element(kind, body)
             self.current.widgets[widget_key(body.id)] = body
+        elif kind == "bidi_component" and body.WhichOneof("data") == "json":
+            with contextlib.suppress(ValueError):
+                self.component_data[body.component_name] = json.loads(body.json)
 
     def _auto_rerun(self, fragment_id: str, interval: float) -> None:
         if not fragment_id or interval <= 0:

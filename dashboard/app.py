@@ -351,7 +351,7 @@ def main() -> None:
     else:
         explore_page(db, frame, shown, lang)
     session.sync_url(state, session.current_view())  # last: the tour may change selection
-    workshop.live_updates(db)
+    workshop.live_updates(version)  # last: after any write this run made
 
 
 main()

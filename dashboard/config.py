@@ -21,6 +21,7 @@ from typing import Any
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 APP_PATH = PACKAGE_DIR / "app.py"
+SERVE_PATH = PACKAGE_DIR / "serve.py"  # what `krimpkaart run` serves: the page + routes
 
 ENV_STORE = "KRIMPKAART_STORE"  # a GeoPackage file, or a postgresql:// URL (PostGIS)
 DATABASE_URL_SCHEMES = ("postgresql://", "postgres://")

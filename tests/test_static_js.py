@@ -31,7 +31,7 @@ def _node() -> str:
 def test_there_are_scripts_to_check():
     names = {p.name for p in SCRIPTS}
     assert {"kk-map.js", "kk-markers.js", "kk-prefetch.js", "kk-keys.js", "kk-cookie.js",
-            "kk-view.mjs"} <= names
+            "kk-view.mjs", "kk-live.mjs"} <= names
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.relative_to(STATIC).as_posix())

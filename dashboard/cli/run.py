@@ -16,13 +16,31 @@ from pathlib import Path
 from dashboard import config
 from dashboard.cli.common import add_lang
 
-APP = config.APP_PATH
+SERVE = config.SERVE_PATH  # an st.App: the page (config.APP_PATH) plus the version route
 
 
-def streamlit_command(port: int, address: str, extra: list[str] | None = None) -> list[str]:
-    """The full ``streamlit run`` command line for the app."""
+def server_options(dev: bool = False) -> list[str]:
+    """Streamlit options for a dashboard that many people keep open at once.
+
+    * No file watcher outside development: it scans every imported module's path for
+      each new session, which at 10,000 initiatives took 40 % of the server's time while
+      a room full of people opened the page. ``--dev`` keeps it (reload on save).
+    * No full garbage collection after every script run (``runner.postScriptGC``): it
+      held the one Python thread for most of each run's time, so 30 sessions waited for
+      each other's collections; Python's own generational collector still runs
+      (bench/RESULTS-load.txt measures memory over a long run).
+    """
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.fileWatcherType", "auto" if dev else "none",
+        "--runner.postScriptGC", "false",
+    ]
+
+
+def streamlit_command(port: int, address: str, extra: list[str] | None = None,
+                      dev: bool = False) -> list[str]:
+    """The full ``streamlit run`` command line for the app; ``extra`` comes last and wins."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(SERVE),
         "--server.port", str(port),
         "--server.address", address,
         "--server.headless", "true",
@@ -31,6 +49,7 @@ def streamlit_command(port: int, address: str, extra: list[str] | None = None) -
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--theme.base", "light",
+        *server_options(dev),
         *(extra or []),
     ]
 
@@ -41,6 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--address", default="localhost")
     parser.add_argument("--store", default=None,
                         help="initiatives store: a GeoPackage file or a postgresql:// URL")
+    parser.add_argument("--dev", action="store_true",
+                        help="development: rerun the page when a source file is saved")
     parser.add_argument(
         "streamlit_args", nargs=argparse.REMAINDER,
         help="further options for streamlit, e.g. -- --server.baseUrlPath kaart",
@@ -62,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                                        else str(Path(args.store).resolve()))
     env = config.child_environment(**overrides)
     extra = [a for a in args.streamlit_args if a != "--"]
-    command = streamlit_command(args.port, args.address, extra)
+    command = streamlit_command(args.port, args.address, extra, dev=args.dev)
     if os.name != "posix":  # no exec semantics worth relying on
         return subprocess.call(command, env=env)
     sys.stdout.flush()

@@ -113,19 +113,21 @@ def without_point(frame: pd.DataFrame, lang: str) -> None:
     The lists are built only while open (tracked expanders): a closed list costs
     nothing on load or on a filter change, and opening one reruns the page once.
     """
-    national = frame[~frame["on_map"]].sort_values("name")
-    abroad = frame[frame["abroad"]].sort_values("name")
-    box = st.expander(f"{t('list_national', lang)} ({number(len(national), lang)})",
+    # Counting is cheap; taking the rows out of a wide frame is not (a tenth of a filter
+    # change's server time when they were taken for the closed lists too).
+    national_n, abroad_n = int((~frame["on_map"]).sum()), int(frame["abroad"].sum())
+    box = st.expander(f"{t('list_national', lang)} ({number(national_n, lang)})",
                       key="list_national", on_change="rerun")
     if box.open:
         with box:
             st.caption(t("list_national_help", lang))
-            _pick_buttons(national, "nat")
-    box = st.expander(f"{t('list_abroad', lang)} ({number(len(abroad), lang)})",
+            _pick_buttons(frame[~frame["on_map"]].sort_values("name"), "nat")
+    box = st.expander(f"{t('list_abroad', lang)} ({number(abroad_n, lang)})",
                       key="list_abroad", on_change="rerun")
     if box.open:
         with box:
             st.caption(t("list_abroad_help", lang))
+            abroad = frame[frame["abroad"]].sort_values("name")
             if not abroad.empty:
                 st.button(t("zoom_europe", lang), key="zoom_europe", icon=":material/public:",
                           on_click=session.zoom_to, args=([51.5, 3.0], 5.0))

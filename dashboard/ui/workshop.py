@@ -5,6 +5,7 @@ modules (tours, auth, live); this module only draws and wires widgets.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import asdict
 
@@ -13,8 +14,10 @@ import streamlit as st
 
 from dashboard import geo, webmap
 from dashboard.i18n import t
+from dashboard.store import StoreError
 from dashboard.ui import session, static
 from dashboard.ui.markdown import md_escape
+from dashboard.webmap import assets
 from dashboard.workshop import auth, live, tours
 
 AUTHOR_COOKIE = "krimpkaart_begeleider"
@@ -250,17 +253,33 @@ def _try_unlock(name: str, code: str, lang: str) -> None:
 # --------------------------------------------------------------------------- live updates
 
 
-@st.fragment(run_every=2.5)
-def live_updates(store) -> None:
-    """Poll the store's version; rerun the whole page only when someone changed it."""
-    watcher = st.session_state.setdefault("watcher", live.VersionWatcher())
-    if watcher.poll(store):
-        st.rerun(scope="app")
+# The poll runs in the browser (static/kk-live.mjs): an open tab costs the server one tiny
+# HTTP request per poll (workshop/live.py), and a script run only when the store changed.
+_live = st.components.v2.component("krimpkaart_live", js=assets.text("kk-live.mjs"))
+LIVE_KEY = "kk_live"
+_SEEN = "_live_seen"  # a version this session wrote itself during this run (mark_seen)
+
+
+def live_updates(drawn_version: int) -> None:
+    """Tell the page's poller which store version it shows; it asks for a rerun on a change.
+
+    ``drawn_version`` is the version this run read its data at. Last on the page, so a
+    write earlier in the same run (``mark_seen``) is known: the writer's own page does
+    not rerun again for it.
+    """
+    seen = st.session_state.pop(_SEEN, None)
+    _live(key=LIVE_KEY, data={
+        "version": drawn_version if seen is None else max(seen, drawn_version),
+        "path": live.VERSION_PATH,
+        "interval_ms": int(live.POLL_INTERVAL_S * 1000),
+        "max_interval_ms": 60_000,
+    })
 
 
 def mark_seen(store) -> None:
-    """After this session's own write: no need for the poller to rerun again."""
-    st.session_state.setdefault("watcher", live.VersionWatcher()).changed(store.version())
+    """After this session's own write: the poller need not rerun the page again for it."""
+    with contextlib.suppress(StoreError):  # else the poller reruns the page once more
+        st.session_state[_SEEN] = store.version()
 
 
 # --------------------------------------------------------------------------- tour editor

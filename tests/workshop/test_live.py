@@ -1,35 +1,139 @@
-"""Live updates: the version watcher reports only real changes."""
+"""Live updates: the version route answers the store's version cheaply, and follows writes."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import threading
+
+from starlette.applications import Starlette
+
 from dashboard.store import GeoPackageStore, StoreBusy
-from dashboard.workshop.live import VersionWatcher
+from dashboard.workshop import live
 
 
-def test_first_call_only_records():
-    watcher = VersionWatcher()
-    assert not watcher.changed(5)
-    assert not watcher.changed(5)
-    assert watcher.changed(6)
-    assert not watcher.changed(6)
-    assert watcher.changed(3)  # a restored backup may go back; still a change
+def run(coro):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps a loop
+    running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
-def test_poll_follows_store_writes(tmp_path):
+def get(app, path: str) -> tuple[int, dict[str, str], str]:
+    """One ``GET path`` through the ASGI app: (status, headers, body)."""
+    return run(_get(app, path))
+
+
+async def _get(app, path: str) -> tuple[int, dict[str, str], str]:
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "", "headers": [],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    return start["status"], headers, body.decode()
+
+
+def app_for(store: GeoPackageStore, max_age: float = 0.0, base: str = "") -> Starlette:
+    route = live.version_route(live.store_version_reader(lambda: store),
+                               live.route_path(base), max_age=max_age)
+    return Starlette(routes=[route])
+
+
+def record(rid: str) -> dict:
+    return {"id": rid, "name": f"Initiatief {rid}", "lat": 52.1, "lon": 5.1}
+
+
+def test_route_answers_the_store_version_and_follows_writes(tmp_path):
     store = GeoPackageStore.create(tmp_path / "s.gpkg", [])
-    watcher = VersionWatcher()
-    assert not watcher.poll(store)
-    assert not watcher.poll(store)
-    store.save_tour({"id": "t", "title": "T", "steps": []}, "Anna")
-    assert watcher.poll(store)
-    assert not watcher.poll(store)
+    app = app_for(store)
+    status, headers, body = get(app, "/_kk/version")
+    assert (status, body) == (200, str(store.version()))
+    assert headers["cache-control"] == "no-store"  # a proxy or browser must not keep it
+    assert headers["content-type"].startswith("text/plain")
+    store.add(record("a"), "Anna")
+    status, _, after = get(app, "/_kk/version")
+    assert status == 200 and int(after) == store.version() > int(body)
+    store.save_tour({"id": "t", "title": "T", "steps": []}, "Anna")  # tours are public too
+    assert int(get(app, "/_kk/version")[2]) == store.version() > int(after)
 
 
-def test_poll_tolerates_a_busy_store():
-    class Busy:
-        def version(self) -> int:
+def test_route_lives_under_the_base_url_path(tmp_path):
+    store = GeoPackageStore.create(tmp_path / "s.gpkg", [])
+    assert live.route_path("") == "/_kk/version"
+    assert live.route_path("/kaart/") == "/kaart/_kk/version"
+    app = app_for(store, base="kaart")
+    assert get(app, "/kaart/_kk/version")[0] == 200
+    assert get(app, "/_kk/version")[0] == 404
+
+
+def test_many_tabs_at_once_cost_one_store_read():
+    reads = []
+
+    def read() -> int:
+        reads.append(threading.get_ident())
+        return 7
+
+    cache = live.VersionCache(read, max_age=60)
+
+    async def many() -> tuple[list[int | None], int]:
+        answers = await asyncio.gather(*(cache.current() for _ in range(50)))
+        return answers, threading.get_ident()
+
+    answers, loop_thread = run(many())
+    assert answers == [7] * 50
+    assert len(reads) == 1 and cache.reads == 1
+    assert reads[0] != loop_thread  # read in a worker thread, not on the event loop
+
+
+def test_cached_answer_expires_after_max_age():
+    now = [100.0]
+    version = [1]
+    cache = live.VersionCache(lambda: version[0], max_age=0.5, clock=lambda: now[0])
+    assert run(cache.current()) == 1
+    version[0] = 2
+    now[0] += 0.4
+    assert run(cache.current()) == 1  # within max_age: no read
+    now[0] += 0.2
+    assert run(cache.current()) == 2
+    assert cache.reads == 2
+
+
+def test_unreadable_store_answers_503_and_recovers(tmp_path):
+    store = GeoPackageStore.create(tmp_path / "s.gpkg", [])
+    busy = [True]
+
+    def read() -> int:
+        if busy[0]:
             raise StoreBusy("locked")
+        return store.version()
 
-    watcher = VersionWatcher(last_seen=1)
-    assert not watcher.poll(Busy())
-    assert watcher.last_seen == 1
+    app = Starlette(routes=[live.version_route(read, max_age=0)])
+    status, headers, body = get(app, "/_kk/version")
+    assert (status, body) == (503, "") and headers["cache-control"] == "no-store"
+    busy[0] = False
+    assert get(app, "/_kk/version") == (200, get(app, "/_kk/version")[1], str(store.version()))
+
+
+def test_store_is_opened_once_on_first_read(tmp_path):
+    store = GeoPackageStore.create(tmp_path / "s.gpkg", [])
+    opened = []
+
+    def open_store() -> GeoPackageStore:
+        opened.append(1)
+        return store
+
+    read = live.store_version_reader(open_store)
+    assert opened == []  # the server starts before the store is needed
+    assert read() == read() == store.version()
+    assert opened == [1]
