@@ -85,7 +85,9 @@ def rd_extent(bbox: LonLatBox | None) -> Box:
 def map_points(drawn: pd.DataFrame) -> list[MapPoint]:
     """One marker per distinct point (as on the web map), in RD New."""
     groups: dict[tuple[float, float], list[dict]] = {}
-    for row in drawn.to_dict("records"):
+    rough = (drawn["location_approximate"].fillna(False).astype(bool)
+             if "location_approximate" in drawn else pd.Series(False, index=drawn.index))
+    for row in drawn.assign(_rough=rough).to_dict("records"):
         groups.setdefault((round(row["lat"], 5), round(row["lon"], 5)), []).append(row)
     points = []
     for (lat, lon), rows in groups.items():
@@ -94,7 +96,9 @@ def map_points(drawn: pd.DataFrame) -> list[MapPoint]:
         label = shorten(str(rows[0]["name"]))
         if len(rows) > 1:
             label += f" (+{len(rows) - 1})"
-        points.append(MapPoint(float(x), float(y), colour, symbol, len(rows), label))
+        approximate = all(r["_rough"] for r in rows)  # as the web map: only when all are
+        points.append(MapPoint(float(x), float(y), colour, symbol, len(rows), label,
+                               approximate))
     return points
 
 
@@ -233,6 +237,8 @@ def build_scene(frame: pd.DataFrame, state: FilterState, *, title: str | None = 
         population_rows=[(colour, label) for label, colour in style.POPULATION_BINS]
         + [("#E0E0E0", t("legend_no_data", lang))],
         multi_note=t("export_legend_multi", lang) if any(p.count > 1 for p in points) else "",
+        approximate_text=(t("approximate_word", lang)
+                          if any(p.approximate for p in points) else ""),
         empty_text="" if points else t("export_empty_map", lang),
         labels=labels,
         region_names=region_names,

@@ -28,7 +28,7 @@ from dashboard.export.scene import FONT, FRAME, INK, MUTED, Scene
 
 @dataclass
 class _Row:
-    kind: str  # heading | region | population | theme | note
+    kind: str  # heading | region | population | theme | approximate | note
     text: str
     colour: str = ""
     symbol: str = ""
@@ -44,6 +44,8 @@ def _legend_rows(scene: Scene) -> list[_Row]:
     if scene.theme_rows:
         rows.append(_Row("heading", scene.themes_heading))
         rows += [_Row("theme", label, colour, symbol) for colour, symbol, label in scene.theme_rows]
+    if scene.approximate_text:
+        rows.append(_Row("approximate", scene.approximate_text))
     if scene.multi_note:
         rows.append(_Row("note", scene.multi_note))
     return rows
@@ -144,6 +146,9 @@ def _legend_row(page: Page, row: _Row, x: float, mid: float, width: float, scale
     elif row.kind == "population":
         ax.add_patch(Rectangle((x, mid - key_h / 2), key_w, key_h, linewidth=0.5,
                                facecolor=blend(row.colour, 0.75), edgecolor=FRAME))
+    elif row.kind == "approximate":  # the dashed ring alone, on a neutral pin
+        draw_markers(ax, [x + key_w / 2], [mid], ["#9A9A9A"], [""], [1],
+                     type_.marker * scale * 0.95, approximate=[True])
     else:
         draw_markers(ax, [x + key_w / 2], [mid], [row.colour], [row.symbol], [1],
                      type_.marker * scale * 0.95)

@@ -208,13 +208,23 @@ def nice_length_km(width_km: float) -> float:
 
 
 def draw_markers(ax: Axes, xs, ys, colours, symbols, counts, diameter: float,
-                 zorder: float = 6) -> None:
+                 zorder: float = 6, approximate=None) -> None:
     """Web-map pins: theme colour with a white ring and a dark edge, a white glyph,
-    and a count badge where several initiatives share a point."""
+    and a count badge where several initiatives share a point. An approximate pin
+    (``approximate[i]`` true) has a dashed dark edge, as on the web map."""
     ring = max(diameter * 0.09, 0.8)
     edge = max(diameter * 0.07, 0.6)
     outer = diameter + 2 * edge
-    ax.scatter(xs, ys, s=outer**2, c=style.MARKER_EDGE, linewidths=0, zorder=zorder)
+    rough = [bool(a) for a in approximate] if approximate is not None else [False] * len(xs)
+    exact = [i for i, r in enumerate(rough) if not r]
+    dashed = [i for i, r in enumerate(rough) if r]
+    if exact:
+        ax.scatter([xs[i] for i in exact], [ys[i] for i in exact], s=outer**2,
+                   c=style.MARKER_EDGE, linewidths=0, zorder=zorder)
+    if dashed:  # a white halo under a dashed dark ring
+        ax.scatter([xs[i] for i in dashed], [ys[i] for i in dashed], s=(outer + edge) ** 2,
+                   c="white", edgecolors=style.MARKER_EDGE, linewidths=edge * 1.3,
+                   linestyles=(0, (2.2, 1.6)), zorder=zorder)
     ax.scatter(xs, ys, s=(diameter - ring) ** 2, c=list(colours), edgecolors="white",
                linewidths=ring, zorder=zorder + 0.1)
     for x, y, symbol, count in zip(xs, ys, symbols, counts, strict=True):
@@ -415,7 +425,8 @@ def draw_map(page: Page, scene: Scene, rect: Box) -> None:
     if scene.points:
         draw_markers(ax, [p.x for p in scene.points], [p.y for p in scene.points],
                      [p.colour for p in scene.points], [p.symbol for p in scene.points],
-                     [p.count for p in scene.points], type_.marker)
+                     [p.count for p in scene.points], type_.marker,
+                     approximate=[p.approximate for p in scene.points])
     obstacles = _scale_and_north(ax, page, extent, box_w)
     if scene.empty_text:
         ax.text(0.5, 0.5, scene.empty_text, transform=ax.transAxes, ha="center", va="center",

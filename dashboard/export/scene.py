@@ -16,7 +16,9 @@ FRAME = "#9A9A9A"
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One marker: RD position, style of its first theme, how many share it, its label."""
+    """One marker: RD position, style of its first theme, how many share it, its label,
+    and whether the point is only roughly where the initiative is (a dashed ring, as on
+    the web map)."""
 
     x: float
     y: float
@@ -24,6 +26,7 @@ class MapPoint:
     symbol: str
     count: int
     label: str
+    approximate: bool = False
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Scene:
     population_heading: str = ""
     population_rows: list[tuple[str, str]] = field(default_factory=list)
     multi_note: str = ""
+    approximate_text: str = ""  # legend row for dashed (approximate) pins, when any is drawn
     empty_text: str = ""
     labels: bool = False
     region_names: bool = True

@@ -29,7 +29,7 @@ def init_from_url() -> None:
         kaart=view.kaart, laag_bevolking=view.laag == "bevolking", bbox=view.bbox,
         centrum=view.centrum, zoom=view.zoom, mode=view.mode, tour=view.tour, stap=view.stap,
         notices=parsed.notices,
-        sel_ids=[], adding=False, pending_point=None, _initialised=True,
+        sel_ids=[], adding=False, _initialised=True,
     )
 
 

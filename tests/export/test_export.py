@@ -305,3 +305,22 @@ def test_html_default_title_and_bbox(frame):
         {"bounds": [[52.9, 6.0], [53.6, 7.3]], "avoidPanels": True, "view": None}]
     head = kk_call(html, "exportHeader")["html"]
     assert head.startswith("<h1>Social innovation in Dutch shrink regions</h1>")
+
+
+def test_approximate_points_are_dashed_and_explained(records):
+    """A point placed at a municipality's centre is drawn with a dashed ring and the
+    legend says what the ring means; exact points keep their solid edge."""
+    exact = [{**r, "location_approximate": False} for r in records]
+    rough = [{**r, "location_approximate": r["id"] == "evil-name"} for r in records]
+    plain = export.build_scene(query.initiatives_frame(exact), FilterState())
+    marked = export.build_scene(query.initiatives_frame(rough), FilterState())
+    assert not any(p.approximate for p in plain.points) and plain.approximate_text == ""
+    assert [p.label for p in marked.points if p.approximate] == [mapdraw.shorten(EVIL)]
+    assert marked.approximate_text == "locatie bij benadering"
+    dashed = 'stroke-dasharray'
+    without = export.render_static(query.initiatives_frame(exact), FilterState(), fmt="svg",
+                                   preset="a4", today=DAY).decode()
+    with_ = export.render_static(query.initiatives_frame(rough), FilterState(), fmt="svg",
+                                 preset="a4", lang="en", today=DAY)
+    assert "approximate location" in svg_text(with_)
+    assert with_.decode().count(dashed) > without.count(dashed)
