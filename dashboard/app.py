@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import config, query, store, webmap
 from dashboard.domain.vocab import THEMES
-from dashboard.i18n import number, t
+from dashboard.i18n import t
 from dashboard.query import profiles
 from dashboard.ui import (
     editor,
@@ -25,6 +25,7 @@ from dashboard.ui import (
     mapframe,
     overview,
     panels,
+    results,
     session,
     share,
     sidebar,
@@ -167,13 +168,28 @@ def _forget_spent_zoom(options: webmap.MapOptions) -> None:
     ss["_map_base"], ss["_zoom_shown"] = base, ss.get("_zoom_nudge")
 
 
-def _layer_key(shown: pd.DataFrame, lang: str, selected: str) -> tuple | None:
-    """What the markers depend on: the data version, the records shown, language, selection."""
+def _layer_key(shown: pd.DataFrame, lang: str, selected: str,
+               focus: webmap.Focus) -> tuple | None:
+    """What the layer depends on: the data version, the records shown, language, selection,
+    and the outlined areas and fit."""
     version = shown.attrs.get(DATA_VERSION)
     if version is None:  # a frame that did not come from load_frame: do not cache
         return None
     ids = hashlib.sha1("\n".join(map(str, shown["id"].tolist())).encode("utf-8")).hexdigest()
-    return (version, ids, lang, selected)
+    return (version, ids, lang, selected, focus)
+
+
+def map_focus(state: query.FilterState, shown: pd.DataFrame) -> webmap.Focus:
+    """The chosen areas' outline and the fit to them or to the search results; a shared
+    link's own view (centrum/zoom, bbox) wins over the fit its filters would make."""
+    focus = webmap.map_focus(state, shown)
+    ss = st.session_state
+    if "_focus_linked" not in ss:  # the first run of the session
+        ss["_focus_linked"] = focus.key if (ss.get("centrum") or ss.get("bbox")) else None
+    if focus.key and focus.key == ss["_focus_linked"]:
+        return dataclasses.replace(focus, quiet=True)
+    ss["_focus_linked"] = None
+    return focus
 
 
 def render_map(shown: pd.DataFrame, lang: str) -> None:
@@ -188,10 +204,11 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
     )
     _forget_spent_zoom(options)
     selected = ss.get("sel_id", "")
+    focus = map_focus(session.current_filters(), shown)
     mapframe.show_map(
         options, THEMES.labels(lang),
-        lambda: webmap.initiatives_layer(shown, lang, selected),
-        layer_key=_layer_key(shown, lang, selected),
+        lambda: webmap.initiatives_layer(shown, lang, selected, focus),
+        layer_key=_layer_key(shown, lang, selected, focus),
         key="map_state",
         height=options.height_px,  # kk-page.css fits the frame to the window
         returned_objects=["last_object_clicked_tooltip", "last_clicked"],
@@ -212,6 +229,7 @@ def selected_area(shown: pd.DataFrame, lang: str) -> profiles.AreaProfile | None
 
 
 def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+    """Details of what is selected (or the add form), then the lists without a point."""
     ss = st.session_state
     if ss.get("adding") and workshop.is_facilitator():
         editor.add_panel(db, frame, lang)
@@ -234,7 +252,9 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
             st.warning(t("unknown_id", lang))
         st.info(t("panel_hint", lang))
     if not workshop.in_presentation():
-        panels.without_point(shown, lang)
+        state = session.current_filters()
+        unbound = query.unbound(frame, state) if query.is_spatial(state) else None
+        panels.without_point(shown, lang, unbound)
 
 
 def about(lang: str) -> None:
@@ -272,9 +292,9 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
     """The policymaker's page: title, counts, map with panels, overview, about."""
     st.title(t("app_title", lang))
     st.caption(t("app_subtitle", lang))
-    on_map = int(shown["on_map"].sum() - shown["abroad"].sum())
-    st.markdown(t("result_line", lang, n=number(len(shown), lang), total=number(len(frame), lang),
-                  on_map=number(on_map, lang)))
+    state = session.current_filters()
+    results.result_lines(frame, shown, query.unbound(frame, state), lang,
+                         filtered=not state.is_empty())
     # Tracked tabs: the map is always drawn (so it keeps its zoom), the other tabs
     # only while open, which keeps a filter change to the work the user can see.
     session.keep_labelled_choice("tab", TABS, lang)  # the same tab after a language switch

@@ -39,6 +39,8 @@ CSS_RULE = re.compile(r"[\w\])*>.#:-]\s*\{\s*-?[a-z][a-z-]*\s*:\s*[^{}]*\}", re.
 ALLOWED: set[tuple[str, str]] = {
     ("webmap/markers.py",
      "kk.markers({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
+    ("webmap/focus.py",
+     "kk.focus({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/basemap.py",
      "kk.outlineLayer({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/basemap.py",

@@ -4,7 +4,7 @@
 submodule of its own: ``from dashboard.query import profiles``.
 """
 
-from dashboard.query.filtering import apply, describe, facet_counts
+from dashboard.query.filtering import apply, describe, facet_counts, is_spatial, unbound
 from dashboard.query.frame import initiatives_frame
 from dashboard.query.state import (
     BASEMAP_KEYS,
@@ -36,6 +36,6 @@ __all__ = [
     "BASEMAP_KEYS", "FACETS", "FACET_BY_KEY", "FACET_VOCABULARIES", "FILTER_KEYS", "MODES",
     "REGIOTYPES", "URL_KEYS", "VIEW_KEYS", "WORKSHOP_KEYS", "YEAR_MAX", "YEAR_MIN", "ZOOM_MAX",
     "ZOOM_MIN", "Facet", "FilterState", "Notice", "ParsedQuery", "ViewState", "allowed_values",
-    "apply", "describe", "facet_counts", "format_zoom", "initiatives_frame", "parse_query",
-    "to_query",
+    "apply", "describe", "facet_counts", "format_zoom", "initiatives_frame", "is_spatial",
+    "parse_query", "to_query", "unbound",
 ]

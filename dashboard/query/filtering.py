@@ -2,9 +2,11 @@
 
 Semantics: OR within a facet, AND across facets; a list field (themes,
 actors) matches when any of its values matches; ``q`` ignores case and
-accents; records without a start year stay unless ``zonderjaar=0``; records
-without a Dutch location (landelijk, online, buitenland) are not subject to
-the region, region type and province filters.
+accents; records without a start year stay unless ``zonderjaar=0``. The
+region, region type and province filters keep only records located there: a
+national, online or foreign record is in no region, so it is not counted into
+every one. ``unbound`` lists those records apart (the page shows them as one
+line of their own) so a region filter does not hide that they exist.
 
 Everything here is pure: the page and the CLI both build a FilterState from
 query parameters and apply it to the same frame.
@@ -18,7 +20,14 @@ import pandas as pd
 
 from dashboard import geo
 from dashboard.i18n import regiotype_label, t
-from dashboard.query.state import FACET_VOCABULARIES, FACETS, Facet, FilterState, allowed_values
+from dashboard.query.state import (
+    FACET_BY_KEY,
+    FACET_VOCABULARIES,
+    FACETS,
+    Facet,
+    FilterState,
+    allowed_values,
+)
 from dashboard.text import fold
 
 
@@ -30,8 +39,6 @@ def _facet_mask(frame: pd.DataFrame, facet: Facet, values: tuple[str, ...]) -> p
         mask = frame[facet.column].map(lambda items: not wanted.isdisjoint(items))
     else:
         mask = frame[facet.column].isin(wanted)
-    if facet.spatial:
-        mask = mask | ~frame["located"]
     return mask.astype(bool)
 
 
@@ -80,6 +87,25 @@ def apply(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     return frame[_combine(frame, _all_masks(frame, state).values())]
 
 
+def is_spatial(state: FilterState) -> bool:
+    """Whether a region, region type or province filter is active."""
+    return any(state.values(f.key) for f in FACETS if f.spatial)
+
+
+def unbound(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The records a spatial filter leaves out only for having no Dutch location.
+
+    National, online and foreign initiatives that every other active filter
+    keeps; empty while no spatial filter is active (then they are in ``apply``).
+    """
+    if not is_spatial(state):
+        return frame.iloc[0:0]
+    masks = _all_masks(frame, state)
+    others = _combine(frame, (m for k, m in masks.items()
+                              if k not in FACET_BY_KEY or not FACET_BY_KEY[k].spatial))
+    return frame[others & ~frame["located"]]
+
+
 def facet_counts(frame: pd.DataFrame, state: FilterState) -> dict[str, dict[str, int]]:
     """For each facet and option: how many initiatives would remain with that option.
 
@@ -90,7 +116,7 @@ def facet_counts(frame: pd.DataFrame, state: FilterState) -> dict[str, dict[str,
     out: dict[str, dict[str, int]] = {}
     for facet in FACETS:
         others = _combine(frame, (m for k, m in masks.items() if k != facet.key))
-        subset = frame.loc[others, [facet.column, "located"]]
+        subset = frame.loc[others, [facet.column]]
         counts = {value: 0 for value in allowed_values(facet.key)}
         column = subset[facet.column]
         if facet.is_list:
@@ -98,9 +124,6 @@ def facet_counts(frame: pd.DataFrame, state: FilterState) -> dict[str, dict[str,
         for value, n in column.value_counts().items():
             if value in counts:
                 counts[value] = int(n)
-        if facet.spatial:
-            unlocated = int((~subset["located"]).sum())
-            counts = {k: v + unlocated for k, v in counts.items()}
         out[facet.key] = counts
     return out
 

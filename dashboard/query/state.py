@@ -41,7 +41,7 @@ class Facet:
     key: str
     column: str
     is_list: bool = False
-    spatial: bool = False  # not applied to records without a Dutch location
+    spatial: bool = False  # keeps only records located there (see filtering.unbound)
 
 
 FACETS: tuple[Facet, ...] = (

@@ -55,6 +55,9 @@
   });
 
   kk.frame = {
+    /* What the page remembers for its maps (kk.focus: the last fitted key);
+       kept on the page, so a new map frame knows it. */
+    memory: win.kkMemory = win.kkMemory || {},
     /* Remember this map's view on the page from now on; return the view the
        map this one replaces had ({center, zoom}), or null on a fresh page. */
     follow: function (map) {

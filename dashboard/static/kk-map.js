@@ -47,15 +47,106 @@
     }
   };
 
+  /* The shapes of a named outline layer, for kk.focus: a promise that resolves
+     once the base map has named the layer (its script runs first). */
+  var shapes = {}, waiting = {};
+  kk.shapesOf = function (name) {
+    if (!shapes[name]) {
+      shapes[name] = new Promise(function (resolve) { waiting[name] = resolve; });
+    }
+    return shapes[name];
+  };
+  var haveShapes = function (name, promise) {
+    kk.shapesOf(name);
+    waiting[name](promise);
+  };
+
   /* Province borders or region outlines: lines only, not clickable.
-     o: {styles: {regiotype or '': style}, url | data} */
+     o: {name: 'provinces' | 'regions', styles: {regiotype or '': style}, url | data} */
   kk.outlineLayer = function (map, o) {
     var layer = L.geoJson(null, {interactive: false, style: function (f) {
       return o.styles[f.properties.regiotype || ''] || o.styles[''];
     }});
     layer.addTo(map);
     fill(layer, o);
+    if (o.name) { haveShapes(o.name, o.url ? window.kkLayer(o.url) : Promise.resolve(o.data)); }
     return layer;
+  };
+
+  /* The chosen regions and provinces outlined (a white halo under a dark line:
+     visible on every fill and basemap, and a shape, not only a colour), and the
+     map fitted once to them or to the search results (webmap/focus.py). The
+     fit happens once per key: the page remembers the last key (kk.frame keeps
+     it across a new map frame), so a rerun for another reason leaves the
+     user's view alone. quiet: remember the key without moving (a shared view).
+     o: {key, bounds: [[s, w], [n, e]] | null, quiet, maxZoom,
+         outlines: [{layer, prop, values}]} */
+  kk.focus = function (group, o) {
+    o.outlines.forEach(function (sel) {
+      kk.shapesOf(sel.layer).then(function (data) {
+        var features = data.features.filter(function (f) {
+          return sel.values.indexOf(f.properties[sel.prop]) >= 0;
+        });
+        var shape = {type: 'FeatureCollection', features: features};
+        L.geoJson(shape, {interactive: false, style: {color: '#ffffff', weight: 8,
+          opacity: 0.85, fill: false}}).addTo(group);
+        L.geoJson(shape, {interactive: false, style: {color: '#1d1d1b', weight: 3.5,
+          opacity: 1, fill: false, className: 'kk-focus-line'}}).addTo(group);
+      });
+    });
+    var memory = (kk.frame && kk.frame.memory) || kk;
+    if (memory.focusKey === o.key) { return; }
+    memory.focusKey = o.key;
+    if (!o.bounds || o.quiet) { return; }
+    var bounds = L.latLngBounds(o.bounds);
+    var fit = function (map) {
+      var pads = kk.panelPadding(map, bounds, true);
+      map.fitBounds(bounds, {paddingTopLeft: pads[0], paddingBottomRight: pads[1],
+                             maxZoom: o.maxZoom, animate: false});
+    };
+    /* The frame and its panels may still settle (a new page, the legend's
+       stylesheet): fit again after each size change of the map or a panel in
+       the next seconds, until the user touches the map. */
+    var follow = function (map) {
+      var container = map.getContainer(), until = Date.now() + 3000;
+      var refit = function () {
+        if (Date.now() < until && map.getSize().x > 0 && map.getSize().y > 0) { fit(map); }
+      };
+      var panels = window.ResizeObserver ? new ResizeObserver(refit) : null;
+      if (panels) {
+        container.querySelectorAll('.leaflet-control').forEach(function (el) {
+          panels.observe(el);
+        });
+      }
+      var stop = function () {
+        if (panels) { panels.disconnect(); }
+        map.off('resize', refit);
+        ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+          container.removeEventListener(name, stop, true);
+        });
+      };
+      map.on('resize', refit);
+      ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+        container.addEventListener(name, stop, true);
+      });
+      setTimeout(stop, 3000);
+    };
+    var whenSized = function (map) {
+      var size = map.getSize();
+      if (size.x > 0 && size.y > 0) {
+        fit(map);
+        follow(map);
+      } else {
+        map.once('resize', function () { whenSized(map); });
+      }
+    };
+    if (group._map) { whenSized(group._map); return; }
+    var onAdd = function (e) {
+      if (e.propagatedFrom) { return; }
+      group.off('add', onAdd);
+      whenSized(group._map);
+    };
+    group.on('add', onAdd);
   };
 
   /* The municipalities, styled by region type (or population change), with
@@ -195,6 +286,42 @@
     head.addTo(map);
   };
 
+  /* The paddings [topLeft, bottomRight] that fit bounds clear of the open panels
+     (legend, title card): beside them when that leaves the larger map, otherwise
+     below; and above the bottom controls (sources, scale bar). */
+  kk.panelPadding = function (map, bounds, avoidPanels) {
+    var container = map.getContainer();
+    var box = container.getBoundingClientRect();
+    var left = 6, right = 6, top = 6, bottom = 6;
+    if (avoidPanels) {
+      // the legend, the title card and the zoom buttons
+      container.querySelectorAll('.leaflet-top .leaflet-control').forEach(function (el) {
+        var r = el.getBoundingClientRect();
+        if (!r.width) { return; }
+        if (r.left + r.width / 2 < box.left + box.width / 2) {
+          left = Math.max(left, r.right - box.left + 6);
+        } else {
+          right = Math.max(right, box.right - r.left + 6);
+        }
+        top = Math.max(top, r.bottom - box.top + 6);
+      });
+      container.querySelectorAll('.leaflet-bottom .leaflet-control').forEach(function (el) {
+        var r = el.getBoundingClientRect();
+        if (r.height) { bottom = Math.max(bottom, box.bottom - r.top + 4); }
+      });
+    }
+    // a padding as large as the map leaves no room: Leaflet would compute NaN
+    var size = map.getSize();
+    var room = function (x, y) { return size.x - x > 20 && size.y - y > 20; };
+    var beside = room(left + right, 6 + bottom) ?
+      map.getBoundsZoom(bounds, false, L.point(left + right, 6 + bottom)) : -Infinity;
+    var below = room(12, top + bottom) ?
+      map.getBoundsZoom(bounds, false, L.point(12, top + bottom)) : -Infinity;
+    if (beside !== -Infinity && beside >= below) { return [[left, 6], [right, bottom]]; }
+    if (below !== -Infinity) { return [[6, top], [6, bottom]]; }
+    return [[0, 0], [0, 0]];
+  };
+
   /* The first view: the Netherlands (or a shared link's bounds) fitted to the
      map, or a shared link's exact centre and zoom. The fit is redone whenever
      the map changes size (the app's frame settles to the window, the window
@@ -229,39 +356,8 @@
     });
     var fit = function () {
       var bounds = L.latLngBounds(o.bounds);
-      var box = container.getBoundingClientRect();
-      var left = 6, right = 6, top = 6, bottom = 6;
-      if (o.avoidPanels) {
-        // the legend, the title card and the zoom buttons
-        container.querySelectorAll('.leaflet-top .leaflet-control').forEach(function (el) {
-          var r = el.getBoundingClientRect();
-          if (!r.width) { return; }
-          if (r.left + r.width / 2 < box.left + box.width / 2) {
-            left = Math.max(left, r.right - box.left + 6);
-          } else {
-            right = Math.max(right, box.right - r.left + 6);
-          }
-          top = Math.max(top, r.bottom - box.top + 6);
-        });
-        container.querySelectorAll('.leaflet-bottom .leaflet-control').forEach(function (el) {
-          var r = el.getBoundingClientRect();
-          if (r.height) { bottom = Math.max(bottom, box.bottom - r.top + 4); }
-        });
-      }
-      // a padding as large as the map leaves no room: Leaflet would compute NaN
-      var size = map.getSize();
-      var room = function (x, y) { return size.x - x > 20 && size.y - y > 20; };
-      var beside = room(left + right, 6 + bottom) ?
-        map.getBoundsZoom(bounds, false, L.point(left + right, 6 + bottom)) : -Infinity;
-      var below = room(12, top + bottom) ?
-        map.getBoundsZoom(bounds, false, L.point(12, top + bottom)) : -Infinity;
-      var tl = [0, 0], br = [0, 0];
-      if (beside !== -Infinity && beside >= below) {
-        tl = [left, 6]; br = [right, bottom];
-      } else if (below !== -Infinity) {
-        tl = [6, top]; br = [6, bottom];
-      }
-      show(bounds, tl, br);
+      var pads = kk.panelPadding(map, bounds, o.avoidPanels);
+      show(bounds, pads[0], pads[1]);
     };
     /* fitBounds with paddings, unless the map shows that view already: redrawing
        the 342 municipalities for nothing costs tens of milliseconds. */

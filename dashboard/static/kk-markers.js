@@ -13,9 +13,36 @@
   var kk = window.kk = window.kk || {};
 
   /* o: {points: [point] or base64 deflate text, styles: [[colour, symbol]],
-         more: "... {n} more", cluster: "{n} ... zoom in", locale, listMax, threshold} */
+         more: "... {n} more", cluster: "{n} ... zoom in", shared: "{n} ... here",
+         locale, listMax, threshold} */
   kk.markers = function (group, o) {
     var esc = kk.esc, looks = o.styles;
+
+    /* A keyboard user reaches every pin and cluster with Tab (Leaflet makes
+       the marker a focusable button) and hears its name: the initiative and
+       its place, or how many it holds. Enter or Space does what a click does:
+       the same event, so the page selects it (or the cluster zooms in). */
+    var named = function (marker, label, pressed) {
+      marker.on('add', function () {
+        var el = marker.getElement();
+        if (!el || el.getAttribute('aria-label')) { return; }  // already named
+        el.setAttribute('aria-label', label);
+        if (pressed !== undefined) { el.setAttribute('aria-pressed', pressed ? 'true' : 'false'); }
+        L.DomEvent.on(el, 'keydown', function (e) {
+          if (e.key !== 'Enter' && e.key !== ' ') { return; }
+          L.DomEvent.preventDefault(e);
+          var pinEl = el.querySelector('[data-ids]');
+          kk.refocus = pinEl ? pinEl.getAttribute('data-ids') : null;
+          marker.fire('click', {latlng: marker.getLatLng(), originalEvent: e}, true);
+        });
+        // the page redraws the pins after a pick: focus stays on the picked one
+        var mine = el.querySelector('[data-ids]');
+        if (kk.refocus && mine && mine.getAttribute('data-ids') === kk.refocus) {
+          kk.refocus = null;
+          el.focus({preventScroll: true});
+        }
+      });
+    };
 
     var pin = function (p) {
       var look = looks[p[2]];
@@ -26,7 +53,11 @@
               + '" style="background:' + look[0] + '">' + look[1] + '</div>'});
       var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true,
                                            zIndexOffset: p[4] ? 1000 : 0});
-      var lines = p[6].split('\n').map(function (line) {
+      var names = p[6].split('\n');
+      named(marker, p[3] > 1 ? o.shared.replace('{n}', p[3].toLocaleString(o.locale)) + ': '
+        + names.join('; ') + (p[3] > o.listMax ? '; ' + o.more.replace('{n}', p[3] - o.listMax)
+          : '') : names[0], p[4]);
+      var lines = names.map(function (line) {
         var cut = line.indexOf(' \u00b7 ');  // a middle dot: name, then place
         return cut < 0 ? '<b>' + esc(line) + '</b>'
           : '<b>' + esc(line.slice(0, cut)) + '</b>' + esc(line.slice(cut));
@@ -66,11 +97,29 @@
                            iconSize: [40, 40],
                            html: '<div><span>' + n.toLocaleString(o.locale) + '</span></div>'})
         });
-        marker.on('click', function () {
+        named(marker, o.cluster.replace('{n}', n.toLocaleString(o.locale)));
+        marker.on('click', function (e) {
           var zoom = Math.min(index.getClusterExpansionZoom(c.id), map.getMaxZoom());
+          // from the keyboard: focus moves to the first pin or cluster it opened
+          var byKey = e && e.originalEvent && e.originalEvent.type === 'keydown';
+          if (byKey) {
+            kk.refocus = null;
+            map.once('moveend', function () { focusNear(where); });  // after draw
+          }
           map.setView(where, Math.max(zoom, map.getZoom() + 1));
         });
         return marker;
+      };
+
+      /* After a keyboard zoom the cluster is gone: focus the marker nearest to
+         where it was, so Tab goes on from there, not from the page's start. */
+      var focusNear = function (where) {
+        var best = null, bestD = Infinity, key, d;
+        for (key in shown) {
+          d = shown[key].getLatLng().distanceTo(where);
+          if (d < bestD && shown[key].getElement()) { best = shown[key]; bestD = d; }
+        }
+        if (best) { best.getElement().focus({preventScroll: true}); }
       };
 
       var draw = function () {

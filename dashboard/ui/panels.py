@@ -107,21 +107,35 @@ def shared_point(ids: list[str], frame: pd.DataFrame, lang: str) -> None:
         _pick_buttons(rows, "shared")
 
 
-def without_point(frame: pd.DataFrame, lang: str) -> None:
+def without_point(frame: pd.DataFrame, lang: str, unbound: pd.DataFrame | None = None) -> None:
     """National/online initiatives and those abroad, listed beside the map.
 
-    The lists are built only while open (tracked expanders): a closed list costs
-    nothing on load or on a filter change, and opening one reruns the page once.
+    Under a region, province or region type filter those are not in ``frame``
+    but in ``unbound`` (``query.unbound``): one list of their own, which the
+    line under the title opens. The lists are built only while open (tracked
+    expanders): a closed list costs nothing on load or on a filter change, and
+    opening one reruns the page once.
     """
     # Counting is cheap; taking the rows out of a wide frame is not (a tenth of a filter
     # change's server time when they were taken for the closed lists too).
     national_n, abroad_n = int((~frame["on_map"]).sum()), int(frame["abroad"].sum())
-    box = st.expander(f"{t('list_national', lang)} ({number(national_n, lang)})",
-                      key="list_national", on_change="rerun")
-    if box.open:
-        with box:
-            st.caption(t("list_national_help", lang))
-            _pick_buttons(frame[~frame["on_map"]].sort_values("name"), "nat")
+    if unbound is not None and not unbound.empty:
+        box = st.expander(t("unbound_line", lang, n=number(len(unbound), lang)),
+                          key="list_unbound", on_change="rerun")
+        if box.open:
+            with box:
+                st.caption(t("unbound_help", lang))
+                _pick_buttons(unbound.sort_values("name"), "unbound")
+    spatial = unbound is not None  # then only the lists that have anything
+    if not (spatial and national_n == 0):
+        box = st.expander(f"{t('list_national', lang)} ({number(national_n, lang)})",
+                          key="list_national", on_change="rerun")
+        if box.open:
+            with box:
+                st.caption(t("list_national_help", lang))
+                _pick_buttons(frame[~frame["on_map"]].sort_values("name"), "nat")
+    if spatial and abroad_n == 0:
+        return
     box = st.expander(f"{t('list_abroad', lang)} ({number(abroad_n, lang)})",
                       key="list_abroad", on_change="rerun")
     if box.open:

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import geo
 from dashboard.i18n import number, regiotype_label, t
 from dashboard.query import FACET_VOCABULARIES, FACETS, FilterState, allowed_values
-from dashboard.ui import session
+from dashboard.ui import search, session
 from dashboard.webmap.options import BASEMAPS
 
 YEAR_FLOOR = 1990
@@ -57,7 +57,8 @@ def normalise_facets() -> None:
         ss[key] = list(dict.fromkeys(slugs))
 
 
-def _reset() -> None:
+def reset() -> None:
+    """Every filter back to 'all' (the sidebar's button and the empty state's)."""
     session.apply_filters(FilterState())
 
 
@@ -85,7 +86,7 @@ def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -
     """Search, one multiselect per facet (options labelled with counts), years, reset."""
     sb = st.sidebar
     sb.header(t("filters", lang))
-    sb.text_input(t("filter_q", lang), key="f_q", placeholder=t("search_placeholder", lang))
+    search.search_box(lang)  # as the user types (debounced), not only on Enter
     for facet in FACETS:
         labels = _option_labels(facet.key, lang)
         facet_counts = counts[facet.key]
@@ -99,7 +100,7 @@ def filters(frame: pd.DataFrame, counts: dict[str, dict[str, int]], lang: str) -
             select_all=False,  # Streamlit's "Select all" is English only, and Enter picks a match
         )
     _years(frame, lang)
-    sb.button(t("reset", lang), on_click=_reset, width="stretch", icon=":material/restart_alt:",
+    sb.button(t("reset", lang), on_click=reset, width="stretch", icon=":material/restart_alt:",
               key="reset")
 
 

@@ -5,6 +5,7 @@ templates that pass data to it.
 """
 
 from dashboard.webmap.basemap import base_map, static_url
+from dashboard.webmap.focus import Focus, map_focus
 from dashboard.webmap.layers import web_layer_files, web_layer_json
 from dashboard.webmap.legend import legend_html
 from dashboard.webmap.markers import (
@@ -22,8 +23,8 @@ from dashboard.webmap.viewport import FitOnLoad, bounds_for_view, view_for_bound
 
 __all__ = [
     "BASEMAPS", "CLUSTER_THRESHOLD", "DEFAULT_BASEMAP", "MARKER_STYLES", "NL_BOUNDS",
-    "NL_CENTER", "FitOnLoad", "MapOptions", "base_map", "bounds_for_view", "clicked_key",
-    "initiatives_layer", "legend_html", "marker_points", "pack_points", "pending_layer",
-    "static_url",
-    "unpack_points", "view_for_bounds", "web_layer_files", "web_layer_json",
+    "NL_CENTER", "FitOnLoad", "Focus", "MapOptions", "base_map", "bounds_for_view",
+    "clicked_key", "initiatives_layer", "legend_html", "map_focus", "marker_points",
+    "pack_points", "pending_layer", "static_url", "unpack_points", "view_for_bounds",
+    "web_layer_files", "web_layer_json",
 ]

@@ -101,7 +101,7 @@ class OutlineLayer(MacroElement):
         else:
             styles = {kind: _region_style({"properties": {"regiotype": kind}})
                       for kind in ("krimpregio", "anticipeerregio")}
-        self.options: dict = {"styles": styles}
+        self.options: dict = {"name": layer, "styles": styles}  # kk.focus finds it by name
         if data_url:
             self.options["url"] = data_url
         else:

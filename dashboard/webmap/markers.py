@@ -18,6 +18,7 @@ from branca.element import MacroElement
 
 from dashboard import style
 from dashboard.i18n import t
+from dashboard.webmap.focus import Focus, MapFocus
 from dashboard.webmap.templates import template
 
 CLUSTER_THRESHOLD = 150  # above this many points markers are clustered
@@ -126,15 +127,20 @@ class InitiativeMarkers(MacroElement):
             "styles": MARKER_STYLES,
             "more": t("and_more", lang, n="{n}"),
             "cluster": t("cluster_title", lang, n="{n}"),
+            "shared": t("pin_shared", lang, n="{n}"),
             "locale": "nl-NL" if lang == "nl" else "en-GB",
             "listMax": MARKER_LIST_MAX,
             "threshold": int(threshold),
         }
 
 
-def initiatives_layer(frame, lang: str, selected_id: str = "") -> folium.FeatureGroup:
-    """The filtered initiatives as one FeatureGroup (st_folium ``feature_group_to_add``)."""
+def initiatives_layer(frame, lang: str, selected_id: str = "",
+                      focus: Focus | None = None) -> folium.FeatureGroup:
+    """The filtered initiatives as one FeatureGroup (st_folium ``feature_group_to_add``),
+    with the chosen areas' outline and fit (``focus``) when there is one."""
     group = folium.FeatureGroup(name="initiatieven", control=False)
+    if focus is not None and focus.key:
+        MapFocus(focus).add_to(group)  # first: the outline lies under the pins
     InitiativeMarkers(marker_points(frame, lang, selected_id), lang).add_to(group)
     return group
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dashboard import store
 from tests.e2e.conftest import map_frame, running_app
 
@@ -45,6 +47,20 @@ def test_cluster_click_zooms_without_rerun_and_pin_selects(offline_page, tmp_pat
         page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
         page.wait_for_timeout(1500)
         runs = _runs(log)
+
+        # A cluster is named for screen readers, and Enter opens it like a click,
+        # leaving focus on a marker it opened (so Tab goes on from there).
+        cluster = _visible(frame, ".marker-cluster")
+        assert cluster is not None
+        assert re.fullmatch(r"[\d.]+ initiatieven; klik om in te zoomen",
+                            cluster.get_attribute("aria-label") or "")
+        zoom = frame.locator("body").evaluate("() => window.map.getZoom()")
+        cluster.focus()
+        page.keyboard.press("Enter")
+        frame.locator("body").evaluate(
+            "(_body, z) => new Promise(ok => { const w = () => window.map.getZoom() > z "
+            "&& document.activeElement.getAttribute('role') === 'button' ? ok() "
+            ": setTimeout(w, 50); w(); })", zoom)
 
         pin = _visible(frame, '.kk-pin[data-ids^="raster-"]')
         for _ in range(8):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -55,11 +57,27 @@ def test_or_within_and_across_facets(frame):
         "klus", "boer"}
 
 
-def test_region_filters_do_not_apply_to_records_without_dutch_location(frame):
-    kept = ids(frame, FilterState(regiotype=("krimpregio",)))
-    assert kept == {"klus", "boer", "doen", "brum"}
-    assert ids(frame, FilterState(regiotype=("geen",))) == {"dam", "doen", "brum"}
-    assert ids(frame, FilterState(provincie=("groningen",))) == {"boer", "doen", "brum"}
+def test_region_filters_keep_only_records_located_there(frame):
+    assert ids(frame, FilterState(regiotype=("krimpregio",))) == {"klus", "boer"}
+    assert ids(frame, FilterState(regiotype=("geen",))) == {"dam"}
+    assert ids(frame, FilterState(provincie=("groningen",))) == {"boer"}
+    assert ids(frame, FilterState(regio=("zeeuws-vlaanderen",))) == {"klus"}
+    # without a spatial filter the national and foreign records stay
+    assert {"doen", "brum"} <= ids(frame, FilterState())
+
+
+def test_unbound_lists_what_a_spatial_filter_leaves_out_for_having_no_place(frame):
+    def unbound(state):
+        return set(query.unbound(frame, state)["id"])
+
+    assert unbound(FilterState()) == set()  # nothing left out without a spatial filter
+    assert unbound(FilterState(thema=("wonen",))) == set()
+    assert unbound(FilterState(regio=("zeeuws-vlaanderen",))) == {"doen", "brum"}
+    # the other filters still apply to them
+    assert unbound(FilterState(regio=("zeeuws-vlaanderen",), thema=("wonen",))) == {"brum"}
+    assert unbound(FilterState(provincie=("groningen",), q="doen")) == {"doen"}
+    assert query.is_spatial(FilterState(regiotype=("geen",)))
+    assert not query.is_spatial(FilterState(thema=("wonen",), q="x"))
 
 
 def test_text_search_ignores_case_and_accents(frame):
@@ -83,8 +101,20 @@ def test_facet_counts_apply_the_other_filters(frame):
     assert counts["soort"]["initiatief"] == 1
     assert counts["soort"]["inspiratie-buitenland"] == 1
     assert counts["soort"]["fonds"] == 0
-    # Spatial facets count records without a Dutch location as kept everywhere.
-    assert counts["regiotype"]["krimpregio"] == 2
+    # Spatial facets count only the records located there: the foreign "brum"
+    # is in no region type, so krimpregio counts KLUShuizen alone.
+    assert counts["regiotype"]["krimpregio"] == 1
+    assert counts["regiotype"]["geen"] == 0
+
+
+def test_region_counts_are_what_choosing_the_option_shows(frame):
+    """The count beside an option is the number of records the filter then keeps."""
+    for state in (FilterState(), FilterState(thema=("wonen",)), FilterState(q="a")):
+        counts = query.facet_counts(frame, state)
+        for key in ("regio", "provincie", "regiotype"):
+            for value, n in counts[key].items():
+                chosen = query.apply(frame, dataclasses.replace(state, **{key: (value,)}))
+                assert n == len(chosen), (key, value, state)
 
 
 def test_query_round_trip():

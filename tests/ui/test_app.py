@@ -257,3 +257,27 @@ def test_page_runs_on_a_postgis_store(pg_database, monkeypatch):
     assert not at.exception
     assert "Uit de database" in set(initiatives_table(at)["Naam"])
     db.close()
+
+
+def test_a_region_filter_counts_honestly_and_names_what_it_leaves_aside():
+    """Achterhoek has no located initiative in the seed: the page says 0, not the 29
+    national, online and foreign ones, and names those on a line of their own that
+    opens their list; the empty state offers to clear the filters."""
+    at = run(regio="achterhoek")
+    assert result_line(at).startswith("**0** van ")
+    (line,) = [b for b in at.button if b.key == "unbound_line"]
+    assert re.fullmatch(r"\+\d+ landelijk, online of buitenland — niet aan een regio gebonden",
+                        line.label)
+    n = int(line.label[1:].split()[0])
+    assert not [b for b in at.button if b.key and b.key.startswith("unbound_")
+                and b.key != "unbound_line"]
+    line.click().run()
+    listed = [b for b in at.button if b.key and b.key.startswith("unbound_")
+              and b.key != "unbound_line"]
+    assert len(listed) == min(n, 40)
+    # the option's count is what choosing it shows
+    label = at.sidebar.multiselect(key="f_regio").format_func("achterhoek")
+    assert label == "Achterhoek (0)"
+    at.button(key="clear_filters").click().run()
+    assert "regio" not in at.query_params
+    assert not [b for b in at.button if b.key == "unbound_line"]

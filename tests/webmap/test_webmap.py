@@ -282,3 +282,37 @@ def test_a_pending_pin_layer_draws_one_pin_at_the_point():
     options = kk_call(html, "pendingPin")
     assert options == {"point": [52.1561, 5.3878], "title": "The new initiative goes here"}
     assert "kk.clickWhereDown(" in html  # clicks count where the pointer went down
+
+
+def test_map_focus_outlines_chosen_areas_and_fits_to_them_or_the_search_results():
+    from dashboard.query import FilterState
+    from dashboard.store import default_seed_path, read_seed
+
+    frame = query.initiatives_frame(read_seed(default_seed_path()))
+    assert webmap.map_focus(FilterState(thema=("wonen",)), frame).key == ""  # nothing to fit
+
+    region = FilterState(regio=("zeeuws-vlaanderen",), provincie=("groningen",))
+    focus = webmap.map_focus(region, query.apply(frame, region))
+    assert focus.regions == ("zeeuws-vlaanderen",) and focus.provinces == ("Groningen",)
+    west, south, east, north = focus.bounds
+    assert 3.3 < west < 3.5 and 51.1 < south < 51.3  # Zeeuws-Vlaanderen's south-west
+    assert 7.1 < east < 7.3 and 53.4 < north < 53.7  # Groningen's north-east
+
+    search = FilterState(q="klushuizen")
+    shown = query.apply(frame, search)
+    focus = webmap.map_focus(search, shown)
+    klus = shown[shown["id"] == "klushuizen-oostburg"].iloc[0]
+    assert focus.bounds == (klus.lon, klus.lat, klus.lon, klus.lat)
+    assert focus.key != webmap.map_focus(FilterState(q="klus"), shown).key  # a new fit
+    nothing = FilterState(q="geen-zulk-initiatief")
+    assert webmap.map_focus(nothing, query.apply(frame, nothing)).bounds is None
+
+    layer = webmap.initiatives_layer(query.apply(frame, region), "nl", focus=webmap.map_focus(
+        region, query.apply(frame, region)))
+    m = webmap.base_map(MapOptions())
+    layer.add_to(m)
+    call = kk_call(render(m), "focus")
+    assert call["outlines"] == [
+        {"layer": "regions", "prop": "slug", "values": ["zeeuws-vlaanderen"]},
+        {"layer": "provinces", "prop": "provincie", "values": ["Groningen"]}]
+    assert call["bounds"][0][1] == pytest.approx(west)
