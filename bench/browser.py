@@ -12,6 +12,7 @@ read from that log, so Playwright's round trips do not count. Outside requests
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -19,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +92,23 @@ class Server:
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{port}"
+        self.healthy_after_s: float | None = None  # process start -> health check answers
+
+    def ready_report(self, timeout: float) -> dict | None:
+        """The server's warm-up report (``/_kk/ready``) once it is ready; None for a page
+        without that route (an older checkout, the naive page)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/_kk/ready", timeout=5) as resp:
+                    return json.loads(resp.read())
+            except urllib.error.HTTPError as err:
+                if err.code == 404:
+                    return None
+            except OSError:
+                pass
+            time.sleep(0.2)
+        return None
 
     def __enter__(self) -> Server:
         log = open(self.log_path, "w")
@@ -107,7 +126,8 @@ class Server:
         self.stop()
 
     def _wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise BenchError(f"{self.name} server exited with code {self.proc.returncode}; "
@@ -115,6 +135,7 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as resp:
                     if resp.status == 200:
+                        self.healthy_after_s = time.monotonic() - started
                         return
             except OSError:
                 time.sleep(0.3)

@@ -58,8 +58,11 @@ DATA_VERSION = "krimpkaart_version"  # frame.attrs key; filtering keeps attrs
 
 @st.cache_resource(max_entries=4)
 def load_frame(path: str, version: int) -> pd.DataFrame:
-    """All initiatives with their location columns; rebuilt only when the store changes."""
-    frame = query.initiatives_frame(open_store(path).list())
+    """All initiatives with their location columns; rebuilt only when the store changes.
+
+    Read column-wise (``Store.columns()``): at 100,000 initiatives a dict per record
+    made this the 26 s the first visitor after a server start waited for."""
+    frame = query.initiatives_frame(open_store(path).columns())
     frame.attrs[DATA_VERSION] = version
     return frame
 

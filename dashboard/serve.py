@@ -5,6 +5,10 @@ with the same server, options and static files as ``streamlit run dashboard/app.
 plus the live-update version route that every open page polls (``workshop.live``),
 under the same ``server.baseUrlPath``. The page's script stays ``app.py``.
 
+Once it serves, the server runs the page once by itself to warm its caches, and its
+readiness route (``/_kk/ready``, ``warmup``) answers 200 only after that: a proxy that
+checks it sends visitors only to warm servers.
+
 Before it serves, the server loads what every page needs and then freezes it out of
 the garbage collector's full passes (``gc.freeze``): with Streamlit's collection after
 every run switched off (``cli/run.py``), Python's own full collections still walk every
@@ -23,7 +27,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from streamlit import config as st_config
 
-from dashboard import config, store
+from dashboard import config, store, warmup
 from dashboard.workshop import live
 
 # What the page imports and keeps for the life of the process. Never a module that declares
@@ -48,18 +52,34 @@ def preload() -> None:
         t("app_title", lang)
 
 
+READINESS = warmup.Readiness()
+
+
 @asynccontextmanager
 async def _lifespan(_app: st.App) -> AsyncIterator[None]:
     await asyncio.to_thread(preload)
     gc.collect()
     gc.freeze()  # what is loaded now lives as long as the process: no need to scan it again
-    yield
+    # Serve at once (Streamlit's health check answers), warm meanwhile: the readiness
+    # route tells a proxy when; a visitor who comes earlier waits for the same caches.
+    warming = asyncio.create_task(warmup.warm(READINESS), name="krimpkaart-warmup")
+    try:
+        yield
+    finally:
+        warming.cancel()
+
+
+def _base_url_path() -> str:
+    return str(st_config.get_option("server.baseUrlPath") or "")
 
 
 def _version_route():
-    base = str(st_config.get_option("server.baseUrlPath") or "")
     reader = live.store_version_reader(store.open_store)
-    return live.version_route(reader, live.route_path(base))
+    return live.version_route(reader, live.route_path(_base_url_path()))
 
 
-app = st.App(config.APP_PATH, routes=[_version_route()], lifespan=_lifespan)
+def _ready_route():
+    return warmup.ready_route(READINESS, warmup.route_path(_base_url_path()))
+
+
+app = st.App(config.APP_PATH, routes=[_version_route(), _ready_route()], lifespan=_lifespan)

@@ -12,10 +12,17 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Compare-friendly form: lower case, no accents, runs of space/_/-/slash as one hyphen."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.casefold().replace("'", "").replace("’", "")
-    return re.sub(r"[\s_/\-]+", "-", plain).strip("-")
+    text = str(text)
+    if text.isascii():  # NFKD leaves ASCII as it is, and casefold is lower: skip the walk
+        plain = text.lower().replace("'", "")
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        plain = plain.casefold().replace("'", "").replace("’", "")
+    return _FOLD_RUNS.sub("-", plain).strip("-")
+
+
+_FOLD_RUNS = re.compile(r"[\s_/\-]+")
 
 
 

@@ -102,21 +102,21 @@ def locate_many(lons: object, lats: object) -> pd.DataFrame:
     target = _municipalities_rd()
     tree = target.sindex
     hit_points, hit_polys = tree.query(points.values, predicate="within")
-    found: dict[int, int] = {}
-    for p, m in zip(hit_points, hit_polys, strict=True):
-        found.setdefault(int(points.index[p]), int(m))
-    missing = [i for i in points.index if i not in found]
-    if missing:
+    # A point within two (simplified, overlapping) polygons takes the first one the
+    # query names, as it always did; numbers are positions among the finite points.
+    first_hits, first = np.unique(hit_points, return_index=True)
+    poly_of = np.full(len(points), -1)
+    poly_of[first_hits] = hit_polys[first]
+    missing = np.flatnonzero(poly_of < 0)
+    if len(missing):
         near_points, near_polys = tree.nearest(
-            points.loc[missing].values, max_distance=SNAP_DISTANCE_M, return_all=False
+            points.values[missing], max_distance=SNAP_DISTANCE_M, return_all=False
         )
-        for p, m in zip(near_points, near_polys, strict=True):
-            found[int(missing[p])] = int(m)
-    if found:
-        rows = np.fromiter(found.keys(), dtype=int)
-        polys = np.fromiter(found.values(), dtype=int)
-        values = target[LOCATION_COLUMNS].to_numpy(dtype=object)[polys]
-        result.iloc[rows, :] = values
+        poly_of[missing[near_points]] = near_polys
+    found = poly_of >= 0
+    if found.any():
+        values = target[LOCATION_COLUMNS].to_numpy(dtype=object)[poly_of[found]]
+        result.iloc[points.index.to_numpy()[found], :] = values
     return result
 
 

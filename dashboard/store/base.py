@@ -16,10 +16,13 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypedDict, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, cast, runtime_checkable
 
 from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record, record_defaults
 from dashboard.i18n import LocalizedError, field_label, msg
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Records = list[Record]
 RecordInput = Mapping[str, Any]  # what a write takes: any mapping, checked by clean_record
@@ -94,9 +97,15 @@ Changes = list[Change]
 
 @runtime_checkable
 class Store(Protocol):
-    """What the app, importer and CLI need from a store of initiatives."""
+    """What the app, importer and CLI need from a store of initiatives.
+
+    ``list()`` gives the records as dicts (for editing, imports, exports); ``columns()``
+    gives the same records as one DataFrame, read column-wise, for the page's frame
+    (``store.columns.records_frame`` says what the columns hold).
+    """
 
     def list(self) -> Records: ...
+    def columns(self) -> pd.DataFrame: ...
     def get(self, id: str) -> Record | None: ...
     def add(self, record: RecordInput, author: str) -> Record: ...
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records: ...

@@ -21,6 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from dashboard.domain.record import FIELD_TYPES, record_defaults
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
@@ -53,6 +55,7 @@ from dashboard.store.base import clean_record as _clean
 from dashboard.store.base import clean_tour as _clean_tour
 from dashboard.store.base import next_stamp as _next_stamp
 from dashboard.store.base import now_stamp as _now
+from dashboard.store.columns import blob_points, records_frame
 from dashboard.store.gpkg_format import blob_xy, gpkg_point
 
 LAYER = "initiatieven"
@@ -234,6 +237,14 @@ class GeoPackageStore:
         with self._connect() as conn:
             rows = conn.execute(_SELECT).fetchall()
         return sort_records(_from_row(r) for r in rows)
+
+    def columns(self) -> pd.DataFrame:
+        """All records as one DataFrame, read column-wise, in ``list()``'s order."""
+        with self._connect() as conn:
+            rows = conn.execute(_SELECT).fetchall()
+        geoms, *fields = zip(*rows, strict=True) if rows else [()] * (len(FIELDS) + 1)
+        lon, lat = blob_points(geoms)
+        return records_frame(fields, lon, lat)
 
     def get(self, id: str) -> Record | None:
         """The record with this id, or None."""

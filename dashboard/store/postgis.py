@@ -31,6 +31,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
@@ -55,6 +57,7 @@ from dashboard.store.base import (
     added_record,
     clean_record,
     clean_tour,
+    json_list,
     next_stamp,
     now_stamp,
     plan_undo,
@@ -65,6 +68,7 @@ from dashboard.store.base import (
     updated_record,
     with_defaults,
 )
+from dashboard.store.columns import records_frame
 from dashboard.store.geopackage import read_backup, write_backup
 
 LAYER = "initiatieven"
@@ -135,6 +139,11 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 _FIELDS = tuple(FIELD_TYPES)
 _COLUMNS = ", ".join(_FIELDS)
 _SELECT = f"SELECT ST_X(geom), ST_Y(geom), {_COLUMNS} FROM {LAYER}"
+# The same, with the JSON columns as their text (parsed once per distinct text).
+_SELECT_TEXT = ("SELECT ST_X(geom), ST_Y(geom), "
+                + ", ".join(f"{name}::text" if kind == "json" else name
+                            for name, kind in FIELD_TYPES.items())
+                + f" FROM {LAYER}")
 _POINT = "ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)"  # NULL when lon/lat are
 _INSERT = (
     f"INSERT INTO {LAYER} (geom, {_COLUMNS}) VALUES ({_POINT}, "
@@ -162,6 +171,11 @@ def _row_params(record: Mapping[str, Any]) -> list[Any]:
     values = [_json(record[name]) if kind == "json" else record[name]
               for name, kind in FIELD_TYPES.items()]
     return [record["lon"], record["lat"], *values]
+
+
+def _json_text_list(text: str | None) -> list:
+    """A JSON column read as text, as ``list()`` reads the value psycopg parses from it."""
+    return json_list(None if text is None else json.loads(text))
 
 
 def _from_row(row: tuple) -> Record:
@@ -354,6 +368,18 @@ class PostGISStore:
         """All records, sorted by name."""
         rows = self._read(lambda conn: conn.execute(_SELECT).fetchall())
         return sort_records(_from_row(r) for r in rows)
+
+    def columns(self) -> pd.DataFrame:
+        """All records as one DataFrame, read column-wise, in ``list()``'s order.
+
+        List fields come as JSON text, each distinct text parsed once (``records_frame``)
+        into what psycopg would have made of it, then read as ``list()`` reads that.
+        """
+        rows = self._read(lambda conn: conn.execute(_SELECT_TEXT).fetchall())
+        xs, ys, *fields = zip(*rows, strict=True) if rows else [()] * (len(_FIELDS) + 2)
+        lon = np.array(xs, dtype=float)
+        lat = np.array(ys, dtype=float)
+        return records_frame(fields, lon, lat, _json_text_list)
 
     def get(self, id: str) -> Record | None:
         """The record with this id, or None."""

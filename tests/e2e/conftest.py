@@ -6,6 +6,7 @@ map works on a closed network. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -46,8 +47,24 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
     raise RuntimeError("app did not become healthy in time")
 
 
-def start_app(store: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
-    """Start ``krimpkaart run`` on a free port with its own store; return (url, process)."""
+def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 120) -> dict:
+    """Until the server's readiness route says its warm-up run is done; its report."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_kk/ready", timeout=5) as resp:
+                return json.loads(resp.read())
+        except OSError:  # 503 (HTTPError) while warming
+            time.sleep(0.1)
+    raise RuntimeError("app did not become ready in time")
+
+
+def start_app(store: Path, extra_env: dict[str, str] | None = None,
+              wait_ready: bool = True) -> tuple[str, subprocess.Popen]:
+    """Start ``krimpkaart run`` on a free port with its own store; return (url, process)
+    once it answers (and, with ``wait_ready``, once its warm-up is done)."""
     port = _free_port()
     env = {**os.environ, "KRIMPKAART_STORE": str(store), "KRIMPKAART_STRICT_I18N": "1",
            **(extra_env or {})}
@@ -60,6 +77,8 @@ def start_app(store: Path, extra_env: dict[str, str] | None = None) -> tuple[str
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
+        if wait_ready:  # the warm-up run is done: it adds no run while a test counts
+            _wait_ready(url, proc)
     except Exception:
         proc.kill()
         raise
