@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol, TypedDict, cast, runtime_checkable
+from typing import Any, Protocol, TypedDict, TypeVar, cast, runtime_checkable
 
 from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record
 from dashboard.i18n import LocalizedError, field_label, msg
+from dashboard.text import fold
 
 Records = list[Record]
 RecordInput = Mapping[str, Any]  # what a write takes: any mapping, checked by clean_record
@@ -41,6 +44,12 @@ TourRecords = list[TourRecord]
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 FIELD_NAMES = RECORD_FIELDS
 TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
+# A column beside the record's fields: ``match_key(name, place)``, indexed, so an import
+# finds initiatives that are already in the store without reading them all. Rows changed
+# by other tools (QGIS) get NULL there (a trigger) and the store fills it in again.
+KEY_COLUMN = "krimpkaart_key"
+WRITE_BATCH = 10_000  # records per round of an import's inserts
+BATCH_PART = 10_000  # record ids per stored part of an import's id list
 
 
 class StoreError(LocalizedError):
@@ -87,9 +96,21 @@ class Change:
     before: Record | None
     after: Record | None
     undoes: int | None = None  # for an undo: seq of the change it reverted
+    count: int | None = None  # an import (and its undo): how many records; ``record_id`` is
+    # then the import's batch id, ``before``/``after`` are None, and the ids are stored apart
 
 
 Changes = list[Change]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What ``import_records`` wrote: one history entry (``seq``) for ``count`` records."""
+
+    id: str
+    seq: int | None  # None when there was nothing to write
+    count: int
+    at: str
 
 
 @runtime_checkable
@@ -100,6 +121,9 @@ class Store(Protocol):
     def get(self, id: str) -> Record | None: ...
     def add(self, record: RecordInput, author: str) -> Record: ...
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records: ...
+    def import_records(self, records: Iterable[RecordInput], author: str) -> Batch: ...
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]: ...
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]: ...
     def update(
         self, record: RecordInput, author: str, expected_updated_at: str | None = None
     ) -> Record: ...
@@ -126,6 +150,7 @@ class Snapshot:
     history: list[tuple[Change, int | None]]
     tours: TourRecords
     version: int
+    batches: dict[int, list[str]] = field(default_factory=dict)  # import seq -> record ids
 
 
 @runtime_checkable
@@ -201,6 +226,70 @@ def clean_record(record: object) -> Record:
         raise InvalidRecord(key="store_record_out_of_range", id=rid)
     return cast(Record, out)
 
+
+
+# --- duplicates and imports --------------------------------------------------------------------
+
+
+def match_key(name: str, place: str) -> str:
+    """What two records share when they name one initiative in one place: the name and the
+    place folded (case, accents, hyphens and spaces ignored), e.g. ``10:klushuizen:oostburg``.
+    The length prefix keeps ``("a b", "")`` and ``("a", "b")`` apart."""
+    folded = fold(name or "")
+    return f"{len(folded)}:{folded}:{fold(place or '')}"
+
+
+def key_owners(rows: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """``key -> id`` from ``(key, id, name)`` rows; for a key held twice, the record that
+    ``list()`` returns last (by name, then id), as the importer chose before it asked."""
+    best: dict[str, tuple[str, str]] = {}
+    for key, rid, name in rows:
+        rank = ((name or "").casefold(), rid)
+        if key not in best or rank > best[key]:
+            best[key] = rank
+    return {key: rid for key, (_, rid) in best.items()}
+
+
+def new_batch_id(now: str) -> str:
+    """``import-20261128T101500Z-3f9a1c``: the stamp, and random hex against clashes."""
+    return f"import-{now.replace('-', '').replace(':', '')}-{secrets.token_hex(3)}"
+
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last one shorter); memory stays one list."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def first_clash(records: Iterable[Record], stored: Iterable[str]) -> str:
+    """The first id among ``records`` that ``stored`` holds or an earlier record repeats."""
+    taken = set(stored)
+    for record in records:
+        if record["id"] in taken:
+            return record["id"]
+        taken.add(record["id"])
+    return "?"
+
+
+def check_batch_undo(change: Change, ids: list[str],
+                     found: Mapping[str, tuple[str, str, str]]) -> None:
+    """Refuse to undo an import when one of its records was deleted or changed since.
+
+    ``found`` maps the ids (of one part of the import) still stored to their
+    ``(name, author, updated_at)``; a record still as imported has the import's stamp
+    and author.
+    """
+    for rid in ids:
+        if rid not in found:
+            raise Conflict(key="store_undo_import_deleted", id=rid, n=change.count or 0)
+        name, author, updated_at = found[rid]
+        if updated_at != change.at or author != change.author:
+            raise Conflict(key="store_undo_import_changed", name=name, n=change.count or 0,
+                           by=author or msg("store_someone"), at=updated_at)
 
 
 # --- what every backend does alike: new records, updates, undo, tours, stored values -----------

@@ -24,7 +24,11 @@ from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store.base import (
+    BATCH_PART,
     FIELD_NAMES,
+    KEY_COLUMN,
+    WRITE_BATCH,
+    Batch,
     Change,
     Changes,
     DuplicateId,
@@ -39,6 +43,12 @@ from dashboard.store.base import (
     TourRecord,
     TourRecords,
     added_record,
+    batched,
+    check_batch_undo,
+    first_clash,
+    key_owners,
+    match_key,
+    new_batch_id,
     plan_undo,
     record_from_columns,
     seeded_record,
@@ -56,43 +66,63 @@ LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
 TOURS = "krimpkaart_tours"
 META = "krimpkaart_meta"
+BATCHES = "krimpkaart_batches"  # the record ids of each import, in parts
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 10.0
+IMPORT_CACHE_KIB = 128 * 1024  # page cache of an import's connection: its indexes stay in it
 SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "json": "TEXT"}
 CONSTRAINTS = {"id": " NOT NULL UNIQUE", "name": " NOT NULL"}
 # Record fields in record order: (name, column type, kind), from the domain's field list.
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(
     (name, SQL_TYPES[kind] + CONSTRAINTS.get(name, ""), kind) for name, kind in FIELD_TYPES.items()
 )
-REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)
+REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)  # since version 1
+
+# Version 2: the duplicate key of each record (NULLed by a trigger when another tool
+# changes the name or place; the store fills it in again), imports as one history entry
+# with their record ids apart. Plain SQL, so GDAL and QGIS write the layer as before.
+VERSION_2: tuple[str, ...] = (
+    f"CREATE INDEX {LAYER}_key ON {LAYER} ({KEY_COLUMN})",
+    f"CREATE TRIGGER {LAYER}_key_stale AFTER UPDATE OF name, place ON {LAYER} FOR EACH ROW "
+    f"WHEN NEW.{KEY_COLUMN} IS OLD.{KEY_COLUMN} "
+    "AND (NEW.name IS NOT OLD.name OR NEW.place IS NOT OLD.place) "
+    f"BEGIN UPDATE {LAYER} SET {KEY_COLUMN} = NULL WHERE fid = NEW.fid; END",
+    f"CREATE TABLE {BATCHES} (seq INTEGER NOT NULL, part INTEGER NOT NULL, ids TEXT NOT NULL, "
+    "PRIMARY KEY (seq, part))",
+)
 
 # Our tables; ``gpkg.create_core`` makes the GeoPackage ones first.
 SCHEMA: tuple[str, ...] = (
     f"CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT, "
     + ", ".join(f"{name} {sqltype}" for name, sqltype, _ in FIELDS)
-    + ")",
+    + f", {KEY_COLUMN} TEXT)",
     f"CREATE INDEX {LAYER}_lon ON {LAYER} (lon)",  # keeps the extent update O(log n)
     f"CREATE INDEX {LAYER}_lat ON {LAYER} (lat)",
     f"CREATE TABLE {HISTORY} (seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, at TEXT NOT NULL, "
     "author TEXT NOT NULL, action TEXT NOT NULL, record_id TEXT NOT NULL, "
-    "before_json TEXT, after_json TEXT, undoes INTEGER, undone_by INTEGER)",
+    "before_json TEXT, after_json TEXT, undoes INTEGER, undone_by INTEGER, batch_size INTEGER)",
     f"CREATE TABLE {TOURS} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
     "id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, steps TEXT NOT NULL, "
     "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, author TEXT NOT NULL)",
     f"CREATE TABLE {META} (fid INTEGER PRIMARY KEY CHECK (fid = 1), "
     "version INTEGER NOT NULL, schema_version INTEGER NOT NULL)",
+    *VERSION_2,
 )
 
 
 
+_JSON_FIELDS = frozenset(name for name, _, kind in FIELDS if kind == "json")
+
+
 def _row_params(record: Mapping[str, Any]) -> list[Any]:
+    """``geom, <fields>, key`` as stored."""
     geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
     values = [
-        json.dumps(record[name], ensure_ascii=False) if kind == "json" else record[name]
-        for name, _, kind in FIELDS
+        json.dumps(record[name], ensure_ascii=False) if name in _JSON_FIELDS else record[name]
+        for name in FIELD_NAMES
     ]
-    return [geom, *values]
+    return [geom, *values, match_key(record["name"], record["place"])]
 
 
 def _from_row(row: sqlite3.Row | tuple) -> Record:
@@ -112,19 +142,22 @@ def _loads(text: str | None) -> Record | None:
 _COLUMNS = ", ".join(FIELD_NAMES)
 _SELECT = f"SELECT geom, {_COLUMNS} FROM {LAYER}"
 _INSERT = (
-    f"INSERT INTO {LAYER} (geom, {_COLUMNS}) VALUES ({', '.join('?' * (len(FIELDS) + 1))})"
+    f"INSERT INTO {LAYER} (geom, {_COLUMNS}, {KEY_COLUMN}) "
+    f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})"
 )
 _UPDATE = (
     f"UPDATE {LAYER} SET geom = ?, "
     + ", ".join(f"{name} = ?" for name in FIELD_NAMES)
-    + " WHERE id = ?"
+    + f", {KEY_COLUMN} = ? WHERE id = ?"
 )
-_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes"
+_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes, batch_size"
+_IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter
 
 
 def _change(row: tuple) -> Change:
-    seq, at, author, action, record_id, before, after, undoes = row
-    return Change(seq, at, author, action, record_id, _loads(before), _loads(after), undoes)
+    seq, at, author, action, record_id, before, after, undoes, count = row
+    return Change(seq, at, author, action, record_id, _loads(before), _loads(after), undoes,
+                  count)
 # --- the GeoPackage store -------------------------------------------------------------------
 
 
@@ -137,6 +170,9 @@ class GeoPackageStore:
         problem = _store_problem(self.path)
         if problem:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
+        if _schema_version(self.path) < SCHEMA_VERSION:
+            with self._connect(write=True) as conn, _transaction(conn):
+                _upgrade(conn)
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -187,6 +223,7 @@ class GeoPackageStore:
         """One write transaction: all of it is committed, or none of it."""
         with self._connect(write=True) as conn, _transaction(conn):
             yield conn
+            _fill_keys(conn)
             _touch(conn)
 
     # initiatives ---------------------------------------------------------------------------
@@ -208,10 +245,44 @@ class GeoPackageStore:
             return _add(conn, _clean(record), author, _now())
 
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records:
-        """Add all records in one transaction: any bad record and nothing is written."""
-        now = _now()
+        """Add all records in one transaction, as one change (see ``import_records``);
+        returns them as stored."""
         with self._write() as conn:
-            return [_add(conn, _clean(record), author, now) for record in records]
+            return _import(conn, records, author, _now(), keep=True)[1]
+
+    def import_records(self, records: Iterable[RecordInput], author: str) -> Batch:
+        """Add the records as they come (an iterator is read once, in rounds of
+        ``WRITE_BATCH``), in one transaction: any bad record, a duplicate id, or an
+        exception from the iterator, and nothing is written. One history entry for all
+        of them; ``undo_last`` removes them together. Holds the write lock throughout."""
+        with self._write() as conn:
+            conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+            return _import(conn, records, author, _now(), keep=False)[0]
+
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """``id -> name`` of those of ``ids`` that the store holds (one indexed query)."""
+        wanted = json.dumps(list(ids))
+        with self._connect() as conn:
+            return dict(conn.execute(f"SELECT id, name FROM {LAYER} WHERE id IN {_IDS}",
+                                     (wanted,)).fetchall())
+
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        """``key -> id`` for those ``match_key`` values the store holds (indexed), counting
+        rows another tool changed since the store last wrote (their key is NULL)."""
+        wanted = set(keys)
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                rows = conn.execute(
+                    f"SELECT {KEY_COLUMN}, id, name FROM {LAYER} WHERE {KEY_COLUMN} IN {_IDS}",
+                    (json.dumps(list(wanted)),)).fetchall()
+                stale = conn.execute(f"SELECT id, name, place FROM {LAYER} "
+                                     f"WHERE {KEY_COLUMN} IS NULL").fetchall()
+            finally:
+                conn.execute("ROLLBACK")
+        rows += [(key, rid, name) for rid, name, place in stale
+                 if (key := match_key(name or "", place or "")) in wanted]
+        return key_owners(rows)
 
     def update(
         self, data: RecordInput, author: str, expected_updated_at: str | None = None
@@ -262,6 +333,8 @@ class GeoPackageStore:
                     raise NothingToUndo(key="store_nothing_to_undo_by", author=author)
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
+            if change.action == "import":
+                return _undo_import(conn, change, author)
             current = _get(conn, change.record_id)
             by, stamp, after = plan_undo(change, current, author)
             if after is None:
@@ -287,6 +360,7 @@ class GeoPackageStore:
         with self._write() as conn:
             conn.execute(f"DELETE FROM {LAYER}")
             conn.execute(f"DELETE FROM {HISTORY}")
+            conn.execute(f"DELETE FROM {BATCHES}")
             for record in records:
                 _insert_seed(conn, record, now)
         return len(records)
@@ -350,15 +424,18 @@ class GeoPackageStore:
         ends above both the store's and the snapshot's, so open screens notice.
         """
         with self._write() as conn:
-            for table in (LAYER, HISTORY, TOURS):
+            for table in (LAYER, HISTORY, TOURS, BATCHES):
                 conn.execute(f"DELETE FROM {table}")
             conn.executemany(_INSERT, (_row_params(r) for r in snapshot.records))
             conn.executemany(
                 f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ((c.seq, c.at, c.author, c.action, c.record_id, _dumps(c.before),
-                  _dumps(c.after), c.undoes, undone_by) for c, undone_by in snapshot.history),
+                  _dumps(c.after), c.undoes, c.count, undone_by)
+                 for c, undone_by in snapshot.history),
             )
+            for seq, ids in snapshot.batches.items():
+                _store_batch_ids(conn, seq, 0, ids)
             conn.executemany(
                 f"INSERT INTO {TOURS} ({_TOUR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 ((t["id"], t["title"], json.dumps(t["steps"], ensure_ascii=False),
@@ -443,15 +520,22 @@ def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
     conn.execute("BEGIN")
     try:
         records = sort_records(_from_row(r) for r in conn.execute(_SELECT))
+        since_2 = _columns(conn, HISTORY)  # a backup from version 1 has no imports
+        columns = _HISTORY_COLUMNS if "batch_size" in since_2 else _HISTORY_COLUMNS.replace(
+            "batch_size", "NULL")
         history = [
             (_change(row[:-1]), row[-1]) for row in conn.execute(
-                f"SELECT {_HISTORY_COLUMNS}, undone_by FROM {HISTORY} ORDER BY seq")
+                f"SELECT {columns}, undone_by FROM {HISTORY} ORDER BY seq")
         ]
+        batches: dict[int, list[str]] = {}
+        if "batch_size" in since_2:
+            for seq, ids in conn.execute(f"SELECT seq, ids FROM {BATCHES} ORDER BY seq, part"):
+                batches.setdefault(seq, []).extend(json.loads(ids))
         tours = sort_tours(_tour(r) for r in conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
         version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
     finally:
         conn.execute("ROLLBACK")
-    return Snapshot(records, history, tours, version)
+    return Snapshot(records, history, tours, version, batches)
 
 
 # --- helpers on a connection ----------------------------------------------------------------
@@ -493,6 +577,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     gpkg.add_attributes(conn, HISTORY, "Krimpkaart change history")
     gpkg.add_attributes(conn, TOURS, "Krimpkaart guided tours")
     gpkg.add_attributes(conn, META, "Krimpkaart store version")
+    gpkg.add_attributes(conn, BATCHES, "Krimpkaart imports: the records each one added")
     conn.execute(f"INSERT INTO {META} VALUES (1, 0, ?)", (SCHEMA_VERSION,))
 
 
@@ -516,6 +601,111 @@ def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Rec
     return added
 
 
+def _import(
+    conn: sqlite3.Connection, records: Iterable[RecordInput], author: str, now: str, keep: bool
+) -> tuple[Batch, Records]:
+    """Insert ``records`` in rounds, logged as one ``import`` change whose ids are stored in
+    parts; returns the batch and, with ``keep``, the records as stored."""
+    batch_id = new_batch_id(now)
+    seq: int | None = None
+    count = parts = 0
+    pending: list[str] = []
+    kept: Records = []
+    for chunk in batched(records, WRITE_BATCH):
+        added = [added_record(_clean(r), author, now) for r in chunk]
+        _insert_new(conn, added)
+        if seq is None:
+            seq = _log(conn, now, author, "import", batch_id, None, None)
+        pending += [r["id"] for r in added]
+        while len(pending) >= BATCH_PART:
+            parts = _store_batch_ids(conn, seq, parts, pending[:BATCH_PART])
+            del pending[:BATCH_PART]
+        count += len(added)
+        if keep:
+            kept += added
+    if seq is not None:
+        _store_batch_ids(conn, seq, parts, pending)
+        conn.execute(f"UPDATE {HISTORY} SET batch_size = ? WHERE seq = ?", (count, seq))
+    return Batch(batch_id, seq, count, now), kept
+
+
+def _insert_new(conn: sqlite3.Connection, records: Records) -> None:
+    """Insert new records; ``DuplicateId`` (naming the first clash) and none of them if an
+    id is taken, by the store or earlier in this import."""
+    conn.execute("SAVEPOINT new_records")
+    try:
+        conn.executemany(_INSERT, [_row_params(r) for r in records])
+    except sqlite3.IntegrityError as exc:
+        conn.execute("ROLLBACK TO new_records")
+        wanted = json.dumps([r["id"] for r in records])
+        stored = {r[0] for r in conn.execute(f"SELECT id FROM {LAYER} WHERE id IN {_IDS}",
+                                             (wanted,))}
+        raise DuplicateId(key="store_duplicate_id", id=first_clash(records, stored)) from exc
+    conn.execute("RELEASE new_records")
+
+
+def _store_batch_ids(conn: sqlite3.Connection, seq: int, part: int, ids: list[str]) -> int:
+    """Store ``ids`` as parts of ``BATCH_PART`` from number ``part`` on; the next part number."""
+    for start in range(0, len(ids), BATCH_PART):
+        conn.execute(f"INSERT INTO {BATCHES} (seq, part, ids) VALUES (?, ?, ?)",
+                     (seq, part, json.dumps(ids[start:start + BATCH_PART])))
+        part += 1
+    return part
+
+
+def _undo_import(conn: sqlite3.Connection, change: Change, author: str | None) -> Change:
+    """Remove the records an import added, if each is still as imported (else ``Conflict``)."""
+    parts = [ids for (ids,) in conn.execute(
+        f"SELECT ids FROM {BATCHES} WHERE seq = ? ORDER BY part", (change.seq,))]
+    for part in parts:
+        found = {rid: (name, who, at) for rid, name, who, at in conn.execute(
+            f"SELECT id, name, author, updated_at FROM {LAYER} WHERE id IN {_IDS}", (part,))}
+        check_batch_undo(change, json.loads(part), found)
+    for part in parts:
+        conn.execute(f"DELETE FROM {LAYER} WHERE id IN {_IDS}", (part,))
+    by = author if author is not None else change.author
+    stamp = _next_stamp(change.at)
+    seq = _log(conn, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
+    conn.execute(f"UPDATE {HISTORY} SET undone_by = ? WHERE seq = ?", (seq, change.seq))
+    return Change(seq, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
+
+
+def _fill_keys(conn: sqlite3.Connection) -> None:
+    """Compute the duplicate key where it is NULL: rows that GIS tools added or renamed."""
+    rows = conn.execute(
+        f"SELECT fid, name, place FROM {LAYER} WHERE {KEY_COLUMN} IS NULL").fetchall()
+    conn.executemany(f"UPDATE {LAYER} SET {KEY_COLUMN} = ? WHERE fid = ?",
+                     [(match_key(name or "", place or ""), fid) for fid, name, place in rows])
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _schema_version(path: Path) -> int:
+    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_S)) as conn:
+        return int(conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0])
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Bring a version-1 file to version 2 (in the caller's write transaction): the key
+    column (filled in), the history's batch size, the import id table. Another process
+    may have done it meanwhile: then nothing happens."""
+    version = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return
+    if KEY_COLUMN not in _columns(conn, LAYER):
+        conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN {KEY_COLUMN} TEXT")
+    if "batch_size" not in _columns(conn, HISTORY):
+        conn.execute(f"ALTER TABLE {HISTORY} ADD COLUMN batch_size INTEGER")
+    for statement in VERSION_2:
+        conn.execute(statement)
+    gpkg.add_attributes(conn, BATCHES, "Krimpkaart imports: the records each one added")
+    _fill_keys(conn)
+    conn.execute(f"UPDATE {META} SET schema_version = ? WHERE fid = 1", (SCHEMA_VERSION,))
+
+
 def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
     """Seed records keep their own timestamps and author; missing ones are filled in."""
     record = seeded_record(record, now)
@@ -528,11 +718,12 @@ def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
 def _log(
     conn: sqlite3.Connection, at: str, author: str, action: str, record_id: str,
     before: Record | None, after: Record | None, undoes: int | None = None,
+    count: int | None = None,
 ) -> int:
     cursor = conn.execute(
-        f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (at, author, action, record_id, _dumps(before), _dumps(after), undoes),
+        f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes, "
+        "batch_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, author, action, record_id, _dumps(before), _dumps(after), undoes, count),
     )
     return int(cursor.lastrowid or 0)
 

@@ -191,6 +191,7 @@ def test_open_store_seeds_a_valid_geopackage(gpkg_store: GeoPackageStore):
     assert contents == {
         "initiatieven": "features", "krimpkaart_history": "attributes",
         "krimpkaart_tours": "attributes", "krimpkaart_meta": "attributes",
+        "krimpkaart_batches": "attributes",
     }
     assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
         ("initiatieven", "geom", "POINT", 4326, 0, 0)
@@ -285,7 +286,8 @@ def test_gis_tools_read_the_points(gpkg_store: GeoPackageStore):
     assert gdf.loc["amsterdam-linkedin"].geometry is None
     assert json.loads(gdf.loc["klushuizen-oostburg", "themes"]) == ["wonen", "leefbaarheid"]
     assert set(pyogrio.list_layers(store.path)[:, 0]) == {
-        "initiatieven", "krimpkaart_history", "krimpkaart_tours", "krimpkaart_meta"
+        "initiatieven", "krimpkaart_history", "krimpkaart_tours", "krimpkaart_meta",
+        "krimpkaart_batches",
     }
 
 
@@ -569,19 +571,27 @@ def child(script: str, *args: str) -> subprocess.Popen:
     )
 
 
-def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: PortableStore):
+@pytest.mark.parametrize(("method", "rows", "midway"), [
+    # past two rounds of WRITE_BATCH (10,000) and the page cache: pages are in the WAL
+    ("add_many", 30_000, 25_000),
+    # a large import: past its 128 MB page cache, so uncommitted pages spill into the WAL
+    pytest.param("import_records", 120_000, 110_000, marks=pytest.mark.slow),
+])
+def test_a_writer_killed_mid_transaction_leaves_an_intact_store(
+    store: PortableStore, method: str, rows: int, midway: int
+):
     proc = child(
-        """
+        f"""
         for i in range(5):
-            store.add(rec(f"ack-{i}"), "kid")
-            print("ACK", f"ack-{i}", flush=True)
+            store.add(rec(f"ack-{{i}}"), "kid")
+            print("ACK", f"ack-{{i}}", flush=True)
         def batch():
-            for i in range(3000):
-                if i == 2500:  # well past the page cache: uncommitted pages are in the WAL
+            for i in range({rows}):
+                if i == {midway}:
                     print("MIDWAY", flush=True)
-                    time.sleep(60)
-                yield rec(f"bulk-{i}", description="x" * 2000)
-        store.add_many(batch(), "kid")
+                    time.sleep(120)
+                yield rec(f"bulk-{{i}}", description="x" * 2000)
+        store.{method}(batch(), "kid")
         print("DONE", flush=True)
         """,
         location_of(store),
