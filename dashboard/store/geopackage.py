@@ -46,6 +46,7 @@ from dashboard.store.base import (
     batched,
     check_batch_undo,
     first_clash,
+    json_text,
     key_owners,
     match_key,
     new_batch_id,
@@ -119,7 +120,7 @@ def _row_params(record: Mapping[str, Any]) -> list[Any]:
     """``geom, <fields>, key`` as stored."""
     geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
     values = [
-        json.dumps(record[name], ensure_ascii=False) if name in _JSON_FIELDS else record[name]
+        json_text(record[name]) if name in _JSON_FIELDS else record[name]
         for name in FIELD_NAMES
     ]
     return [geom, *values, match_key(record["name"], record["place"])]

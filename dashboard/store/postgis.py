@@ -62,6 +62,7 @@ from dashboard.store.base import (
     check_batch_undo,
     clean_record,
     clean_tour,
+    json_text,
     key_owners,
     match_key,
     new_batch_id,
@@ -203,8 +204,8 @@ def _copy_row(record: Mapping[str, Any]) -> list[Any]:
     """A row for ``COPY``: the point as hex EWKB, JSON fields as text, the key."""
     lon, lat = record["lon"], record["lat"]
     geom = None if lat is None else struct.pack("<BIIdd", 1, 0x20000001, 4326, lon, lat).hex()
-    values = [json.dumps(record[name], ensure_ascii=False) if name in _JSON_FIELDS
-              else record[name] for name in _FIELDS]
+    values = [json_text(record[name]) if name in _JSON_FIELDS else record[name]
+              for name in _FIELDS]
     return [geom, *values, match_key(record["name"], record["place"])]
 
 
