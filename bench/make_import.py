@@ -24,10 +24,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import LOCAL_KINDS, random_points  # noqa: E402
+from synth import LOCAL_KINDS, random_points
 
-from dashboard import geo  # noqa: E402
-from dashboard.domain.vocab import KINDS, THEMES  # noqa: E402
+from dashboard import geo
+from dashboard.domain.vocab import KINDS, THEMES
 
 COLUMNS = ["name", "place", "lat", "lon", "themes", "kind", "start_year", "description"]
 BLOCK = 50_000

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 _SEPARATORS = re.compile(r"[\s_/\-]+")
 
 
@@ -26,11 +25,18 @@ def fold(text: str) -> str:
 
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str, max_length: int = 60) -> str:
     """``'KLUShuizen in Krimp'`` -> ``'klushuizen-in-krimp'``; cut on a hyphen."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    text = str(text)
+    if text.isascii():  # nothing to decompose
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    slug = _NOT_SLUG.sub("-", plain).strip("-")
     if len(slug) > max_length:
         cut = slug[:max_length]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
