@@ -49,6 +49,12 @@ TERM_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 TERM_LISTS = {"themes": THEMES, "actors": ACTORS}
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?\Z")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+\Z")
+# The record's fields in order, as ``Initiative.to_dict`` gives them; a test checks that
+# this is the record's field list, so a new field cannot be forgotten here.
+RECORD_ORDER = ("id", "name", "kind", "summary", "summary_en", "description", "description_en",
+                "place", "gemeente_code", "lat", "lon", "scope", "themes", "participation",
+                "actors", "channels", "start_year", "status", "outcomes", "sources", "website",
+                "created_at", "updated_at", "author")
 KNOWN_FIELDS = frozenset((*PLAIN_TEXT, *TERMS, *TERM_LISTS, "id", "channels", "start_year",
                           "gemeente_code", "website", "created_at", "updated_at", "lat", "lon",
                           "outcomes", "sources"))
@@ -107,7 +113,7 @@ class FastRows:
     """Checks the rows of one import; ``columns`` maps each record field to its column."""
 
     def __init__(self, columns: Mapping[str, str], convert_rd: bool,
-                 locate_many: Callable[[Sequence[float], Sequence[float]], Any] | None = None):
+                 locate_many: Callable[[Any, Any], Any] | None = None):
         self.columns = dict(columns)
         self._locate_many = locate_many or geo.locate_many
         # The validator's own methods decide each distinct value; problems mean SLOW.
@@ -120,10 +126,12 @@ class FastRows:
         n = len(rows)
         ok = [True] * n
         cells = {f: [row.get(h) for row in rows] for f, h in self.columns.items()}
-        empty = [None] * n
         values: dict[str, list[Any]] = {}
         for name in PLAIN_TEXT:
-            column = [plain_text(v, name) for v in cells.get(name, empty)]
+            if name not in cells:  # no such column: "" in every row
+                values[name] = [""] * n
+                continue
+            column = [plain_text(v, name) for v in cells[name]]
             self._mark(column, ok)
             values[name] = column
         for i, name in enumerate(values["name"]):
@@ -131,22 +139,24 @@ class FastRows:
                 ok[i] = False  # "name is required": validate says so
         for name in (*TERMS, *TERM_LISTS, "channels", "start_year", "gemeente_code",
                      "website", "created_at", "updated_at"):
-            column = self._cached(name, cells.get(name, empty))
-            self._mark(column, ok)
-            values[name] = column
+            if name not in cells:  # no such column: the validator's value for nothing
+                values[name] = [self._cached(name, [None])[0]] * n
+            else:
+                values[name] = self._cached(name, cells[name])
+            self._mark(values[name], ok)
         for name in ("outcomes", "sources"):  # structured lists: validate's work
-            for i, value in enumerate(cells.get(name, empty)):
+            for i, value in enumerate(cells.get(name, ())):
                 if cell_to_value(name, value) is not None:
                     ok[i] = False
-        values["id"] = [self._id(v) for v in cells.get("id", empty)]
+        values["id"] = [self._id(v) for v in cells["id"]] if "id" in cells else [""] * n
         self._mark(values["id"], ok)
+        empty = [None] * n
         lats = [decimal(v) for v in cells.get("lat", empty)]
         lons = [decimal(v) for v in cells.get("lon", empty)]
         self._mark(lats, ok)
         self._mark(lons, ok)
         places = self._locate(lats, lons, values["scope"], ok)
-        return [self._record(i, values, lats, lons, places) if ok[i] else None
-                for i in range(n)]
+        return self._records(n, ok, values, lats, lons, places)
 
     # --- columns ------------------------------------------------------------------------------
 
@@ -206,9 +216,9 @@ class FastRows:
     # --- points -------------------------------------------------------------------------------
 
     def _locate(self, lats: list[Any], lons: list[Any], scopes: list[Any],
-                ok: list[bool]) -> dict[int, geo.Location]:
-        """Row -> its municipality, for rows whose point ``validate`` would accept as it is;
-        the others are marked not ok."""
+                ok: list[bool]) -> dict[int, tuple[str, str]]:
+        """Row -> its municipality's (code, name), for rows whose point ``validate`` would
+        accept as it is; the others are marked not ok."""
         index = [i for i in range(len(ok)) if ok[i]]
         for i in index:
             if lats[i] is None or lons[i] is None or scopes[i] == "buitenland":
@@ -224,55 +234,49 @@ class FastRows:
         inside = ((lat >= -90) & (lat <= 90) & (lon >= -180) & (lon <= 180)
                   & (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat))
         keep = inside & ~rd
-        points = sorted({(float(lon[k]), float(lat[k])) for k in np.flatnonzero(keep)})
-        found: dict[tuple[float, float], geo.Location] = {}
-        if points:
-            table = self._locate_many([p[0] for p in points], [p[1] for p in points])
-            for point, row in zip(points, table.itertuples(index=False), strict=True):
-                if isinstance(row.statcode, str):
-                    found[point] = geo.Location(
-                        **{c: str(getattr(row, c)) for c in geo.LOCATION_COLUMNS})  # type: ignore[typeddict-item]
-        places: dict[int, geo.Location] = {}
-        for k, i in enumerate(index):
-            where = found.get((float(lon[k]), float(lat[k]))) if keep[k] else None
-            if where is None:
+        rows = np.flatnonzero(keep)
+        places: dict[int, tuple[str, str]] = {}
+        if len(rows):
+            table = self._locate_many(lon[rows], lat[rows])
+            codes = table["statcode"].tolist()
+            names = table["statnaam"].tolist()
+            for k, code, name in zip(rows.tolist(), codes, names, strict=True):
+                if isinstance(code, str):
+                    places[index[k]] = (code, str(name))
+        for i in index:
+            if i not in places:
                 ok[i] = False
-            else:
-                places[i] = where
         return places
 
     # --- records ------------------------------------------------------------------------------
 
-    def _record(self, i: int, values: dict[str, list[Any]], lats: list[Any], lons: list[Any],
-                places: dict[int, geo.Location]) -> Record | None:
-        where = places[i]
-        code = values["gemeente_code"][i]
-        if code and code != where["statcode"]:
-            return None  # "the code does not match the point": validate says so
-        record = {
-            "id": values["id"][i],
-            "name": values["name"][i],
-            "kind": values["kind"][i],
-            "summary": values["summary"][i],
-            "summary_en": values["summary_en"][i],
-            "description": values["description"][i],
-            "description_en": values["description_en"][i],
-            "place": values["place"][i] or where["statnaam"],
-            "gemeente_code": where["statcode"],
-            "lat": lats[i],
-            "lon": lons[i],
-            "scope": values["scope"][i] or "lokaal",
-            "themes": list(values["themes"][i]),
-            "participation": values["participation"][i],
-            "actors": list(values["actors"][i]),
-            "channels": list(values["channels"][i]),
-            "start_year": values["start_year"][i],
-            "status": values["status"][i],
-            "outcomes": [],
-            "sources": [],
-            "website": values["website"][i],
-            "created_at": values["created_at"][i],
-            "updated_at": values["updated_at"][i],
-            "author": values["author"][i],
-        }
-        return record  # type: ignore[return-value]
+    @staticmethod
+    def _records(n: int, ok: list[bool], values: dict[str, list[Any]], lats: list[Any],
+                 lons: list[Any], places: dict[int, tuple[str, str]]) -> list[Record | None]:
+        """The records of the rows still ok, built column by column in field order."""
+        rows = [i for i in range(n) if ok[i]
+                and (not values["gemeente_code"][i]  # a code that does not match the point:
+                     or values["gemeente_code"][i] == places[i][0])]  # validate says so
+        where = [places[i] for i in rows]
+        columns: list[list[Any]] = []
+        for name in RECORD_ORDER:
+            if name == "place":
+                column = [values["place"][i] or w[1] for i, w in zip(rows, where, strict=True)]
+            elif name == "gemeente_code":
+                column = [w[0] for w in where]
+            elif name in ("lat", "lon"):
+                source = lats if name == "lat" else lons
+                column = [source[i] for i in rows]
+            elif name == "scope":
+                column = [values["scope"][i] or "lokaal" for i in rows]
+            elif name in ("themes", "actors", "channels"):
+                column = [list(values[name][i]) for i in rows]
+            elif name in ("outcomes", "sources"):
+                column = [[] for _ in rows]
+            else:
+                column = [values[name][i] for i in rows]
+            columns.append(column)
+        out: list[Record | None] = [None] * n
+        for i, row in zip(rows, zip(*columns, strict=True), strict=True):
+            out[i] = dict(zip(RECORD_ORDER, row, strict=True))  # type: ignore[call-overload]
+        return out

@@ -368,7 +368,7 @@ class _Run:
             else:
                 data, consistent = {}, True  # not needed unless the row turns slow
             rows.append((number, cells, data, consistent, record))
-        ids, keys = self._candidates(rows)
+        ids, keys, bulk = self._candidates(rows)
         taken = _TakenIds(self, self.lookup.existing_ids(ids), self.ids.rows(list(ids)), ids)
         known_keys = self.lookup.existing_keys(keys)
         file_keys = self.keys.rows(list(keys))
@@ -380,12 +380,12 @@ class _Run:
             report.rows_read += 1
             record = fast_record
             if record is not None:
-                given = record["id"]
+                given = bulk[number][1]
                 record = self._fast_id(record, taken)
                 if record is None:  # its id is taken: validate says how
                     data, consistent = _row_data(cells, self.columns, number, report)
                 elif given:
-                    taken.remember(given, number)
+                    taken.remember(record["id"], number)
             if record is None:
                 try:
                     result = validate(data, existing_ids=taken, convert_rd=self.convert_rd,
@@ -405,7 +405,8 @@ class _Run:
                 record = result.record
             if record is None or not consistent or number in self.rows_in_error:
                 continue
-            key = match_key(record["name"], record["place"])
+            key = bulk[number][0] if record is fast_record else match_key(record["name"],
+                                                                          record["place"])
             where = self._key_where(key, known_keys, file_keys, keys)
             if where is not None:
                 duplicate = msg("imp_duplicate_place", name=record["name"],
@@ -420,16 +421,23 @@ class _Run:
         self.keys.flush()
         return valid
 
-    def _candidates(self, rows: list) -> tuple[set[str], set[str]]:
+    def _candidates(self, rows: list) -> tuple[set[str], set[str], dict[int, tuple[str, bool]]]:
         """The ids and duplicate keys a chunk will ask about, to ask for them at once: each
         row's id (given, or the one it would be made from its name) and its key as far as
-        it is known before checking."""
+        it is known before checking; and, by row, the key of each row checked in bulk and
+        whether its id was given (its record gets the made one here)."""
         ids: set[str] = set()
         keys: set[str] = set()
-        for _, _, data, _, record in rows:
+        fast: dict[int, tuple[str, bool]] = {}
+        for number, _, data, _, record in rows:
             if record is not None:
-                ids.add(record["id"] or slugify(record["name"]) or "initiatief")
-                keys.add(match_key(record["name"], record["place"]))
+                given = bool(record["id"])
+                if not given:
+                    record["id"] = slugify(record["name"]) or "initiatief"
+                ids.add(record["id"])
+                key = match_key(record["name"], record["place"])
+                fast[number] = key, given
+                keys.add(key)
                 continue
             given, name, place = data.get("id"), data.get("name"), data.get("place")
             if isinstance(given, str) and given.strip():
@@ -438,16 +446,13 @@ class _Run:
                 ids.add(slugify(name.strip()) or "initiatief")
                 keys.add(match_key(name.strip(), place.strip() if isinstance(place, str)
                                    else ""))
-        return ids, keys
+        return ids, keys, fast
 
-    def _fast_id(self, record: Record, taken: _TakenIds) -> Record | None:
-        """The record with its id (the given one, or made from the name as ``make_id``
-        makes it when that is free), or None when the id is taken."""
-        rid = record["id"] or slugify(record["name"]) or "initiatief"
-        if rid in taken:
-            return None
-        record["id"] = rid
-        return record
+    @staticmethod
+    def _fast_id(record: Record, taken: _TakenIds) -> Record | None:
+        """The record if its id (the given one, or the one ``make_id`` makes first: from
+        the name) is free, else None."""
+        return None if record["id"] in taken else record
 
     def _key_where(self, key: str, known: dict[str, str], file_rows: dict[str, int],
                    asked: set[str]) -> Message | None:

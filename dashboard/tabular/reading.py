@@ -252,7 +252,7 @@ def _stream_csv(path: Path) -> Table:
     def records() -> Iterator[tuple[int, list[str]]]:
         try:
             for number, row in enumerate(reader, start=1):
-                yield number, [unguard(c) for c in row]
+                yield number, [unguard(c) if c[:1] == "'" else c for c in row]
         except csv.Error as exc:
             raise TableError(key="read_csv_error", line=reader.line_num, error=str(exc)) from exc
         finally:
@@ -331,15 +331,19 @@ def _data_rows(table: Table, records: Iterator[tuple[int, list[Any]]], delimiter
     error note (in ``table.notes``, before the row is yielded)."""
     columns = table.columns
     width = len(columns)
+    all_named = all(columns)
     count = 0
     for number, cells in records:
-        values = ["" if c is None else c for c in cells]
-        if not any(_filled(v) for v in values):
+        values = cells if None not in cells else ["" if c is None else c for c in cells]
+        if not _any_filled(values):
             continue
         if limit is not None and count >= limit:
             raise TableError(key="read_too_many_rows", limit=limit)
         count += 1
-        row = {h: v for h, v in zip(columns, values, strict=False) if h}
+        if all_named:
+            row = dict(zip(columns, values, strict=False))
+        else:
+            row = {h: v for h, v in zip(columns, values, strict=False) if h}
         if len(values) > width:
             extra = [v for v in values[width:] if _filled(v)]
             if extra:
@@ -350,6 +354,11 @@ def _data_rows(table: Table, records: Iterator[tuple[int, list[Any]]], delimiter
                 else:
                     table.notes.append(Note(number, "read_extra_values", counts, "error"))
         yield number, row
+
+
+def _any_filled(values: list[Any]) -> bool:
+    """True when a cell of the row has something in it (usually the first one does)."""
+    return any(_filled(v) for v in values)
 
 
 def _filled(value: Any) -> bool:
