@@ -480,18 +480,19 @@ class _TakenIds(Mapping[str, Message]):
                  asked: set[str]) -> None:
         self.run = run
         self.store_names = dict(store_names)
+        self.store_asked = set(asked)  # the store said for these (and for those in names)
         self.file_rows = file_rows
-        self.asked = asked
+        self.file_asked = asked  # earlier chunks said for these (this chunk's: pending)
 
     def __getitem__(self, rid: str) -> Message:
-        if rid not in self.store_names and rid not in self.asked:
+        if rid not in self.store_names and rid not in self.store_asked:
             self.store_names.update(self.run.lookup.existing_ids([rid]))
-            self.asked.add(rid)
+            self.store_asked.add(rid)
         if rid in self.store_names:
             return msg("where_existing", name=self.store_names[rid])
         row = self.run.ids.pending(rid)
         if row is None:
-            row = self.file_rows.get(rid) if rid in self.asked else self.run.ids.get(rid)
+            row = self.file_rows.get(rid) if rid in self.file_asked else self.run.ids.get(rid)
         if row is None:
             raise KeyError(rid)
         return self.run.report.where(row)
