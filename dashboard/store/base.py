@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,7 +51,7 @@ TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 # finds initiatives that are already in the store without reading them all. Rows changed
 # by other tools (QGIS) get NULL there (a trigger) and the store fills it in again.
 KEY_COLUMN = "krimpkaart_key"
-WRITE_BATCH = 10_000  # records per round of an import's inserts
+WRITE_BATCH = 5_000  # records per round of an import's inserts
 BATCH_PART = 10_000  # record ids per stored part of an import's id list
 
 
@@ -292,6 +294,43 @@ def first_clash(records: Iterable[Record], stored: Iterable[str]) -> str:
             return record["id"]
         taken.add(record["id"])
     return "?"
+
+
+_DONE = object()
+
+
+def pipelined(items: Iterable[T], write: Callable[[T], None], depth: int = 1) -> None:
+    """``write`` each item in a second thread while this one makes the next: the database
+    driver lets go of the interpreter while the database works (SQLite's B-trees, a
+    PostgreSQL round trip), so checking rows and storing them overlap on two cores.
+
+    An exception on either side stops both and is raised here, after the writer has
+    finished what it was doing (the caller's transaction then rolls back). ``depth``
+    items wait at most, which bounds memory.
+    """
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        while (item := waiting.get()) is not _DONE:
+            if not failed:
+                try:
+                    write(item)
+                except BaseException as exc:  # handed to the caller's thread
+                    failed.append(exc)
+
+    writer = threading.Thread(target=run, name="krimpkaart-store-writer", daemon=True)
+    writer.start()
+    try:
+        for item in items:
+            if failed:
+                break
+            waiting.put(item)
+    finally:
+        waiting.put(_DONE)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def check_batch_undo(change: Change, ids: list[str],

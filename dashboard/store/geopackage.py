@@ -50,6 +50,7 @@ from dashboard.store.base import (
     key_owners,
     match_key,
     new_batch_id,
+    pipelined,
     plan_undo,
     record_from_columns,
     seeded_record,
@@ -71,7 +72,7 @@ BATCHES = "krimpkaart_batches"  # the record ids of each import, in parts
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 10.0
-IMPORT_CACHE_KIB = 128 * 1024  # page cache of an import's connection: its indexes stay in it
+IMPORT_CACHE_KIB = 64 * 1024  # page cache of an import's connection (the default is 2 MB)
 SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "json": "TEXT"}
 CONSTRAINTS = {"id": " NOT NULL UNIQUE", "name": " NOT NULL"}
 # Record fields in record order: (name, column type, kind), from the domain's field list.
@@ -208,8 +209,9 @@ class GeoPackageStore:
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         """A fresh connection per call: cheap (~0.3 ms), and safe across Streamlit's threads."""
         with _sqlite_errors(self.path):
-            conn = sqlite3.connect(
-                self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            conn = sqlite3.connect(  # an import writes from a second thread (``pipelined``)
+                self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                check_same_thread=False,
             )
             try:
                 if write:
@@ -606,36 +608,46 @@ def _import(
     conn: sqlite3.Connection, records: Iterable[RecordInput], author: str, now: str, keep: bool
 ) -> tuple[Batch, Records]:
     """Insert ``records`` in rounds, logged as one ``import`` change whose ids are stored in
-    parts; returns the batch and, with ``keep``, the records as stored."""
+    parts; returns the batch and, with ``keep``, the records as stored. The rows of one
+    round are made while the round before is written (``pipelined``)."""
     batch_id = new_batch_id(now)
-    seq: int | None = None
-    count = parts = 0
+    state: dict[str, Any] = {"seq": None, "count": 0, "parts": 0}
     pending: list[str] = []
     kept: Records = []
-    for chunk in batched(records, WRITE_BATCH):
-        added = [added_record(_clean(r), author, now) for r in chunk]
-        _insert_new(conn, added)
-        if seq is None:
-            seq = _log(conn, now, author, "import", batch_id, None, None)
-        pending += [r["id"] for r in added]
+
+    def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
+        for chunk in batched(records, WRITE_BATCH):
+            added = [added_record(_clean(r), author, now) for r in chunk]
+            if keep:
+                kept.extend(added)
+            yield added, [_row_params(r) for r in added]
+
+    def write(item: tuple[Records, list[list[Any]]]) -> None:
+        added, params = item
+        _insert_new(conn, added, params)
+        if state["seq"] is None:
+            state["seq"] = _log(conn, now, author, "import", batch_id, None, None)
+        pending.extend(r["id"] for r in added)
         while len(pending) >= BATCH_PART:
-            parts = _store_batch_ids(conn, seq, parts, pending[:BATCH_PART])
+            state["parts"] = _store_batch_ids(conn, state["seq"], state["parts"],
+                                              pending[:BATCH_PART])
             del pending[:BATCH_PART]
-        count += len(added)
-        if keep:
-            kept += added
+        state["count"] += len(added)
+
+    pipelined(rounds(), write)
+    seq, count = state["seq"], state["count"]
     if seq is not None:
-        _store_batch_ids(conn, seq, parts, pending)
+        _store_batch_ids(conn, seq, state["parts"], pending)
         conn.execute(f"UPDATE {HISTORY} SET batch_size = ? WHERE seq = ?", (count, seq))
     return Batch(batch_id, seq, count, now), kept
 
 
-def _insert_new(conn: sqlite3.Connection, records: Records) -> None:
-    """Insert new records; ``DuplicateId`` (naming the first clash) and none of them if an
-    id is taken, by the store or earlier in this import."""
+def _insert_new(conn: sqlite3.Connection, records: Records, params: list[list[Any]]) -> None:
+    """Insert new records (``params``: their rows); ``DuplicateId`` (naming the first clash)
+    and none of them if an id is taken, by the store or earlier in this import."""
     conn.execute("SAVEPOINT new_records")
     try:
-        conn.executemany(_INSERT, [_row_params(r) for r in records])
+        conn.executemany(_INSERT, params)
     except sqlite3.IntegrityError as exc:
         conn.execute("ROLLBACK TO new_records")
         wanted = json.dumps([r["id"] for r in records])

@@ -68,6 +68,7 @@ from dashboard.store.base import (
     new_batch_id,
     next_stamp,
     now_stamp,
+    pipelined,
     plan_undo,
     record_from_columns,
     seeded_record,
@@ -664,36 +665,51 @@ def _import(
     keep: bool, label: str,
 ) -> tuple[Batch, Records]:
     """Insert ``records`` in rounds (``COPY``), logged as one ``import`` change whose ids are
-    stored in parts; returns the batch and, with ``keep``, the records as stored."""
+    stored in parts; returns the batch and, with ``keep``, the records as stored. The
+    rows of one round are made while the round before is sent (``pipelined``)."""
     batch_id = new_batch_id(now)
-    seq: int | None = None
-    count = parts = 0
+    state: dict[str, Any] = {"seq": None, "count": 0, "parts": 0}
     pending: list[str] = []
     kept: Records = []
-    for chunk in batched(records, WRITE_BATCH):
-        added = [added_record(clean_record(r), author, now) for r in chunk]
-        _copy_records(conn, added, label)
-        if seq is None:
-            seq = _log(conn, now, author, "import", batch_id, None, None)
-        pending += [r["id"] for r in added]
+
+    def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
+        for chunk in batched(records, WRITE_BATCH):
+            added = [added_record(clean_record(r), author, now) for r in chunk]
+            if keep:
+                kept.extend(added)
+            yield added, [_copy_row(r) for r in added]
+
+    def write(item: tuple[Records, list[list[Any]]]) -> None:
+        added, rows = item
+        _copy_rows(conn, rows)
+        if state["seq"] is None:
+            state["seq"] = _log(conn, now, author, "import", batch_id, None, None)
+        pending.extend(r["id"] for r in added)
         while len(pending) >= BATCH_PART:
-            parts = _store_batch_ids(conn, seq, parts, pending[:BATCH_PART])
+            state["parts"] = _store_batch_ids(conn, state["seq"], state["parts"],
+                                              pending[:BATCH_PART])
             del pending[:BATCH_PART]
-        count += len(added)
-        if keep:
-            kept += added
+        state["count"] += len(added)
+
+    pipelined(rounds(), write)
+    seq, count = state["seq"], state["count"]
     if seq is not None:
-        _store_batch_ids(conn, seq, parts, pending)
+        _store_batch_ids(conn, seq, state["parts"], pending)
         conn.execute(f"UPDATE {HISTORY} SET batch_size = %s WHERE seq = %s", (count, seq))
     return Batch(batch_id, seq, count, now), kept
 
 
 def _copy_records(conn: psycopg.Connection, records: Iterable[Record], label: str) -> None:
-    """``COPY`` rows in; a taken id (by the store, or twice here) is ``DuplicateId``."""
+    """``COPY`` records in; a taken id (by the store, or twice here) is ``DuplicateId``."""
+    _copy_rows(conn, [_copy_row(r) for r in records])
+
+
+def _copy_rows(conn: psycopg.Connection, rows: Iterable[list[Any]]) -> None:
+    """``COPY`` rows (``_copy_row``) in; a taken id is ``DuplicateId``."""
     try:
         with conn.cursor() as cur, cur.copy(_COPY) as copy:
-            for record in records:
-                copy.write_row(_copy_row(record))
+            for row in rows:
+                copy.write_row(row)
     except pg_errors.UniqueViolation as exc:
         match = _DUPLICATE.search(exc.diag.message_detail or "")
         raise DuplicateId(key="store_duplicate_id", id=match["id"] if match else "?") from exc

@@ -28,10 +28,10 @@ from pathlib import Path, PurePath
 from typing import Any, Protocol, runtime_checkable
 
 from dashboard import config, geo
-from dashboard.domain.record import Record, parse_number
-from dashboard.domain.validation import Locator, Severity, validate
+from dashboard.domain.record import LIMITS, Record, parse_number
+from dashboard.domain.validation import Locator, Severity, make_id, validate
 from dashboard.i18n import Keyed, Message, Num, field_label, msg, t, text_of
-from dashboard.store.base import Batch, batched, match_key
+from dashboard.store.base import Batch, match_key
 from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
 from dashboard.tabular.fastrows import FastRows
 from dashboard.tabular.reading import Row, Table, TableError, load_table, open_table, read_table
@@ -55,7 +55,7 @@ __all__ = [
 
 MAX_UPLOAD_BYTES = config.UPLOAD_LIMIT_BYTES
 WHOLE_FILE_LIMIT_BYTES = config.IMPORT_WHOLE_FILE_LIMIT_BYTES
-CHUNK_ROWS = 20_000  # rows checked (and written) at a time
+CHUNK_ROWS = 10_000  # rows checked (and written) at a time
 MAX_PROBLEMS = 10_000  # findings kept in a report; the rest are counted
 MB = 1024 * 1024
 
@@ -330,8 +330,18 @@ class _Run:
             self.by_field.setdefault(name, header)
         if len(self.by_field) == len(self.columns):  # one column per field: check in bulk
             self.fast = FastRows(self.by_field, self.convert_rd)
-        try:
-            for chunk in batched(table.rows, CHUNK_ROWS):
+        rows = iter(table.rows)
+        broken: TableError | None = None
+        while True:
+            chunk: list[Row] = []
+            try:
+                for row in rows:
+                    chunk.append(row)
+                    if len(chunk) >= CHUNK_ROWS:
+                        break
+            except TableError as exc:  # part-way through a streamed file: check what came
+                broken = exc
+            if chunk:
                 self._report_notes()
                 valid = self._check(chunk)
                 report.valid += len(valid)
@@ -340,10 +350,12 @@ class _Run:
                 if self.progress is not None:
                     self.progress(report.rows_read, table.position() if table.position
                                   else table.size, table.size)
-                yield valid
-        except TableError as exc:  # part-way through a streamed file
-            report.add(0, "", Message(exc.key, exc.params))
-            return
+            if broken is not None:
+                report.add(0, "", Message(broken.key, broken.params))
+                return
+            if not chunk:
+                break
+            yield valid
         if not report.rows_read:
             report.add(0, "", msg("imp_no_rows"))
 
@@ -368,12 +380,13 @@ class _Run:
             else:
                 data, consistent = {}, True  # not needed unless the row turns slow
             rows.append((number, cells, data, consistent, record))
-        ids, keys, bulk = self._candidates(rows)
-        taken = _TakenIds(self, self.lookup.existing_ids(ids), self.ids.rows(list(ids)), ids)
+        ids, keys, bulk, made = self._candidates(rows)
+        taken = self._taken_ids(ids, made)
         known_keys = self.lookup.existing_keys(keys)
         file_keys = self.keys.rows(list(keys))
         slow_data = [data for _, _, data, _, record in rows if record is None]
-        locate = _batch_locator(slow_data) if slow_data else geo.locate
+        points = [(r["lon"], r["lat"]) for r in fast if r is not None]  # all have a point
+        locate = _batch_locator(slow_data, points)  # type: ignore[arg-type]
         name_missing = "name" not in by_field
         valid: list[Record] = []
         for number, cells, data, consistent, fast_record in rows:
@@ -381,7 +394,7 @@ class _Run:
             record = fast_record
             if record is not None:
                 given = bulk[number][1]
-                record = self._fast_id(record, taken)
+                record = self._fast_id(record, given, taken)
                 if record is None:  # its id is taken: validate says how
                     data, consistent = _row_data(cells, self.columns, number, report)
                 elif given:
@@ -421,19 +434,23 @@ class _Run:
         self.keys.flush()
         return valid
 
-    def _candidates(self, rows: list) -> tuple[set[str], set[str], dict[int, tuple[str, bool]]]:
-        """The ids and duplicate keys a chunk will ask about, to ask for them at once: each
-        row's id (given, or the one it would be made from its name) and its key as far as
-        it is known before checking; and, by row, the key of each row checked in bulk and
-        whether its id was given (its record gets the made one here)."""
+    def _candidates(self, rows: list) -> tuple[set[str], set[str], dict[int, tuple[str, bool]],
+                                               list[tuple[str, str, str]]]:
+        """What a chunk will ask about, to ask for it at once: the ids (given, or the one
+        ``make_id`` tries first: from the name) and the duplicate keys as far as they are
+        known before checking; by row, the key of each row checked in bulk and whether
+        its id was given (its record gets the made one here); and (first id, name, place)
+        of rows that make their id, for ``make_id``'s second try."""
         ids: set[str] = set()
         keys: set[str] = set()
         fast: dict[int, tuple[str, bool]] = {}
+        made: list[tuple[str, str, str]] = []
         for number, _, data, _, record in rows:
             if record is not None:
                 given = bool(record["id"])
                 if not given:
                     record["id"] = slugify(record["name"]) or "initiatief"
+                    made.append((record["id"], record["name"], record["place"]))
                 ids.add(record["id"])
                 key = match_key(record["name"], record["place"])
                 fast[number] = key, given
@@ -443,16 +460,36 @@ class _Run:
             if isinstance(given, str) and given.strip():
                 ids.add(given.strip())
             if isinstance(name, str):
-                ids.add(slugify(name.strip()) or "initiatief")
-                keys.add(match_key(name.strip(), place.strip() if isinstance(place, str)
-                                   else ""))
-        return ids, keys, fast
+                place = place.strip() if isinstance(place, str) else ""
+                base = slugify(name.strip()) or "initiatief"
+                ids.add(base)
+                made.append((base, name.strip(), place))
+                keys.add(match_key(name.strip(), place))
+        return ids, keys, fast, made
+
+    def _taken_ids(self, ids: set[str], made: list[tuple[str, str, str]]) -> _TakenIds:
+        """The ids taken in the store and earlier in the file, asked for at once: the
+        chunk's ids, then the name-and-place ids ``make_id`` tries when a name's is taken."""
+        store_names = self.lookup.existing_ids(ids)
+        file_rows = self.ids.rows(list(ids))
+        second = {slugify(f"{name} {place}", LIMITS["id"] - 4)
+                  for base, name, place in made
+                  if place and (base in store_names or base in file_rows)} - ids
+        if second:
+            store_names.update(self.lookup.existing_ids(second))
+            file_rows.update(self.ids.rows(list(second)))
+        return _TakenIds(self, store_names, file_rows, ids | second)
 
     @staticmethod
-    def _fast_id(record: Record, taken: _TakenIds) -> Record | None:
-        """The record if its id (the given one, or the one ``make_id`` makes first: from
-        the name) is free, else None."""
-        return None if record["id"] in taken else record
+    def _fast_id(record: Record, given: bool, taken: _TakenIds) -> Record | None:
+        """The record with a free id: the given one (None when it is taken: ``validate``
+        says how), or the one ``make_id`` makes, as ``validate`` would."""
+        if record["id"] not in taken:
+            return record
+        if given:
+            return None
+        record["id"] = make_id(record["name"], record["place"], taken)
+        return record
 
     def _key_where(self, key: str, known: dict[str, str], file_rows: dict[str, int],
                    asked: set[str]) -> Message | None:
@@ -485,24 +522,28 @@ class _TakenIds(Mapping[str, Message]):
         self.file_asked = asked  # earlier chunks said for these (this chunk's: pending)
 
     def __getitem__(self, rid: str) -> Message:
-        if rid not in self.store_names and rid not in self.store_asked:
-            self.store_names.update(self.run.lookup.existing_ids([rid]))
-            self.store_asked.add(rid)
-        if rid in self.store_names:
-            return msg("where_existing", name=self.store_names[rid])
-        row = self.run.ids.pending(rid)
-        if row is None:
-            row = self.file_rows.get(rid) if rid in self.file_asked else self.run.ids.get(rid)
+        name, row = self._where(rid)
+        if name is not None:
+            return msg("where_existing", name=name)
         if row is None:
             raise KeyError(rid)
         return self.run.report.where(row)
 
     def __contains__(self, rid: object) -> bool:
-        try:
-            self[str(rid)]
-        except KeyError:
-            return False
-        return True
+        name, row = self._where(str(rid))
+        return name is not None or row is not None
+
+    def _where(self, rid: str) -> tuple[str | None, int | None]:
+        """(the stored record's name, or None; else the row that has it, or None)."""
+        if rid not in self.store_names and rid not in self.store_asked:
+            self.store_names.update(self.run.lookup.existing_ids([rid]))
+            self.store_asked.add(rid)
+        if rid in self.store_names:
+            return self.store_names[rid], None
+        row = self.run.ids.pending(rid)
+        if row is None:
+            row = self.file_rows.get(rid) if rid in self.file_asked else self.run.ids.get(rid)
+        return None, row
 
     def __iter__(self) -> Iterator[str]:
         raise TypeError("the ids taken in the store and the file cannot be listed")
@@ -566,8 +607,11 @@ def _row_data(
     return data, consistent
 
 
-def _batch_locator(rows: list[dict[str, Any]]) -> Locator:
-    """``geo.locate`` with every row's point looked up in one vectorised call up front."""
+def _batch_locator(rows: list[dict[str, Any]],
+                   later: Iterable[tuple[float, float]] = ()) -> Locator:
+    """``geo.locate`` with every row's point looked up in one vectorised call up front, and
+    the ``later`` points (lon, lat) in a second one when a point that is in neither turns
+    up (a row checked in bulk whose id then turned out taken)."""
     points = set()
     for data in rows:
         try:
@@ -577,15 +621,23 @@ def _batch_locator(rows: list[dict[str, Any]]) -> Locator:
         if lat is not None and lon is not None and geo.in_nl_box(lon, lat):
             points.add((lon, lat))
     known: dict[tuple[float, float], geo.Location | None] = {}
-    if points:
-        ordered = sorted(points)
+    waiting = [later]
+
+    def look_up(points: Iterable[tuple[float, float]]) -> None:
+        ordered = sorted(set(points) - set(known))
+        if not ordered:
+            return
         found = geo.locate_many([p[0] for p in ordered], [p[1] for p in ordered])
         for point, row in zip(ordered, found.itertuples(index=False), strict=True):
             code = row.statcode
             known[point] = None if not isinstance(code, str) else geo.Location(
                 **{c: str(getattr(row, c)) for c in geo.LOCATION_COLUMNS})  # type: ignore[typeddict-item]
 
+    look_up(points)
+
     def locate(lon: float, lat: float) -> geo.Location | None:
+        if (lon, lat) not in known and waiting:
+            look_up(p for p in waiting.pop() if geo.in_nl_box(*p))
         if (lon, lat) not in known:
             known[(lon, lat)] = geo.locate(lon, lat)
         return known[(lon, lat)]
