@@ -260,7 +260,7 @@ def undo_for_session(store: Store, author: str) -> UndoOutcome:
     except NothingToUndo:
         return UndoOutcome(False, "undo_nothing", {})
     except Conflict as exc:
-        if exc.key and exc.key.startswith("store_undo_import"):  # the store names the record
+        if exc.key in ("store_undo_import_changed", "store_undo_import_deleted"):  # named
             return UndoOutcome(False, "undo_failed", {"error": exc.message or str(exc)})
         return _conflict(store, author)
     except StoreBusy:
