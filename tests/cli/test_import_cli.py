@@ -174,3 +174,24 @@ def test_the_progress_bar_shows_only_on_a_terminal_after_a_few_seconds():
     bar(1, 1, 2)
     bar.close()
     assert piped.getvalue() == ""  # a log file gets the report, not redraws
+
+
+def test_xlsx_streams_and_geojson_reads_whole_from_a_path(tmp_path):
+    import pandas as pd
+
+    xlsx = tmp_path / "blad.xlsx"
+    pd.DataFrame({"Naam": ["Höfte", "Dorpshuis"], "Breedtegraad": [53.03, 52.78],
+                  "Lengtegraad": [5.66, 6.9], "Startjaar": [2012, None]}).to_excel(
+        xlsx, index=False)
+    report = import_path(xlsx, None)
+    assert report.ok and report.valid == 2 and report.rows_read == 2
+    geojson = tmp_path / "punten.json"  # GeoJSON by its content
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Buurtbus"},
+         "geometry": {"type": "Point", "coordinates": [6.9, 52.78]}}]}), encoding="utf-8")
+    report = import_path(geojson, None)
+    assert report.ok and report.valid == 1 and report.row_label == "feature"
+    png = tmp_path / "plaatje.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    (problem,) = import_path(png, None).errors
+    assert problem.key == "read_not_a_table"
