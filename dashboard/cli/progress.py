@@ -21,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from dashboard.i18n import Num, t
+from dashboard.i18n import t
 
 DELAY_S = 2.0
 
@@ -51,7 +51,7 @@ class ImportProgress:
             self.task = self.bar.add_task(self.name, total=max(total, 1), rows="")
         assert self.task is not None
         self.bar.update(self.task, completed=min(done, total),
-                        rows=t("cli_progress_rows", self.lang, rows=Num(rows)))
+                        rows=t("cli_progress_rows", self.lang, n=rows))
 
     def close(self) -> None:
         if self.bar is not None:

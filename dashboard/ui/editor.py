@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import config, geo, store
 from dashboard.domain.vocab import KINDS, STATUSES, THEMES
-from dashboard.i18n import Num, field_label, t, text_of
+from dashboard.i18n import field_label, t, text_of
 from dashboard.tabular import importing
 from dashboard.ui import session, workshop
 from dashboard.ui.markdown import md_escape
@@ -283,7 +283,7 @@ def _progress(lang: str) -> Iterator[importing.Progress]:
         nonlocal bar
         if bar is None and time.monotonic() - started < PROGRESS_AFTER_S:
             return
-        text = t("import_progress", lang, rows=Num(rows))
+        text = t("import_progress", lang, n=rows)
         share = min(done / total, 1.0) if total else 0.0
         if bar is None:
             bar = st.progress(share, text=text)

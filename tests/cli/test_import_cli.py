@@ -165,7 +165,7 @@ def test_the_progress_bar_shows_only_on_a_terminal_after_a_few_seconds():
     bar(40_000, 10_000, 10_000)
     bar.close()
     shown = screen.getvalue()
-    assert "groot.csv" in shown and "40000 rijen gecontroleerd" in shown and "100%" in shown
+    assert "groot.csv" in shown and "40.000 rijen gecontroleerd" in shown and "100%" in shown
 
     piped = io.StringIO()
     bar = ImportProgress("groot.csv", "en", Console(file=piped, force_terminal=False),
