@@ -75,7 +75,7 @@ def on_map_click() -> None:
     tip = state.get("last_object_clicked_tooltip")
     new_tip, ss["_last_tip"] = tip != ss.get("_last_tip"), tip
     if ss.get("adding"):
-        editor.on_map_click_while_adding(state)
+        editor.on_map_click_while_adding(state, _pin_point(tip) if new_tip else None)
         return
     if not new_tip:
         return  # a click on the empty map: keep the current selection
@@ -89,6 +89,17 @@ def on_map_click() -> None:
         session.select_initiative(values[0])
     else:
         st.session_state.update(sel_id="", sel_gm="", sel_regio="", sel_ids=values)
+
+
+def _pin_point(tip: str | None) -> tuple[float, float] | None:
+    """Where the clicked initiative's pin is (a click on a pin does not reach the map)."""
+    clicked = webmap.clicked_key(tip)
+    if clicked is None or clicked[0] != "id":
+        return None
+    record = get_store().get(clicked[1][0])
+    if record is None or record["lat"] is None or record["lon"] is None:
+        return None
+    return record["lat"], record["lon"]
 
 
 @st.cache_data
@@ -163,6 +174,7 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
         center=ss.get("map_center"),
         zoom=ss.get("map_zoom"),
         on_change=on_map_click,
+        extra_layer=editor.pending_layer(lang),
     )
 
 
@@ -202,7 +214,7 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
 
 
 def about(lang: str) -> None:
-    st.markdown(t("about_body", lang))
+    panels.about(lang)
 
 
 def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:

@@ -10,11 +10,15 @@ decides (``cli.common``). Help texts and argparse's own messages stay English.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 
-from dashboard.i18n import LANGS
+from dashboard.cli.common import cli_lang, complain
+from dashboard.i18n import LANGS, t
 
 COMMAND_MODULES = (
     "dashboard.cli.run",
@@ -45,12 +49,45 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    return int(args.func(args) or 0)
+    """Run one command; whatever goes wrong ends in a message on stderr, not a traceback.
+
+    A reader that goes away (``krimpkaart validate x.csv | head -1``) ends the command
+    quietly: the rest of its output has nowhere to go and is dropped.
+    """
+    args: argparse.Namespace | None = None
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            sys.stdout.flush()
+            return 2
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _drop_stdout()
+        return 1
+    except KeyboardInterrupt:
+        _complain(args, "cli_interrupted")
+        return 130
+    except Exception as exc:  # a bug: still a message, with what went wrong
+        _complain(args, "cli_unexpected", error=f"{type(exc).__name__}: {exc}")
+        return 1
+
+
+def _complain(args: argparse.Namespace | None, key: str, **values: str) -> None:
+    lang = cli_lang(args) if args is not None else cli_lang(argparse.Namespace())
+    command = getattr(args, "command", None) or ""
+    with contextlib.suppress(OSError):
+        complain(command, t(key, lang, **values))
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so flushing what is left at exit raises nothing."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

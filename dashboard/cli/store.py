@@ -6,7 +6,8 @@ they ask first; without a terminal to ask on they refuse unless ``--yes`` is giv
 rather than guess. ``store copy`` moves everything (records, history, tours) from
 one store to another, either backend to either, and refuses to overwrite a store
 that holds anything unless ``--force`` is given. A backup is always a GeoPackage
-file, whatever the backend. Messages and questions follow ``--lang`` (default: the
+file, whatever the backend, and a new one: an existing file is replaced only with
+``--force``, the store itself never. Messages and questions follow ``--lang`` (default: the
 locale); a URL is shown without its password.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from dashboard.cli.common import STORE_HELP, add_lang, cli_lang, complain, say, store_location
 from dashboard.i18n import t
 from dashboard.store import (
+    BackupExists,
     Location,
     PortableStore,
     Snapshot,
@@ -51,8 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_reseed)
 
     parser = subparsers.add_parser("backup", help="copy the store to a GeoPackage file")
-    parser.add_argument("path", type=Path, help="backup file to write")
+    parser.add_argument("path", help="backup file to write (a new file unless --force)")
     parser.add_argument("--store", type=store_location, default=None, help=STORE_HELP)
+    parser.add_argument("--force", action="store_true",
+                        help="replace the backup file if it exists (never the store itself)")
     add_lang(parser)
     parser.set_defaults(func=run_backup)
 
@@ -107,8 +111,13 @@ def run_backup(args: argparse.Namespace) -> int:
     where: Location = args.store or default_store_location()
     try:
         store = open_existing(where)
-        dest = store.backup(args.path)
-        store.close()
+        try:
+            dest = store.backup(args.path, overwrite=args.force)
+        finally:
+            store.close()
+    except BackupExists:
+        complain("backup", t("cli_backup_exists", lang, path=args.path))
+        return 1
     except (StoreError, OSError) as exc:
         return _fail("backup", exc, lang)
     say(lang, "cli_backed_up", path=describe(where), dest=dest)

@@ -40,10 +40,13 @@ class Record(TypedDict):
     summary_en: str
     description: str
     description_en: str
+    notes: str
+    notes_en: str
     place: str
     gemeente_code: str
     lat: float | None
     lon: float | None
+    location_approximate: bool
     scope: str
     themes: list[str]
     participation: str
@@ -88,10 +91,13 @@ class Initiative:
     summary_en: str = ""
     description: str = ""
     description_en: str = ""
+    notes: str = ""  # beside the description: e.g. a fact from another source than the article
+    notes_en: str = ""
     place: str = ""
     gemeente_code: str = ""
     lat: float | None = None
     lon: float | None = None
+    location_approximate: bool = False  # the point is only roughly there (municipality centre)
     scope: str = "lokaal"
     themes: list[str] = field(default_factory=list)
     participation: str = ""
@@ -130,23 +136,33 @@ RECORD_FIELDS: tuple[str, ...] = tuple(Initiative.__dataclass_fields__)
 LIST_FIELDS = ("themes", "actors", "channels", "outcomes", "sources")
 LIMITS = {
     "id": 80, "name": 200, "summary": 500, "summary_en": 500, "description": 5000,
-    "description_en": 5000, "place": 200, "channel": 100, "author": 100,
+    "description_en": 5000, "notes": 2000, "notes_en": 2000, "place": 200, "channel": 100,
+    "author": 100,
     "outcome_label": 200, "outcome_unit": 50, "source_title": 300, "source_note": 500,
     "url": 2000,
 }
-MULTILINE_FIELDS = ("summary", "summary_en", "description", "description_en", "source_note")
+MULTILINE_FIELDS = ("summary", "summary_en", "description", "description_en", "notes",
+                    "notes_en", "source_note")
 YEAR_RANGE = (1800, 2100)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GEMEENTE_RE = re.compile(r"^(?:GM)?(\d{1,4})$")
 
-FieldType = Literal["text", "real", "int", "json"]
+FieldType = Literal["text", "real", "int", "bool", "json"]
+BOOL_FIELDS = ("location_approximate",)
 # How each field is stored: the store's columns follow this mapping, in record order.
 FIELD_TYPES: dict[str, FieldType] = {
     name: ("real" if name in ("lat", "lon") else "int" if name == "start_year"
+           else "bool" if name in BOOL_FIELDS
            else "json" if name in LIST_FIELDS else "text")
     for name in RECORD_FIELDS
 }
 REQUIRED_FIELDS = ("id", "name")
+
+
+def record_defaults() -> Record:
+    """Every field at its default (``id`` and ``name`` empty): what a field a record or a
+    stored row lacks (one written before the field existed) stands for."""
+    return Initiative(id="", name="").to_dict()
 
 # --------------------------------------------------------------------------- value helpers
 
@@ -188,6 +204,30 @@ def parse_number(value: object) -> float | None:
     if not math.isfinite(number):
         raise ValueError(value)
     return number
+
+
+# Yes/no as people write them in a spreadsheet cell, in Dutch or English.
+TRUE_WORDS = frozenset({"true", "ja", "yes", "waar", "j", "y", "x", "1"})
+FALSE_WORDS = frozenset({"false", "nee", "no", "onwaar", "n", "0"})
+
+
+def parse_flag(value: object) -> bool | None:
+    """True/False from a bool, 0/1 or a word (``ja``, ``nee``, ``true``...); None when empty.
+
+    Raises ValueError for anything else, so callers can name the bad value.
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value)
+    word = str(value).strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(value)
 
 
 def fmt_number(value: float) -> str:

@@ -34,6 +34,7 @@ from dashboard.domain.record import (
     Source,
     fmt_number,
     is_empty,
+    parse_flag,
     parse_number,
 )
 from dashboard.domain.vocab import (
@@ -153,7 +154,8 @@ class _Validator:
         if not rec["name"]:
             self.error("name", "val_name_required")
         rec["kind"] = self.term("kind", KINDS, d.get("kind")) or "initiatief"
-        for key in ("summary", "summary_en", "description", "description_en"):
+        for key in ("summary", "summary_en", "description", "description_en", "notes",
+                    "notes_en"):
             rec[key] = self.text(key, d.get(key))
         rec["status"] = self.term("status", STATUSES, d.get("status")) or "onbekend"
         rec["participation"] = self.term("participation", PARTICIPATION, d.get("participation"))
@@ -259,7 +261,8 @@ class _Validator:
             return ""
         key, fixed = check_url(text)
         if key:
-            self.error(fieldname, key, field=shown, value=text)
+            chars = {"chars": forbidden_url_chars(text)} if key == "val_url_chars" else {}
+            self.error(fieldname, key, field=shown, value=text, **chars)
             return ""
         if fixed != text:
             self.warn(fieldname, "val_url_fixed", field=shown, value=text, fixed=fixed)
@@ -343,8 +346,10 @@ class _Validator:
         scope = self.term("scope", SCOPES, d.get("scope"))
         code = self.gemeente_code(d.get("gemeente_code"))
         place = self.text("place", d.get("place"))
+        approximate = self.flag("location_approximate", d.get("location_approximate"))
         out: dict[str, Any] = {"lat": None, "lon": None, "scope": scope,
-                               "gemeente_code": "", "place": place}
+                               "gemeente_code": "", "place": place,
+                               "location_approximate": False}
         if not (lat_ok and lon_ok):  # reported already; an unreadable value is not "empty"
             return out
         if (lat is None) != (lon is None):
@@ -376,6 +381,11 @@ class _Validator:
             elif scope == "buitenland":
                 self.warn("gemeente_code", "val_code_abroad", code=code)
         out["gemeente_code"] = code
+        if out["lat"] is not None:
+            # Not said (a file from before the field): judged as then, by the point
+            # being its municipality's centre. Without a point there is nothing to judge.
+            out["location_approximate"] = (geo.is_at_centre(code, out["lat"], out["lon"])
+                                           if approximate is None else approximate)
         if not place and code:
             municipality = found or _municipalities().get(code)
             out["place"] = municipality["statnaam"] if municipality else ""
@@ -414,6 +424,14 @@ class _Validator:
                 self.error("location", "val_outside_nl", point=shown)
             return None
         return lat, lon, found
+
+    def flag(self, fieldname: str, value: object) -> bool | None:
+        """Yes/no (``ja``/``nee``, ``true``/``false``, 1/0...); None when not given."""
+        try:
+            return parse_flag(value)
+        except ValueError:
+            self.error(fieldname, "val_not_a_flag", value=str(value))
+            return None
 
     def gemeente_code(self, value: object) -> str:
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -470,13 +488,28 @@ def unknown_term(vocab: Vocabulary, text: str) -> tuple[str, dict[str, Any]]:
     return "val_term_unknown", params
 
 
+# Characters no stored web address may hold: quotes and angle brackets end a link in
+# HTML and Markdown. Rejected rather than percent-encoded, so the address a person typed
+# is the one stored and shown; ``ui.markdown.safe_link`` links by the same rule.
+URL_FORBIDDEN = "\"'<>"
+
+
+def forbidden_url_chars(text: str) -> str:
+    """The ``URL_FORBIDDEN`` characters in ``text``, space-separated (for the message)."""
+    return " ".join(c for c in URL_FORBIDDEN if c in text)
+
+
 def check_url(text: str) -> tuple[str | None, str]:
     """(catalog key of the problem or None, the URL to store); adds https:// to a bare domain.
 
-    The keys take ``{field}`` (what the address is for) and ``{value}`` (the text).
+    The one rule for web addresses: import and forms store only what it accepts, and
+    the page links only what it accepts. The keys take ``{field}`` (what the address
+    is for) and ``{value}`` (the text); ``val_url_chars`` also ``{chars}``.
     """
     if re.search(r"\s", text) or any(unicodedata.category(c) == "Cc" for c in text):
         return "val_url_spaces", text
+    if forbidden_url_chars(text):
+        return "val_url_chars", text
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https") and parts.netloc:

@@ -1,9 +1,11 @@
 """Build the shipped boundary layers from the official CBS/Kadaster sources.
 
 The build reads the four files in ``shared/geodata-src`` (boundaries, province
-table, krimp/anticipeer table, population table), checks them, simplifies the
-municipalities as one coverage so neighbours keep sharing borders, and writes
-``gemeenten.geojson``, ``regios.geojson`` and ``provincies.geojson``.
+table, krimp/anticipeer table, population table) and the region provenance table
+``geodata/regio-herkomst.csv`` (which regions are compiled from sources and which
+reconstructed; kept by hand), checks them, simplifies the municipalities as one
+coverage so neighbours keep sharing borders, and writes ``gemeenten.geojson``,
+``regios.geojson`` and ``provincies.geojson``.
 
 Output is written to a temporary folder and moved into place only when every
 layer was built, so a bad source never leaves a half-updated ``geodata/``.
@@ -36,6 +38,10 @@ PROVINCE_FILE = "gemeente_provincie_2024.csv"
 REGION_FILE = "krimp_anticipeer_2024.csv"
 POPULATION_FILE = "bevolking_gemeente.csv"
 REGION_TYPES = ("krimpregio", "anticipeerregio")
+PROVENANCE_FILE = "regio-herkomst.csv"
+PROVENANCE_KINDS = ("samengesteld", "gereconstrueerd")  # compiled from sources / reconstructed
+# How the region table's note marks a municipality only part of which was designated.
+PARTIAL_MARK = "partial overlap"
 
 OUTPUT_FILES = ("gemeenten.geojson", "regios.geojson", "provincies.geojson")
 
@@ -59,6 +65,36 @@ class BuildReport:
 def default_source_dir() -> Path:
     """``../shared/geodata-src`` next to the repository (the documented default)."""
     return Path(__file__).resolve().parents[3] / "shared" / "geodata-src"
+
+
+def shipped_dir() -> Path:
+    """The repository's ``geodata/``: the shipped layers and the region provenance table."""
+    return Path(__file__).resolve().parents[2] / "geodata"
+
+
+def provenance_path(src: Path) -> Path:
+    """The region provenance table: beside the sources when given there, else the shipped one."""
+    beside = src / PROVENANCE_FILE
+    return beside if beside.is_file() else shipped_dir() / PROVENANCE_FILE
+
+
+def load_provenance(path: Path, regions: Iterable[str]) -> dict[str, str]:
+    """Region name -> ``samengesteld`` or ``gereconstrueerd``, one row for every region."""
+    frame = _read_csv(path, ["regio", "herkomst"])
+    if frame["regio"].duplicated().any():
+        dups = sorted(set(frame.loc[frame["regio"].duplicated(), "regio"]))
+        raise SourceError(f"{path}: region(s) listed twice: {', '.join(dups)}")
+    bad = sorted(set(frame["herkomst"]) - set(PROVENANCE_KINDS))
+    if bad:
+        raise SourceError(f"{path}: unknown herkomst {', '.join(bad)}; "
+                          f"expected {' or '.join(PROVENANCE_KINDS)}")
+    table = dict(zip(frame["regio"], frame["herkomst"], strict=True))
+    missing, extra = sorted(set(regions) - set(table)), sorted(set(table) - set(regions))
+    if missing:
+        raise SourceError(f"{path}: no provenance for region(s) {', '.join(missing)}")
+    if extra:
+        raise SourceError(f"{path}: region(s) not in {REGION_FILE}: {', '.join(extra)}")
+    return table
 
 
 def _read_csv(path: Path, required: Iterable[str]) -> pd.DataFrame:
@@ -156,6 +192,8 @@ def load_sources(src: Path) -> gpd.GeoDataFrame:
     frame = frame.merge(population[["statcode", "inwoners_2014", "inwoners_2024"]], on="statcode")
     for column in ("regio", "regiotype", "regio_noot"):
         frame[column] = frame[column].fillna("")
+    frame["deels_aangewezen"] = frame["regio_noot"].str.contains(PARTIAL_MARK, case=False,
+                                                                 regex=False)
     return frame.to_crs(RD_NEW).sort_values("statcode").reset_index(drop=True)
 
 
@@ -184,14 +222,17 @@ def build_municipalities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = out.set_geometry(simplify_coverage(out.geometry))
     columns = [
         "statcode", "statnaam", "provincie", "regio", "regiotype", "regio_noot",
-        "oppervlakte_km2", "inwoners_2014", "inwoners_2024", "bevolking_verandering_pct",
-        "geometry",
+        "deels_aangewezen", "oppervlakte_km2", "inwoners_2014", "inwoners_2024",
+        "bevolking_verandering_pct", "geometry",
     ]
     return out[columns]
 
 
-def build_regions(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Dissolve the region members into one polygon per region."""
+def build_regions(
+    municipalities: gpd.GeoDataFrame, provenance: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """Dissolve the region members into one polygon per region, with its provenance
+    (``herkomst``) and the members only partly designated (``gemeenten_deels``)."""
     members = municipalities[municipalities["regio"] != ""]
     rows = []
     for (name, kind), group in members.groupby(["regio", "regiotype"], sort=True):
@@ -202,8 +243,11 @@ def build_regions(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "regiotype": kind,
                 "provincies": ", ".join(sorted(set(group["provincie"]))),
                 "gemeenten": ",".join(sorted(group["statcode"])),
+                "gemeenten_deels": ",".join(
+                    sorted(group.loc[group["deels_aangewezen"], "statcode"])),
                 "aantal_gemeenten": len(group),
                 "inwoners_2024": int(group["inwoners_2024"].sum()),
+                "herkomst": provenance[name],
                 "geometry": shapely.union_all(group.geometry.values),
             }
         )
@@ -265,16 +309,18 @@ def build(src: Path | None = None, out: Path | None = None) -> BuildReport:
     caller then refreshes the web map's static copy (``webmap.layers``).
     """
     src = Path(src) if src else default_source_dir()
-    shipped_dir = Path(__file__).resolve().parents[2] / "geodata"
-    shipped = out is None or Path(out).resolve() == shipped_dir.resolve()
-    out = Path(out) if out else shipped_dir
+    shipped = out is None or Path(out).resolve() == shipped_dir().resolve()
+    out = Path(out) if out else shipped_dir()
     if not src.is_dir():
         raise SourceError(f"{src}: source folder not found")
 
-    municipalities = build_municipalities(load_sources(src))
+    sources = load_sources(src)
+    regions = sorted(set(sources["regio"]) - {""})
+    provenance = load_provenance(provenance_path(src), regions)
+    municipalities = build_municipalities(sources)
     layers = {
         "gemeenten.geojson": municipalities,
-        "regios.geojson": build_regions(municipalities),
+        "regios.geojson": build_regions(municipalities, provenance),
         "provincies.geojson": build_provinces(municipalities),
     }
     out.mkdir(parents=True, exist_ok=True)

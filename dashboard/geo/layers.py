@@ -147,3 +147,9 @@ def clear_cache() -> None:
     """Read the layers again on next use (after a geodata build in the same process)."""
     _read.cache_clear()
     _municipalities_rd.cache_clear()
+    from dashboard.geo import provenance  # it reads these layers; imported here, not above
+
+    provenance.clear_cache()
+    from dashboard.geo.centres import _centres  # imports this module
+
+    _centres.cache_clear()

@@ -17,7 +17,8 @@ from dashboard.text import fold, slugify
 
 def _text_blob(record: Mapping) -> str:
     parts = [record.get(k) or "" for k in (
-        "name", "place", "summary", "summary_en", "description", "description_en",
+        "name", "place", "summary", "summary_en", "description", "description_en", "notes",
+        "notes_en",
     )]
     return fold(" ".join(parts)).replace("-", " ")
 
@@ -38,13 +39,17 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
             frame[column] = [[] for _ in range(len(frame))]
         frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
     for column in ("kind", "scope", "status", "participation", "place", "gemeente_code",
-                   "summary", "summary_en", "description", "description_en"):
+                   "summary", "summary_en", "description", "description_en", "notes",
+                   "notes_en"):
         if column not in frame:
             frame[column] = ""
         frame[column] = frame[column].fillna("")
     for column in ("lat", "lon", "start_year"):
         if column not in frame:
             frame[column] = None
+    if "location_approximate" not in frame:
+        frame["location_approximate"] = False
+    frame["location_approximate"] = frame["location_approximate"].map(lambda v: v is True)
     lat = pd.to_numeric(frame["lat"], errors="coerce")
     lon = pd.to_numeric(frame["lon"], errors="coerce")
     frame["lat"], frame["lon"] = lat, lon
@@ -62,6 +67,7 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
     frame["located"] = frame["statcode"] != ""
     frame["on_map"] = lat.notna() & lon.notna()
     frame["abroad"] = frame["on_map"] & ~frame["located"]
+    frame["location_approximate"] = frame["location_approximate"] & frame["on_map"]
     frame["regiotype"] = frame["regiotype"].where(frame["regiotype"] != "", "geen")
     frame.loc[~frame["located"], "regiotype"] = ""
     frame["regio_slug"] = frame["regio"].map(lambda r: slugify(r) if r else "")

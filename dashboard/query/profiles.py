@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard import geo
 from dashboard.domain.vocab import ACTORS, KINDS, PARTICIPATION, SCOPES, STATUSES, THEMES
+from dashboard.geo import provenance
 from dashboard.i18n import number, percent, regiotype_label, t
 
 
@@ -41,12 +42,14 @@ class Details:
     subtitle: str
     summary: str
     description: str
+    notes: str = ""  # shown under the description (a fact from another source, a caveat)
     facts: list[tuple[str, str]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     outcomes: list[tuple[str, str]] = field(default_factory=list)
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # title, url, note
     website: str = ""
     has_point: bool = False
+    approximate: bool = False  # the point is only roughly where the initiative is
 
 
 def initiative_details(row: Mapping, lang: str) -> Details:
@@ -56,8 +59,13 @@ def initiative_details(row: Mapping, lang: str) -> Details:
         place_bits.append(f"{t('municipality', lang).lower()} {row['statnaam']}")
     facts: list[tuple[str, str]] = []
     place = ", ".join(b for b in place_bits if b)
-    if place:
+    approximate = bool(row.get("location_approximate")) and bool(row.get("on_map"))
+    if place and approximate:
+        facts.append((t("field_place", lang), f"{place} ({t('approximate_word', lang)})"))
+    elif place:
         facts.append((t("field_place", lang), place))
+    elif approximate:
+        facts.append((t("field_location", lang), t("approximate_word", lang)))
     if row.get("provincie"):
         facts.append((t("province", lang), row["provincie"]))
     if row.get("regio"):
@@ -94,12 +102,14 @@ def initiative_details(row: Mapping, lang: str) -> Details:
         subtitle=KINDS.label(row.get("kind", ""), lang),
         summary=localized(row, "summary", lang),
         description=localized(row, "description", lang),
+        notes=localized(row, "notes", lang),
         facts=facts,
         themes=[THEMES.label(th, lang) for th in row.get("themes") or []],
         outcomes=outcomes,
         sources=sources,
         website=str(row.get("website") or ""),
         has_point=bool(row.get("on_map")),
+        approximate=approximate,
     )
 
 
@@ -133,6 +143,20 @@ def _initiative_facts(inside: pd.DataFrame, inhabitants: float, lang: str) -> li
     ]
 
 
+def _change(rows: pd.DataFrame) -> tuple[float | None, bool]:
+    """Population change 2014–2024 over the rows with comparable figures, and whether it
+    leaves rows out (then the figure gets a ``*`` and the footnote ``change_partial``)."""
+    comparable = rows[rows["inwoners_2014"].notna()]
+    if comparable.empty:
+        return None, False
+    before, after = comparable["inwoners_2014"].sum(), comparable["inwoners_2024"].sum()
+    return (after - before) / before * 100, len(comparable) < len(rows)
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
 def municipality_profile(statcode: str, frame: pd.DataFrame, lang: str) -> AreaProfile | None:
     """Profile of one municipality with the (filtered) initiatives located in it."""
     row = _row(geo.municipalities(), "statcode", statcode)
@@ -149,46 +173,69 @@ def municipality_profile(statcode: str, frame: pd.DataFrame, lang: str) -> AreaP
         (t("population_change", lang), percent(change, lang)),
         *_initiative_facts(inside, row["inwoners_2024"], lang),
     ]
+    region = provenance.region_of(row["regio"]) if row["regio"] else None
+    if region is not None:
+        facts.append((t("region_provenance", lang), provenance.summary(region, lang)))
     return AreaProfile(
         title=f"{row['statnaam']}",
         kind="gemeente",
         facts=facts,
-        note=row["regio_noot"],
+        note=_joined(provenance.partial_note(statcode, lang) if row["deels_aangewezen"] else "",
+                     provenance.note_text(region.slug, lang) if region else ""),
         initiative_ids=list(inside["id"]) if not inside.empty else [],
         bounds=tuple(float(v) for v in row.geometry.bounds),  # type: ignore[arg-type]
     )
 
 
 def region_profile(slug: str, frame: pd.DataFrame, lang: str) -> AreaProfile | None:
-    """Profile of one krimp- or anticipeerregio with the (filtered) initiatives in it."""
+    """Profile of one krimp- or anticipeerregio with the (filtered) initiatives in it.
+
+    Members only part of which was designated count whole in the region's figures,
+    as they do on the map; the profile says which they are and, when a fully
+    designated member remains, gives the rates without them too.
+    """
     row = _row(geo.regions(), "slug", slug)
-    if row is None:
+    region = provenance.region(slug)
+    if row is None or region is None:
         return None
-    members = row["gemeenten"].split(",")
     munis = geo.municipalities()
-    member_rows = munis[munis["statcode"].isin(members)]
-    inside = frame[frame["statcode"].isin(members)] if not frame.empty else frame
-    before = member_rows["inwoners_2014"]
-    comparable = member_rows[before.notna()]
-    change = None
-    if not comparable.empty:
-        b, a = comparable["inwoners_2014"].sum(), comparable["inwoners_2024"].sum()
-        change = (a - b) / b * 100
+    member_rows = munis[munis["statcode"].isin(region.members)]
+    full_rows = member_rows[~member_rows["statcode"].isin(region.partial)]
+    inside = frame[frame["statcode"].isin(region.members)] if not frame.empty else frame
+    change, starred = _change(member_rows)
     facts = [
         (t("region_type", lang), regiotype_label(row["regiotype"], lang)),
         (t("province", lang), row["provincies"]),
-        (t("municipalities", lang), ", ".join(sorted(member_rows["statnaam"]))),
+        (t("municipalities", lang), provenance.member_list(region, lang)),
         (t("inhabitants_2024", lang), number(row["inwoners_2024"], lang)),
-        (t("population_change", lang), percent(change, lang)
-         + ("" if len(comparable) == len(member_rows) else " *")),
-        *_initiative_facts(inside, row["inwoners_2024"], lang),
     ]
-    notes = [n for n in member_rows["regio_noot"] if n]
-    note = ""
-    if len(comparable) != len(member_rows):
-        note = t("change_partial", lang, n=len(comparable), total=len(member_rows))
-    if notes:
-        note = (note + " " if note else "") + t("region_has_notes", lang, n=len(notes))
+    if region.partial:
+        partial_rows = member_rows[member_rows["statcode"].isin(region.partial)]
+        share = partial_rows["inwoners_2024"].sum() / member_rows["inwoners_2024"].sum() * 100
+        facts.append((t("partly_designated", lang), t(
+            "partly_designated_share", lang, names=", ".join(partial_rows["statnaam"]),
+            share=f"{number(share, lang)}%")))
+    facts.append((t("population_change", lang), percent(change, lang) + (" *" if starred else "")))
+    with_full = bool(region.partial) and not full_rows.empty
+    if with_full:
+        full_change, full_starred = _change(full_rows)
+        starred = starred or full_starred
+        facts.append((t("population_change_full", lang),
+                      percent(full_change, lang) + (" *" if full_starred else "")))
+    facts += _initiative_facts(inside, row["inwoners_2024"], lang)
+    if with_full:
+        full_inside = inside[~inside["statcode"].isin(region.partial)] if not inside.empty \
+            else inside
+        facts.append((t("per_10k_full", lang),
+                      _per_10k(len(full_inside), full_rows["inwoners_2024"].sum(), lang)))
+    facts.append((t("region_provenance", lang), provenance.summary(region, lang)))
+    comparable = member_rows["inwoners_2014"].notna().sum()
+    note = _joined(
+        provenance.note_text(slug, lang),
+        "" if not region.partial else t("partly_counts_whole" if with_full
+                                        else "partly_only_member", lang),
+        t("change_partial", lang, n=int(comparable), total=len(member_rows)) if starred else "",
+    )
     return AreaProfile(
         title=row["regio"], kind="regio", facts=facts, note=note,
         initiative_ids=list(inside["id"]) if not inside.empty else [],
@@ -210,17 +257,33 @@ def counts_by(frame: pd.DataFrame, column: str, labels: Mapping[str, str]) -> pd
 
 
 def region_counts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Initiatives per region with inhabitants and the rate per 10,000 inhabitants."""
-    regions = geo.regions()
+    """Initiatives per region with inhabitants and the rate per 10,000 inhabitants.
+
+    ``deels`` names the members only part of which was designated (they count whole
+    in ``inwoners`` and ``per_10k``); ``per_10k_zonder_deels`` is the rate without them,
+    None where the region has no such member or no other member.
+    """
+    munis = geo.municipalities()
+    inhabitants = dict(zip(munis["statcode"], munis["inwoners_2024"], strict=True))
+    names = provenance.municipality_names()
+    per_code = frame["statcode"].value_counts().to_dict() if not frame.empty else {}
     rows = []
-    for region in regions.itertuples(index=False):
-        n = int((frame["regio"] == region.regio).sum()) if not frame.empty else 0
+    for region in provenance.all_regions():
+        full = [c for c in region.members if c not in region.partial]
+        count = sum(per_code.get(c, 0) for c in region.members)
+        total = sum(inhabitants[c] for c in region.members)
+        rate_full = None
+        if region.partial and full:
+            rate_full = round(sum(per_code.get(c, 0) for c in full)
+                              / sum(inhabitants[c] for c in full) * 10_000, 3)
         rows.append({
-            "regio": region.regio,
+            "regio": region.name,
             "regiotype": regiotype_label(region.regiotype, lang),
-            "count": n,
-            "inwoners": int(region.inwoners_2024),
-            "per_10k": round(n / region.inwoners_2024 * 10_000, 3),
+            "count": int(count),
+            "inwoners": int(total),
+            "per_10k": round(count / total * 10_000, 3),
+            "deels": ", ".join(names[c] for c in region.partial),
+            "per_10k_zonder_deels": rate_full,
         })
     out = pd.DataFrame(rows)
     return out.sort_values(["count", "regio"], ascending=[False, True]).reset_index(drop=True)

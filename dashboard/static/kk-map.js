@@ -149,4 +149,41 @@
     };
     setTimeout(function () { map.invalidateSize(); fit(); }, 60);
   };
+
+  /* A click counts where the pointer went down. Pressing on the map can scroll
+     the page (the frame takes focus and is scrolled into view), so by the
+     click the map has moved under a pointer that stayed put, and Leaflet's
+     click position is off by the scroll: 26 px, 14 km at 1440x900. Registered
+     before streamlit-folium's own click handler (which runs after the map
+     script), this puts the press position into the event object that the
+     later handlers, streamlit-folium's "last_clicked" among them, read. The
+     screen position tells a still pointer: it does not change with a scroll. */
+  kk.clickWhereDown = function (map) {
+    var down = null;
+    map.on('mousedown', function (e) {
+      var o = e.originalEvent;
+      down = {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,
+              x: o.screenX, y: o.screenY, center: map.getCenter(), zoom: map.getZoom()};
+    });
+    map.on('click', function (e) {
+      var o = e.originalEvent, was = down;
+      down = null;
+      if (!was || Math.abs(o.screenX - was.x) > 3 || Math.abs(o.screenY - was.y) > 3) { return; }
+      if (was.zoom !== map.getZoom() || !was.center.equals(map.getCenter())) { return; }
+      e.latlng = was.latlng;
+      e.layerPoint = was.layerPoint;
+      e.containerPoint = was.containerPoint;
+    });
+  };
+
+  /* The point a facilitator is placing (webmap/pending.py): the same pin as on
+     the small placement map, not clickable, so a click beside it moves it.
+     o: {point: [lat, lon], title} */
+  kk.pendingPin = function (group, o) {
+    L.marker(o.point, {
+      interactive: false, keyboard: false, zIndexOffset: 2000, title: o.title,
+      icon: L.divIcon({className: 'kk-place-pin', html: '<span></span>',
+                       iconSize: [30, 42], iconAnchor: [15, 42]})
+    }).addTo(group);
+  };
 })();

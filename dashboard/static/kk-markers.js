@@ -1,12 +1,13 @@
 /* Krimpkaart: the initiatives on the map, from the compact point array that
    webmap/markers.py passes as JSON:
-     point = [lat, lon, style index, count, selected, ids, labels]
+     point = [lat, lon, style index, count, selected, ids, labels, approximate]
    where labels are plain text lines ("name \u00b7 place"); they are escaped here
    (kk.esc) before they become HTML. Each tooltip ends in a hidden "id:a,b" key
    that the page reads back from the clicked tooltip.
    Above o.threshold points supercluster clusters them: the map only ever holds
    the clusters and pins in view, made when they come into view. The selected
-   initiative is never hidden inside a cluster. */
+   initiative is never hidden inside a cluster. An approximate point (placed
+   at its municipality's centre, say) gets a dashed outline (kk-map.css). */
 (function () {
   'use strict';
   var kk = window.kk = window.kk || {};
@@ -18,7 +19,8 @@
 
     var pin = function (p) {
       var look = looks[p[2]];
-      var cls = 'kk-pin' + (p[3] > 1 ? ' kk-multi' : '') + (p[4] ? ' kk-selected' : '');
+      var cls = 'kk-pin' + (p[3] > 1 ? ' kk-multi' : '') + (p[4] ? ' kk-selected' : '')
+        + (p[7] ? ' kk-approx' : '');
       var icon = L.divIcon({className: 'kk-pin-wrap', iconSize: [22, 22],
         html: '<div class="' + cls + '" data-n="' + p[3] + '" data-ids="' + esc(p[5])
               + '" style="background:' + look[0] + '">' + look[1] + '</div>'});

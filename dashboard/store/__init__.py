@@ -22,7 +22,7 @@ from dashboard.store.base import (
     StoreBusy,
     StoreError,
 )
-from dashboard.store.geopackage import GeoPackageStore, check_backup
+from dashboard.store.geopackage import BackupExists, GeoPackageStore, check_backup
 from dashboard.store.location import (
     Location,
     create_store,
@@ -35,9 +35,9 @@ from dashboard.store.location import (
 from dashboard.store.seed import default_seed_path, default_store_location, open_store, read_seed
 
 __all__ = [
-    "Change", "Changes", "Conflict", "DuplicateId", "GeoPackageStore", "InvalidRecord",
-    "Location", "NotFound", "NothingToUndo", "PortableStore", "Record", "Records", "SeedError",
-    "Snapshot", "Store", "StoreBusy", "StoreError", "check_backup", "create_store",
-    "default_seed_path", "default_store_location", "describe", "open_existing", "open_store",
-    "parse_location", "read_seed", "same_location", "store_exists",
+    "BackupExists", "Change", "Changes", "Conflict", "DuplicateId", "GeoPackageStore",
+    "InvalidRecord", "Location", "NotFound", "NothingToUndo", "PortableStore", "Record",
+    "Records", "SeedError", "Snapshot", "Store", "StoreBusy", "StoreError", "check_backup",
+    "create_store", "default_seed_path", "default_store_location", "describe", "open_existing",
+    "open_store", "parse_location", "read_seed", "same_location", "store_exists",
 ]

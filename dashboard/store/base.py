@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypedDict, TypeVar, cast, runtime_checkable
 
-from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record
+from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record, record_defaults
 from dashboard.i18n import LocalizedError, field_label, msg
 from dashboard.text import fold
 
@@ -166,7 +166,7 @@ class PortableStore(Store, Protocol):
 
     def snapshot(self) -> Snapshot: ...
     def replace_with(self, snapshot: Snapshot) -> int: ...
-    def backup(self, dest: str | Path) -> Path: ...
+    def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path: ...
     def restore(self, src: str | Path) -> int: ...
     def close(self) -> None: ...
 
@@ -212,6 +212,8 @@ def clean_record(record: object) -> Record:
         elif value is None:
             if kind == "json":
                 value = []
+            elif kind == "bool":
+                value = False
         elif kind == "real":
             if type(value) is not float:
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -225,6 +227,10 @@ def clean_record(record: object) -> Record:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidRecord(key="store_record_not_whole", id=rid,
                                     field=field_label(name))
+        elif kind == "bool":
+            if type(value) is not bool:
+                raise InvalidRecord(key="store_record_not_bool", id=rid,
+                                    field=field_label(name))
         elif kind == "json" and not isinstance(value, list):
             raise InvalidRecord(key="store_record_not_list", id=rid, field=field_label(name))
         out[name] = value
@@ -236,6 +242,48 @@ def clean_record(record: object) -> Record:
         raise InvalidRecord(key="store_record_out_of_range", id=rid)
     return cast(Record, out)
 
+
+# --- undo -------------------------------------------------------------------------------------
+
+# What an undo stamps on the record it writes back; not part of what the record says.
+UNDO_STAMP_FIELDS = ("updated_at", "author")
+
+
+def same_content(a: Record | None, b: Record | None) -> bool:
+    """Whether two versions of a record say the same, whoever wrote them when."""
+    if a is None or b is None:
+        return a is b
+
+    def content(record: Record) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if k not in UNDO_STAMP_FIELDS}
+
+    return content(a) == content(b)
+
+
+def undo_conflict(change: Change, current: Record | None, later: Changes) -> Conflict | None:
+    """Why ``change`` cannot be undone now, or None when it can.
+
+    ``later`` are the history entries for the same record after ``change``. An
+    undo walks back through one's own successive changes: a later change that
+    has been undone since (and the undo entries themselves) is no obstacle. It
+    is refused when someone else's later change still stands (the conflict names
+    them), or when the record no longer says what ``change`` left (an edit made
+    outside the history, e.g. in QGIS). Shared by every backend.
+    """
+    known = change.before or change.after
+    name = known["name"] if known else change.record_id
+    undone = {c.undoes for c in later if c.action == "undo"}
+    standing = [c for c in later if c.action != "undo" and c.seq not in undone]
+    if not standing and same_content(current, change.after):
+        return None
+    if current is None:
+        return Conflict(key="store_undo_deleted", name=name)
+    if change.after is None:
+        return Conflict(key="store_undo_readded", name=name)
+    last = max(standing, key=lambda c: c.seq) if standing else None
+    by = last.author if last else current["author"]
+    at = last.at if last else current["updated_at"]
+    return Conflict(key="store_undo_changed", name=name, by=by or msg("store_someone"), at=at)
 
 
 # --- duplicates and imports --------------------------------------------------------------------
@@ -385,29 +433,19 @@ def updated_record(
     }
 
 
-def check_undo(change: Change, current: Record | None) -> None:
-    """Refuse an undo that would overwrite a later change to the same record."""
-    if current == change.after:
-        return
-    known = change.before or change.after
-    name = known["name"] if known else change.record_id
-    if current is None:
-        raise Conflict(key="store_undo_deleted", name=name)
-    if change.after is None:
-        raise Conflict(key="store_undo_readded", name=name)
-    raise Conflict(key="store_undo_changed", name=name,
-                   by=current["author"] or msg("store_someone"), at=current["updated_at"])
-
-
 def plan_undo(
-    change: Change, current: Record | None, author: str | None
+    change: Change, current: Record | None, author: str | None, later: Changes
 ) -> tuple[str, str, Record | None]:
     """``(by, stamp, after)`` for undoing ``change``; ``after`` None means delete the record.
 
-    The undo is a change of its own: by ``author``, else the author of the undone
-    change, stamped strictly after the record's current stamp.
+    ``later`` are the history entries for the same record after ``change``. The undo
+    is a change of its own: by ``author``, else the author of the undone change,
+    stamped strictly after the record's current stamp. Raises ``Conflict`` when
+    ``undo_conflict`` says so.
     """
-    check_undo(change, current)
+    conflict = undo_conflict(change, current, later)
+    if conflict is not None:
+        raise conflict
     by = author if author is not None else change.author
     stamp = next_stamp(current["updated_at"] if current else None)
     after: Record | None = None
@@ -459,6 +497,12 @@ def json_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def with_defaults(record: Mapping[str, Any] | None) -> Record | None:
+    """A record from the history with every field: one written before a field existed
+    gets that field's default (so an old change still compares equal, and undoes)."""
+    return None if record is None else cast(Record, {**record_defaults(), **record})
+
+
 def record_from_columns(values: Iterable[Any], xy: tuple[float, float] | None) -> Record:
     """A record from its field columns (in ``FIELD_TYPES`` order) and its point.
 
@@ -471,8 +515,8 @@ def record_from_columns(values: Iterable[Any], xy: tuple[float, float] | None) -
             value = json_list(value)
         elif kind == "text" and value is None:
             value = TEXT_DEFAULTS.get(name, "")
-        elif kind == "bool" and value is None:
-            value = False
+        elif kind == "bool":
+            value = bool(value)  # SQLite keeps 0/1; NULL from another tool is "no"
         record[name] = value
     record["lon"], record["lat"] = xy if xy else (None, None)
     return cast(Record, record)

@@ -17,12 +17,14 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from dashboard.domain.record import FIELD_TYPES
+from dashboard.domain.record import FIELD_TYPES, record_defaults
 from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
+from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
     BATCH_PART,
     FIELD_NAMES,
@@ -57,6 +59,7 @@ from dashboard.store.base import (
     sort_records,
     sort_tours,
     updated_record,
+    with_defaults,
 )
 from dashboard.store.base import clean_record as _clean
 from dashboard.store.base import clean_tour as _clean_tour
@@ -68,31 +71,21 @@ LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
 TOURS = "krimpkaart_tours"
 META = "krimpkaart_meta"
-BATCHES = "krimpkaart_batches"  # the record ids of each import, in parts
+BATCHES = gpkg_migrate.BATCHES  # the record ids of each import, in parts
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = gpkg_migrate.LATEST  # 2: location_approximate, 3: imports as one change
 BUSY_TIMEOUT_S = 10.0
 IMPORT_CACHE_KIB = 64 * 1024  # page cache of an import's connection (the default is 2 MB)
-SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "json": "TEXT"}
+SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "bool": "BOOLEAN", "json": "TEXT"}
 CONSTRAINTS = {"id": " NOT NULL UNIQUE", "name": " NOT NULL"}
 # Record fields in record order: (name, column type, kind), from the domain's field list.
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(
     (name, SQL_TYPES[kind] + CONSTRAINTS.get(name, ""), kind) for name, kind in FIELD_TYPES.items()
 )
 REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)  # since version 1
-
-# Version 2: the duplicate key of each record (NULLed by a trigger when another tool
-# changes the name or place; the store fills it in again), imports as one history entry
-# with their record ids apart. Plain SQL, so GDAL and QGIS write the layer as before.
-VERSION_2: tuple[str, ...] = (
-    f"CREATE INDEX {LAYER}_key ON {LAYER} ({KEY_COLUMN})",
-    f"CREATE TRIGGER {LAYER}_key_stale AFTER UPDATE OF name, place ON {LAYER} FOR EACH ROW "
-    f"WHEN NEW.{KEY_COLUMN} IS OLD.{KEY_COLUMN} "
-    "AND (NEW.name IS NOT OLD.name OR NEW.place IS NOT OLD.place) "
-    f"BEGIN UPDATE {LAYER} SET {KEY_COLUMN} = NULL WHERE fid = NEW.fid; END",
-    f"CREATE TABLE {BATCHES} (seq INTEGER NOT NULL, part INTEGER NOT NULL, ids TEXT NOT NULL, "
-    "PRIMARY KEY (seq, part))",
-)
+# Columns a store cannot do without; any other record field it lacks (a store written
+# before the field existed) is added on opening, with the field's default.
+CORE_COLUMNS = ("fid", "geom", "id", "name")
 
 # Our tables; ``gpkg.create_core`` makes the GeoPackage ones first.
 SCHEMA: tuple[str, ...] = (
@@ -109,7 +102,7 @@ SCHEMA: tuple[str, ...] = (
     "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, author TEXT NOT NULL)",
     f"CREATE TABLE {META} (fid INTEGER PRIMARY KEY CHECK (fid = 1), "
     "version INTEGER NOT NULL, schema_version INTEGER NOT NULL)",
-    *VERSION_2,
+    *gpkg_migrate.import_schema(LAYER),
 )
 
 
@@ -138,7 +131,14 @@ def _dumps(record: Record | None) -> str | None:
 
 
 def _loads(text: str | None) -> Record | None:
-    return None if text is None else json.loads(text)
+    """A record from the history; fields added since it was written get their defaults."""
+    return None if text is None else with_defaults(json.loads(text))
+
+
+def _stored_default(name: str, kind: str) -> Any:
+    """A field's default as its column holds it (lists as JSON text)."""
+    value = record_defaults()[name]  # type: ignore[literal-required]
+    return json.dumps(value) if kind == "json" else value
 
 
 _COLUMNS = ", ".join(FIELD_NAMES)
@@ -173,8 +173,8 @@ class GeoPackageStore:
         if problem:
             raise StoreError(key="store_unusable", path=str(self.path), problem=problem)
         if _schema_version(self.path) < SCHEMA_VERSION:
-            with self._connect(write=True) as conn, _transaction(conn):
-                _upgrade(conn)
+            self._migrate()  # named steps first (they infer values) ...
+        self._add_missing_fields()  # ... then any field still missing gets its default
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -203,6 +203,14 @@ class GeoPackageStore:
             conn.close()
         return cls(path)
 
+    def _migrate(self) -> None:
+        """Bring a file written by an older version up to date, once (``gpkg_migrate``)."""
+        with self._write() as conn:
+            version = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0]
+            if version < SCHEMA_VERSION:  # another process may have done it meanwhile
+                version = gpkg_migrate.migrate(conn, version, LAYER, HISTORY)
+                conn.execute(f"UPDATE {META} SET schema_version = ? WHERE fid = 1", (version,))
+
     # connections ---------------------------------------------------------------------------
 
     @contextmanager
@@ -226,8 +234,22 @@ class GeoPackageStore:
         """One write transaction: all of it is committed, or none of it."""
         with self._connect(write=True) as conn, _transaction(conn):
             yield conn
-            _fill_keys(conn)
+            gpkg_migrate.fill_keys(conn, LAYER)
             _touch(conn)
+
+    def _add_missing_fields(self) -> None:
+        """Add every record field the table lacks, with its default: one generic, additive
+        step for a store written before a field existed. Older versions of Krimpkaart
+        name their columns, so they keep reading and writing the file."""
+        with self._connect() as conn:
+            if not _missing_fields(conn, "main"):
+                return
+        with self._write() as conn:
+            for name, sqltype, kind in _missing_fields(conn, "main"):  # again, under the lock
+                conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN {name} {sqltype}")
+                value = _stored_default(name, kind)
+                if value is not None:
+                    conn.execute(f"UPDATE {LAYER} SET {name} = ?", (value,))
 
     # initiatives ---------------------------------------------------------------------------
 
@@ -339,7 +361,8 @@ class GeoPackageStore:
             if change.action == "import":
                 return _undo_import(conn, change, author)
             current = _get(conn, change.record_id)
-            by, stamp, after = plan_undo(change, current, author)
+            by, stamp, after = plan_undo(change, current, author,
+                                         _later_changes(conn, change))
             if after is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = ?", (change.record_id,))
             else:
@@ -451,20 +474,29 @@ class GeoPackageStore:
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own connection."""
 
-    def backup(self, dest: str | Path) -> Path:
-        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename)."""
-        dest = Path(dest)
-        if dest.exists() and dest.resolve() == self.path.resolve():
-            raise StoreError(key="store_backup_is_store")
+    def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent snapshot to ``dest`` (via a temp file, then an atomic rename).
+
+        An existing ``dest`` is replaced only with ``overwrite`` (else ``BackupExists``),
+        and never when it is this store (or one of its -wal/-shm files). Errors while
+        writing name ``dest``; only errors while reading the store name the store.
+        """
+        dest = check_backup_destination(dest, self.path, overwrite=overwrite)
 
         def copy(tmp: Path) -> None:
-            with self._connect() as conn:
+            try:
                 target = sqlite3.connect(tmp, isolation_level=None)
-                try:
-                    conn.backup(target)
-                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                finally:
-                    target.close()
+            except sqlite3.Error as exc:
+                raise _backup_failed(dest, exc) from exc
+            try:
+                with self._connect() as conn:  # the store's own errors name the store
+                    try:
+                        conn.backup(target)
+                        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                    except sqlite3.Error as exc:
+                        raise _backup_failed(dest, exc) from exc
+            finally:
+                target.close()
 
         return _write_file(dest, copy)
 
@@ -480,15 +512,17 @@ class GeoPackageStore:
         return self.replace_with(read_backup(src))
 
 
-def write_backup(snapshot: Snapshot, dest: str | Path) -> Path:
-    """A new GeoPackage at ``dest`` holding ``snapshot`` (the backup of any backend)."""
+def write_backup(snapshot: Snapshot, dest: str | Path, *, overwrite: bool = False) -> Path:
+    """A new GeoPackage at ``dest`` holding ``snapshot`` (the backup of any backend); an
+    existing file is replaced only with ``overwrite`` (see ``check_backup_destination``)."""
+    path = check_backup_destination(dest, None, overwrite=overwrite)
 
     def fill(tmp: Path) -> None:
         GeoPackageStore.create(tmp).replace_with(snapshot)
         with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
 
-    return _write_file(Path(dest), fill)
+    return _write_file(path, fill)
 
 
 def read_backup(path: str | Path) -> Snapshot:
@@ -511,7 +545,7 @@ def _write_file(dest: Path, write: Callable[[Path], None]) -> Path:
         write(tmp)
         os.replace(tmp, dest)
     except OSError as exc:
-        raise StoreError(key="store_backup_failed", path=str(dest), error=str(exc)) from exc
+        raise _backup_failed(dest, exc) from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
@@ -519,26 +553,88 @@ def _write_file(dest: Path, write: Callable[[Path], None]) -> Path:
 
 
 def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
-    """Everything in the store, in one read transaction (a consistent view)."""
+    """Everything in the store, in one read transaction (a consistent view).
+
+    A file written before a record field existed (an old backup) has no column for
+    it: NULL is read instead, which becomes the field's default.
+    """
+    absent = {name for name, _, _ in _missing_fields(conn, "main")}
+    select = f"SELECT geom, {', '.join('NULL' if n in absent else n for n in FIELD_NAMES)} " \
+             f"FROM {LAYER}"
     conn.execute("BEGIN")
     try:
-        records = sort_records(_from_row(r) for r in conn.execute(_SELECT))
-        since_2 = _columns(conn, HISTORY)  # a backup from version 1 has no imports
-        columns = _HISTORY_COLUMNS if "batch_size" in since_2 else _HISTORY_COLUMNS.replace(
+        records = sort_records(_from_row(r) for r in conn.execute(select))
+        since_3 = _columns(conn, HISTORY)  # a backup from before version 3 has no imports
+        columns = _HISTORY_COLUMNS if "batch_size" in since_3 else _HISTORY_COLUMNS.replace(
             "batch_size", "NULL")
         history = [
             (_change(row[:-1]), row[-1]) for row in conn.execute(
                 f"SELECT {columns}, undone_by FROM {HISTORY} ORDER BY seq")
         ]
         batches: dict[int, list[str]] = {}
-        if "batch_size" in since_2:
+        if "batch_size" in since_3:
             for seq, ids in conn.execute(f"SELECT seq, ids FROM {BATCHES} ORDER BY seq, part"):
                 batches.setdefault(seq, []).extend(json.loads(ids))
+        if "location_approximate" in absent:  # written before the field: judge it as then
+            judge = gpkg_migrate.judged_location
+            records = [judge(r) for r in records]
+            history = [(replace(c, before=c.before and judge(c.before),
+                                after=c.after and judge(c.after)), undone)
+                       for c, undone in history]
         tours = sort_tours(_tour(r) for r in conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
         version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
     finally:
         conn.execute("ROLLBACK")
     return Snapshot(records, history, tours, version, batches)
+
+
+# --- backup destinations --------------------------------------------------------------------
+
+
+class BackupExists(StoreError):
+    """The backup's destination exists; it is replaced only when the caller says so."""
+
+
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
+def check_backup_destination(dest: str | Path, store: Path | None, *, overwrite: bool) -> Path:
+    """``dest`` as a path a backup may be written to, or a ``StoreError`` saying why not.
+
+    Refused always: no name, a folder, something that is not a regular file (a device,
+    a pipe), and the store file itself or its -wal/-shm files, by any name (a symlink or
+    a hard link included; ``store`` is None for a store that is not a file). Refused
+    unless ``overwrite``: any other existing file.
+    """
+    if not str(dest).strip():
+        raise StoreError(key="store_backup_no_name")
+    dest = Path(dest)
+    if dest.is_dir():
+        raise StoreError(key="store_backup_is_folder", path=str(dest))
+    present = dest.exists()  # follows a symlink
+    if store is not None and (
+            (present and store.exists() and os.path.samefile(dest, store))
+            or _is_sidecar(dest, store)):
+        raise StoreError(key="store_backup_is_store")
+    if present and not dest.is_file():
+        raise StoreError(key="store_backup_not_a_file", path=str(dest))
+    if (present or dest.is_symlink()) and not overwrite:
+        raise BackupExists(key="store_backup_exists", path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(key="store_folder_missing", folder=str(dest.parent))
+    return dest
+
+
+def _is_sidecar(dest: Path, store: Path) -> bool:
+    """Whether ``dest`` names one of SQLite's files beside the store (its -wal, -shm…)."""
+    return (dest.name in {store.name + suffix for suffix in SIDECAR_SUFFIXES}
+            and dest.parent.is_dir() and store.parent.is_dir()
+            and os.path.samefile(dest.parent, store.parent))
+
+
+def _backup_failed(dest: Path, exc: Exception) -> StoreError:
+    error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return StoreError(key="store_backup_failed", path=str(dest), error=error)
 
 
 # --- helpers on a connection ----------------------------------------------------------------
@@ -569,6 +665,12 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _missing_fields(conn: sqlite3.Connection, schema: str) -> list[tuple[str, str, str]]:
+    """The record fields (name, column type, kind) the layer in ``schema`` has no column for."""
+    present = {r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({LAYER})")}
+    return [field for field in FIELDS if field[0] not in present]
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
@@ -683,40 +785,8 @@ def _undo_import(conn: sqlite3.Connection, change: Change, author: str | None) -
     return Change(seq, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
 
 
-def _fill_keys(conn: sqlite3.Connection) -> None:
-    """Compute the duplicate key where it is NULL: rows that GIS tools added or renamed."""
-    rows = conn.execute(
-        f"SELECT fid, name, place FROM {LAYER} WHERE {KEY_COLUMN} IS NULL").fetchall()
-    conn.executemany(f"UPDATE {LAYER} SET {KEY_COLUMN} = ? WHERE fid = ?",
-                     [(match_key(name or "", place or ""), fid) for fid, name, place in rows])
-
-
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-
-
-def _schema_version(path: Path) -> int:
-    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
-                                 timeout=BUSY_TIMEOUT_S)) as conn:
-        return int(conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0])
-
-
-def _upgrade(conn: sqlite3.Connection) -> None:
-    """Bring a version-1 file to version 2 (in the caller's write transaction): the key
-    column (filled in), the history's batch size, the import id table. Another process
-    may have done it meanwhile: then nothing happens."""
-    version = conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0]
-    if version >= SCHEMA_VERSION:
-        return
-    if KEY_COLUMN not in _columns(conn, LAYER):
-        conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN {KEY_COLUMN} TEXT")
-    if "batch_size" not in _columns(conn, HISTORY):
-        conn.execute(f"ALTER TABLE {HISTORY} ADD COLUMN batch_size INTEGER")
-    for statement in VERSION_2:
-        conn.execute(statement)
-    gpkg.add_attributes(conn, BATCHES, "Krimpkaart imports: the records each one added")
-    _fill_keys(conn)
-    conn.execute(f"UPDATE {META} SET schema_version = ? WHERE fid = 1", (SCHEMA_VERSION,))
 
 
 def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
@@ -739,6 +809,15 @@ def _log(
         (at, author, action, record_id, _dumps(before), _dumps(after), undoes, count),
     )
     return int(cursor.lastrowid or 0)
+
+
+def _later_changes(conn: sqlite3.Connection, change: Change) -> Changes:
+    """The history entries for ``change``'s record after it (for ``undo_conflict``)."""
+    rows = conn.execute(
+        f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} WHERE record_id = ? AND seq > ? ORDER BY seq",
+        (change.record_id, change.seq),
+    ).fetchall()
+    return [_change(r) for r in rows]
 
 
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
@@ -775,6 +854,13 @@ def check_backup(path: str | Path) -> None:
         raise StoreError(key="store_restore_refused", path=str(path), problem=problem)
 
 
+def _schema_version(path: Path) -> int:
+    """The schema version a (checked) store file was written with."""
+    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_S)) as conn, _sqlite_errors(path):
+        return int(conn.execute(f"SELECT schema_version FROM {META} WHERE fid = 1").fetchone()[0])
+
+
 def _store_problem(path: Path, full: bool = False) -> Message | None:
     """Why ``path`` is not a usable Krimpkaart GeoPackage, or None; ``full`` adds integrity."""
     problem = gpkg.file_problem(path)
@@ -798,7 +884,7 @@ def _store_problem(path: Path, full: bool = False) -> Message | None:
         if missing:
             return msg("store_problem_missing_tables", n=len(missing), tables=", ".join(missing))
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({LAYER})")}
-        missing = [c for c in ("fid", "geom", *FIELD_NAMES) if c not in columns]
+        missing = [c for c in CORE_COLUMNS if c not in columns]
         if missing:
             return msg("store_problem_missing_columns", table=LAYER, n=len(missing),
                        columns=", ".join(missing))

@@ -151,8 +151,10 @@ def register_functions(conn: sqlite3.Connection) -> None:
 
 def file_problem(path: Path) -> Message | None:
     """Why ``path`` cannot be a GeoPackage at all (checked before opening it), or None."""
+    if path.is_dir():
+        return msg("store_problem_is_folder")
     if not path.is_file():
-        return msg("store_problem_no_file")
+        return msg("store_problem_not_a_file" if path.exists() else "store_problem_no_file")
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
             return msg("store_problem_not_sqlite")

@@ -39,6 +39,7 @@ from psycopg.types.json import Json
 
 from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import msg
+from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
     BATCH_PART,
     KEY_COLUMN,
@@ -75,6 +76,7 @@ from dashboard.store.base import (
     sort_records,
     sort_tours,
     updated_record,
+    with_defaults,
 )
 from dashboard.store.geopackage import read_backup, write_backup
 
@@ -137,29 +139,54 @@ def _migration_1(conn: psycopg.Connection) -> None:
 
 
 def _migration_2(conn: psycopg.Connection) -> None:
+    """``location_approximate``: rows and history entries without it are judged as before
+    the field existed (the point is its municipality's centre), as the GeoPackage store's
+    version 2 does. A store that got the column generically keeps the values it holds."""
+    conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN IF NOT EXISTS location_approximate boolean")
+    rows = conn.execute(f"SELECT fid, gemeente_code, ST_Y(geom), ST_X(geom) FROM {LAYER} "
+                        "WHERE location_approximate IS NULL").fetchall()
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {LAYER} SET location_approximate = %s WHERE fid = %s",
+                [(gpkg_migrate.at_centre(code or "", lat, lon), fid)
+                 for fid, code, lat, lon in rows])
+    entries = conn.execute(
+        f"SELECT seq, before_json::text, after_json::text FROM {HISTORY}").fetchall()
+    with conn.cursor() as cur:
+        for seq, before, after in entries:
+            new = (gpkg_migrate.history_with_location(before),
+                   gpkg_migrate.history_with_location(after))
+            if new != (before, after):
+                cur.execute(f"UPDATE {HISTORY} SET before_json = %s::json, "
+                            "after_json = %s::json WHERE seq = %s", (*new, seq))
+
+
+def _migration_3(conn: psycopg.Connection) -> None:
     """The duplicate key of each record (indexed; NULLed by a trigger when another tool
     changes the name or place, and filled in again by the next write), imports as one
     history entry with their record ids apart."""
     conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN IF NOT EXISTS {KEY_COLUMN} text")
-    conn.execute(f"CREATE INDEX {LAYER}_key_idx ON {LAYER} ({KEY_COLUMN})")
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {LAYER}_key_idx ON {LAYER} ({KEY_COLUMN})")
     conn.execute(
         "CREATE OR REPLACE FUNCTION krimpkaart_key_stale() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN IF NEW.{KEY_COLUMN} IS NOT DISTINCT FROM OLD.{KEY_COLUMN} "
         "AND (NEW.name IS DISTINCT FROM OLD.name OR NEW.place IS DISTINCT FROM OLD.place) "
         f"THEN NEW.{KEY_COLUMN} := NULL; END IF; RETURN NEW; END $$"
     )
-    conn.execute(f"CREATE TRIGGER {LAYER}_key_stale BEFORE UPDATE ON {LAYER} "
+    conn.execute(f"CREATE OR REPLACE TRIGGER {LAYER}_key_stale BEFORE UPDATE ON {LAYER} "
                  "FOR EACH ROW EXECUTE FUNCTION krimpkaart_key_stale()")
-    conn.execute(f"ALTER TABLE {HISTORY} ADD COLUMN batch_size bigint")
-    conn.execute(f"CREATE TABLE {BATCHES} (seq bigint NOT NULL, part integer NOT NULL, "
-                 "ids json NOT NULL, PRIMARY KEY (seq, part))")
+    conn.execute(f"ALTER TABLE {HISTORY} ADD COLUMN IF NOT EXISTS batch_size bigint")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {BATCHES} (seq bigint NOT NULL, "
+                 "part integer NOT NULL, ids json NOT NULL, PRIMARY KEY (seq, part))")
     _fill_keys(conn)
 
 
 # (version, what it does, how). Append only; a released migration is never changed.
 MIGRATIONS: tuple[tuple[int, str, Callable[[psycopg.Connection], None]], ...] = (
     (1, "initiatives, history, tours and the version row", _migration_1),
-    (2, "duplicate keys, and imports as one change", _migration_2),
+    (2, "location_approximate, judged for rows from before it", _migration_2),
+    (3, "duplicate keys, and imports as one change", _migration_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -217,7 +244,8 @@ def _from_row(row: tuple) -> Record:
 
 def _change(row: tuple) -> Change:
     seq, at, author, action, record_id, before, after, undoes, count = row
-    return Change(seq, at, author, action, record_id, before, after, undoes, count)
+    return Change(seq, at, author, action, record_id, with_defaults(before),
+                  with_defaults(after), undoes, count)
 
 
 def _tour(row: tuple) -> TourRecord:
@@ -505,7 +533,10 @@ class PostGISStore:
             if change.action == "import":
                 return _undo_import(conn, change, author)
             current = _get(conn, change.record_id)
-            by, stamp, after = plan_undo(change, current, author)
+            later = [_change(r) for r in conn.execute(
+                f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} WHERE record_id = %s AND seq > %s "
+                "ORDER BY seq", (change.record_id, change.seq)).fetchall()]
+            by, stamp, after = plan_undo(change, current, author, later)
             if after is None:
                 conn.execute(f"DELETE FROM {LAYER} WHERE id = %s", (change.record_id,))
             elif current is None:
@@ -628,10 +659,10 @@ class PostGISStore:
                          (snapshot.version + 1,))
         return len(snapshot.records)
 
-    def backup(self, dest: str | Path) -> Path:
+    def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
         """A GeoPackage at ``dest`` with all records, history and tours: portable, and what
-        ``restore`` reads into either backend."""
-        return write_backup(self.snapshot(), dest)
+        ``restore`` reads into either backend. An existing file only with ``overwrite``."""
+        return write_backup(self.snapshot(), dest, overwrite=overwrite)
 
     def restore(self, src: str | Path) -> int:
         """Replace the store's contents with a backup GeoPackage, in one transaction.

@@ -7,8 +7,9 @@ agree and a round trip gives the same records:
 - outcomes read ``label = value unit``, e.g. ``Huizen opgeknapt = 12 woningen``
   (``?`` as value when there is a unit but no figure);
 - sources read ``title <url> (note)``;
-- text that a spreadsheet would run as a formula (``= + - @``, tab, CR) gets a
-  leading ``'`` on export, and exactly that guard is removed on import.
+- in CSV, text that a spreadsheet would run as a formula (``= + - @``, tab, CR) gets
+  a leading ``'`` on export, and exactly that guard is removed when a CSV is read.
+  XLSX needs no guard: its text cells are typed as strings, which are never formulas.
 """
 
 from __future__ import annotations
@@ -31,10 +32,14 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "summary_en": ("summary_en", "samenvatting_en"),
     "description": ("description", "beschrijving", "omschrijving"),
     "description_en": ("description_en", "beschrijving_en", "omschrijving_en"),
+    "notes": ("notes", "notities", "noot", "toelichting"),
+    "notes_en": ("notes_en", "notities_en", "noot_en", "toelichting_en"),
     "place": ("place", "plaats", "plaatsnaam", "woonplaats"),
     "gemeente_code": ("gemeente_code", "gemeentecode", "statcode", "gm_code"),
     "lat": ("lat", "latitude", "breedtegraad", "breedte"),
     "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
+    "location_approximate": ("location_approximate", "locatie_bij_benadering", "bij_benadering",
+                             "approximate", "approximate_location"),
     "scope": ("scope", "schaal", "reikwijdte"),
     "themes": ("themes", "theme", "thema's", "themas", "thema"),
     "participation": ("participation", "participatie", "participatievorm"),
@@ -52,8 +57,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 DUTCH_HEADERS: dict[str, str] = {
     "id": "id", "name": "naam", "kind": "soort", "summary": "samenvatting",
     "summary_en": "samenvatting_en", "description": "beschrijving",
-    "description_en": "beschrijving_en", "place": "plaats", "gemeente_code": "gemeentecode",
-    "lat": "breedtegraad", "lon": "lengtegraad", "scope": "schaal", "themes": "thema's",
+    "description_en": "beschrijving_en", "notes": "notities", "notes_en": "notities_en",
+    "place": "plaats", "gemeente_code": "gemeentecode",
+    "lat": "breedtegraad", "lon": "lengtegraad",
+    "location_approximate": "locatie_bij_benadering", "scope": "schaal", "themes": "thema's",
     "participation": "participatie", "actors": "actoren", "channels": "kanalen",
     "start_year": "startjaar", "status": "status", "outcomes": "resultaten",
     "sources": "bronnen", "website": "website", "created_at": "aangemaakt",
@@ -256,9 +263,13 @@ def _json_list(text: str) -> list[Any] | None:
 
 
 def cell_to_value(fieldname: str, value: object) -> object:
-    """One imported cell -> the value ``domain.validation.validate`` expects for that field."""
+    """One imported cell -> the value ``domain.validation.validate`` expects for that field.
+
+    The formula guard is not undone here: the reader that knows the file format does
+    that (CSV only), so a cell is never unguarded twice and JSON text never.
+    """
     if isinstance(value, str):
-        value = unguard(value.strip())
+        value = value.strip()
         if not value:
             return None
         if fieldname in ("themes", "actors", "channels", "outcomes", "sources"):
@@ -274,12 +285,15 @@ def cell_to_value(fieldname: str, value: object) -> object:
         if fieldname == "sources":
             return parse_sources(value)
     elif isinstance(value, list | tuple) and fieldname in ("channels", *VOCAB_LIST_FIELDS):
-        return [unguard(v) if isinstance(v, str) else v for v in value]
+        return list(value)
     return None if is_empty(value) else value
 
 
-def record_cells(record: Mapping[str, Any], fields: Iterable[str] = RECORD_FIELDS) -> list[Any]:
-    """Flat cells for one record: numbers stay numbers, text is formula-guarded."""
+def record_cells(
+    record: Mapping[str, Any], fields: Iterable[str] = RECORD_FIELDS, *, formula_guard: bool
+) -> list[Any]:
+    """Flat cells for one record: numbers stay numbers; text is formula-guarded when asked
+    (CSV, whose cells a spreadsheet interprets), else left exactly as it is (XLSX)."""
     cells: list[Any] = []
     for name in fields:
         value = record.get(name)
@@ -292,7 +306,7 @@ def record_cells(record: Mapping[str, Any], fields: Iterable[str] = RECORD_FIELD
         if value is None:
             cells.append("")
         elif isinstance(value, str):
-            cells.append(guard(value))
+            cells.append(guard(value) if formula_guard else value)
         else:
             cells.append(value)
     return cells

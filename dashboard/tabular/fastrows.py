@@ -42,8 +42,8 @@ from dashboard.tabular.cells import cell_to_value
 
 SLOW = object()  # "leave this row to validate()"
 CACHE_LIMIT = 50_000  # distinct values remembered per field (then forgotten and relearnt)
-PLAIN_TEXT = ("name", "summary", "summary_en", "description", "description_en", "place",
-              "author")
+PLAIN_TEXT = ("name", "summary", "summary_en", "description", "description_en", "notes",
+              "notes_en", "place", "author")
 TERMS = {"kind": KINDS, "status": STATUSES, "participation": PARTICIPATION, "scope": SCOPES}
 TERM_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 TERM_LISTS = {"themes": THEMES, "actors": ACTORS}
@@ -52,12 +52,16 @@ _DECIMAL_COMMA = re.compile(r"-?\d+,\d+\Z")
 # The record's fields in order, as ``Initiative.to_dict`` gives them; a test checks that
 # this is the record's field list, so a new field cannot be forgotten here.
 RECORD_ORDER = ("id", "name", "kind", "summary", "summary_en", "description", "description_en",
-                "place", "gemeente_code", "lat", "lon", "scope", "themes", "participation",
-                "actors", "channels", "start_year", "status", "outcomes", "sources", "website",
-                "created_at", "updated_at", "author")
+                "notes", "notes_en", "place", "gemeente_code", "lat", "lon",
+                "location_approximate", "scope", "themes", "participation", "actors", "channels",
+                "start_year", "status", "outcomes", "sources", "website", "created_at",
+                "updated_at", "author")
 KNOWN_FIELDS = frozenset((*PLAIN_TEXT, *TERMS, *TERM_LISTS, "id", "channels", "start_year",
                           "gemeente_code", "website", "created_at", "updated_at", "lat", "lon",
-                          "outcomes", "sources"))
+                          "location_approximate", "outcomes", "sources"))
+# A point this far (in degrees) from its municipality's centre cannot be within
+# ``geo.centres.APPROXIMATE_KM`` (50 m) of it; nearer ones get the exact check.
+NEAR_CENTRE_DEG = 0.002
 
 
 def plain_text(value: object, fieldname: str) -> object:
@@ -68,7 +72,7 @@ def plain_text(value: object, fieldname: str) -> object:
     text = value.strip()
     if not text:
         return ""
-    if text[0] == "'":  # a formula guard: cells.unguard decides
+    if text[0] == "'":  # a CSV reader unguards; rare enough to leave to validate
         return SLOW
     if not text.isprintable():
         if fieldname not in MULTILINE_FIELDS or "\r" in text:
@@ -105,6 +109,14 @@ def decimal(value: object) -> object:
     return number if math.isfinite(number) else SLOW
 
 
+def _centre(code: str) -> tuple[float, float]:
+    """A municipality's centre (lat, lon); NaN for a code without one (never near)."""
+    try:
+        return geo.municipality_centre(code)
+    except KeyError:
+        return math.nan, math.nan
+
+
 def _is_nan(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
@@ -138,7 +150,7 @@ class FastRows:
             if name == "":
                 ok[i] = False  # "name is required": validate says so
         for name in (*TERMS, *TERM_LISTS, "channels", "start_year", "gemeente_code",
-                     "website", "created_at", "updated_at"):
+                     "website", "created_at", "updated_at", "location_approximate"):
             if name not in cells:  # no such column: the validator's value for nothing
                 values[name] = [self._cached(name, [None])[0]] * n
             else:
@@ -157,6 +169,26 @@ class FastRows:
         self._mark(lons, ok)
         places = self._locate(lats, lons, values["scope"], ok)
         return self._records(n, ok, values, lats, lons, places)
+
+    @staticmethod
+    def _approximate(given: list[Any], codes: list[str], lats: list[float],
+                     lons: list[float]) -> list[bool]:
+        """``location_approximate`` as ``validate`` sets it: as given, else whether the point
+        is its municipality's centre (``geo.is_at_centre``, asked only for points near one)."""
+        out = [bool(g) for g in given]
+        ask = [k for k, g in enumerate(given) if g is None]
+        if not ask:
+            return out
+        centres = {code: _centre(code) for code in {codes[k] for k in ask}}
+        centre = np.array([centres[codes[k]] for k in ask], dtype=float)
+        lat = np.array([lats[k] for k in ask], dtype=float)
+        lon = np.array([lons[k] for k in ask], dtype=float)
+        near = ((np.abs(lat - centre[:, 0]) <= NEAR_CENTRE_DEG)
+                & (np.abs(lon - centre[:, 1]) <= NEAR_CENTRE_DEG))
+        for j in np.flatnonzero(near).tolist():
+            k = ask[j]
+            out[k] = geo.is_at_centre(codes[k], lats[k], lons[k])
+        return out
 
     # --- columns ------------------------------------------------------------------------------
 
@@ -209,6 +241,8 @@ class FastRows:
             result = v.gemeente_code(value)
         elif name == "website":
             result = v.url("website", value)
+        elif name == "location_approximate":
+            result = v.flag(name, value)
         else:
             result = v.timestamp(name, value)
         return SLOW if v.problems else result
@@ -260,6 +294,7 @@ class FastRows:
         where = [places[i] for i in rows]
         columns: list[list[Any]] = []
         for name in RECORD_ORDER:
+            column: list[Any]
             if name == "place":
                 column = [values["place"][i] or w[1] for i, w in zip(rows, where, strict=True)]
             elif name == "gemeente_code":
@@ -273,6 +308,10 @@ class FastRows:
                 column = [list(values[name][i]) for i in rows]
             elif name in ("outcomes", "sources"):
                 column = [[] for _ in rows]
+            elif name == "location_approximate":
+                column = FastRows._approximate(
+                    [values[name][i] for i in rows], [w[0] for w in where],
+                    [lats[i] for i in rows], [lons[i] for i in rows])
             else:
                 column = [values[name][i] for i in rows]
             columns.append(column)

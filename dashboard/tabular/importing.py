@@ -31,6 +31,7 @@ from dashboard import config, geo
 from dashboard.domain.record import LIMITS, Record, parse_number
 from dashboard.domain.validation import Locator, Severity, make_id, validate
 from dashboard.i18n import Keyed, Message, Num, field_label, msg, t, text_of
+from dashboard.i18n import number as format_number
 from dashboard.store.base import Batch, match_key
 from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
 from dashboard.tabular.fastrows import FastRows
@@ -667,7 +668,8 @@ def format_report(report: ImportReport, lang: str = "en") -> str:
     """Plain-text report: a summary line, then one line per problem (file first, then rows)."""
     lines = [t("report_summary", lang, file=report.filename,
                read=msg(f"count_{report.row_label}s", n=report.rows_read),
-               valid=report.valid, bad=report.error_row_count)]
+               valid=format_number(report.valid, lang),
+               bad=format_number(report.error_row_count, lang))]
     for p in sorted(report.problems, key=lambda p: p.row):
         where = t("report_file", lang) if p.row == 0 else report.where(p.row).text(lang)
         what = field_text(p, lang)

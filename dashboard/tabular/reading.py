@@ -369,8 +369,7 @@ def _filled(value: Any) -> bool:
 
 
 def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return unguard(value)
+    """A cell's value as import expects it; text stays exactly as typed (never guarded)."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bool):

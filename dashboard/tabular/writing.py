@@ -2,8 +2,9 @@
 
 Files written here are read back by ``reading`` into the same records
 (the cell forms live in ``cells``). CSV carries a UTF-8 BOM so Excel
-shows accents right; text cells a spreadsheet would run as formulas are
-guarded with a leading ``'``.
+shows accents right, and its text cells that a spreadsheet would run as
+formulas are guarded with a leading ``'``. XLSX text cells are written as
+typed strings, which spreadsheets never run, so they carry no guard.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ TEMPLATE_EXAMPLE: dict[str, Any] = {
     "gemeente_code": "",
     "lat": 51.326,
     "lon": 3.488,
+    "location_approximate": False,
     "scope": "lokaal",
     "themes": ["wonen", "leefbaarheid"],
     "participation": "maatschappelijk-initiatief",
@@ -58,9 +60,11 @@ def export_records(records: Iterable[Mapping[str, Any]], fmt: ExportFormat) -> b
     """The records as a CSV, GeoJSON or XLSX file (bytes), all fields, in RECORD order."""
     records = list(records)
     if fmt == "csv":
-        return _csv(list(RECORD_FIELDS), [record_cells(r) for r in records])
+        return _csv(list(RECORD_FIELDS),
+                    [record_cells(r, formula_guard=True) for r in records])
     if fmt == "xlsx":
-        return _xlsx(list(RECORD_FIELDS), [record_cells(r) for r in records], extra=_licence_rows())
+        return _xlsx(list(RECORD_FIELDS), [record_cells(r, formula_guard=False) for r in records],
+                     extra=_licence_rows())
     if fmt == "geojson":
         return _geojson(records)
     raise ValueError(f"unknown export format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}")
@@ -69,10 +73,10 @@ def export_records(records: Iterable[Mapping[str, Any]], fmt: ExportFormat) -> b
 def template_bytes(fmt: Literal["csv", "xlsx"], lang: str = "nl") -> bytes:
     """An import template: the columns and one example row; XLSX adds the allowed values."""
     headers = [DUTCH_HEADERS[f] if lang == "nl" else f for f in TEMPLATE_FIELDS]
-    rows = [record_cells(TEMPLATE_EXAMPLE, TEMPLATE_FIELDS)]
     if fmt == "csv":
-        return _csv(headers, rows)
+        return _csv(headers, [record_cells(TEMPLATE_EXAMPLE, TEMPLATE_FIELDS, formula_guard=True)])
     if fmt == "xlsx":
+        rows = [record_cells(TEMPLATE_EXAMPLE, TEMPLATE_FIELDS, formula_guard=False)]
         return _xlsx(headers, rows, extra=_vocabulary_rows(lang))
     raise ValueError(f"unknown template format '{fmt}'; use csv or xlsx")
 
@@ -105,6 +109,9 @@ def _xlsx(
         sheet.append(head)
         for row in body:
             sheet.append([clean(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl takes text starting with = for a formula
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -140,6 +147,10 @@ def _vocabulary_rows(lang: str) -> tuple[str, list[list[Any]]]:
          "title <url> (note)"],
         ["breedtegraad/lengtegraad", "51.326 / 3.488", "WGS84-graden; leeg voor landelijk, "
          "online of buitenland", "WGS84 degrees; empty for national, online or abroad"],
+        ["locatie_bij_benadering", "ja / nee", "ja: het punt ligt er alleen ongeveer (bijv. "
+         "midden van de gemeente); leeg: ja als het punt precies het midden van de gemeente is",
+         "yes: the point is only roughly there (e.g. the middle of the municipality); empty: "
+         "yes when the point is exactly the middle of its municipality"],
     ]
     return title, rows + notes_nl
 

@@ -12,72 +12,85 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import folium
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, geo, store
-from dashboard.domain.vocab import KINDS, STATUSES, THEMES
-from dashboard.i18n import field_label, t, text_of
+from dashboard import config, store, webmap
+from dashboard.domain.vocab import KINDS, THEMES
+from dashboard.i18n import t, text_of
 from dashboard.tabular import importing
-from dashboard.ui import session, workshop
+from dashboard.ui import edit_dialog, placement, session, workshop
 from dashboard.ui.markdown import md_escape
+from dashboard.ui.problems import show_problems
 from dashboard.workshop import editing
 
 FORM_FIELDS = ("name", "kind", "themes", "place", "summary", "description")
 
 
-def _problems(problems, lang: str) -> None:
-    """Validation problems in the reader's language, each under its field's label."""
-    for problem in problems:
-        label = text_of(field_label(problem.field), lang)
-        text = f"**{md_escape(label)}**: {md_escape(problem.text(lang))}"
-        (st.error if problem.severity == "error" else st.warning)(text)
-
-
-def _municipality_names() -> dict[str, str]:
-    frame = geo.municipalities().sort_values("statnaam")
-    return dict(zip(frame["statcode"], frame["statnaam"], strict=True))
-
-
 # --------------------------------------------------------------------------- add
+
+ADD_PLACE = "add_place"  # the placement map's key: the new point until it is saved
+ADD_ZOOM = 14.0  # a street or two around the click: close enough to put the pin right
 
 
 def start_adding() -> None:
+    ss = st.session_state
     session.clear_selection()
-    st.session_state.update(adding=True, pending_point=None)
+    placement.clear(ADD_PLACE)
+    # a click made before does not count: only a new one places the pin
+    ss.update(adding=True, _add_seen_click=(ss.get("map_state") or {}).get("last_clicked"))
 
 
 def stop_adding() -> None:
-    st.session_state.update(adding=False, pending_point=None)
+    placement.clear(ADD_PLACE)
+    st.session_state.update(adding=False)
 
 
-def on_map_click_while_adding(state: dict) -> None:
-    """Remember the clicked point as the new initiative's location."""
+def on_map_click_while_adding(state: dict, on_pin: tuple[float, float] | None = None) -> None:
+    """Put the new initiative's pin where the main map was clicked (to be corrected there).
+
+    A click on an existing pin does not reach the map itself; the page passes that
+    pin's point as ``on_pin`` and the new pin goes there (several initiatives in one
+    village).
+    """
+    ss = st.session_state
     clicked = state.get("last_clicked")
-    if clicked and "lat" in clicked and "lng" in clicked:
-        st.session_state["pending_point"] = (round(clicked["lat"], 6), round(clicked["lng"], 6))
+    seen, ss["_add_seen_click"] = ss.get("_add_seen_click"), clicked
+    if clicked and clicked != seen and "lat" in clicked and "lng" in clicked:
+        placement.set_point(ADD_PLACE, (clicked["lat"], clicked["lng"]))
+    elif on_pin is not None:
+        placement.set_point(ADD_PLACE, on_pin)
+
+
+def pending_layer(lang: str) -> folium.FeatureGroup | None:
+    """The new initiative's pin for the main map while adding, once it has a point."""
+    point = placement.current_point(ADD_PLACE) if st.session_state.get("adding") else None
+    if point is None or not workshop.is_facilitator():
+        return None
+    return webmap.pending_layer(point, lang)
 
 
 def add_panel(db: store.Store, frame: pd.DataFrame, lang: str) -> None:
-    """The quick-add form: essentials first, location by map click or municipality."""
-    ss = st.session_state
+    """The quick-add form: essentials first; the location by a map click (then the pin),
+    or a municipality."""
     with st.container(border=True, key="add_panel"):
         st.markdown(f"### {t('add_title', lang)}")
         how = st.radio(t("add_where", lang), ["click", "gemeente"], key="add_how",
                        format_func=lambda v: t(f"add_where_{v}", lang), horizontal=True)
-        point = ss.get("pending_point")
         form: dict = {}
         if how == "click":
+            point = placement.pick_point(ADD_PLACE, None, ADD_ZOOM, lang)
             if point:
-                hit = geo.locate(point[1], point[0])
-                where = hit["statnaam"] if hit else t("outside_nl", lang)
-                st.success(t("add_point", lang, lat=f"{point[0]:.5f}", lon=f"{point[1]:.5f}",
-                             where=where))
-                form.update(lat=point[0], lon=point[1])
+                st.caption(t("place_hint", lang))
+                placement.point_status(point, lang)
+                form.update(lat=point[0], lon=point[1],
+                            location_approximate=st.checkbox(t("place_approx_check", lang),
+                                                             key="add_rough"))
             else:
                 st.info(t("add_click_hint", lang))
         else:
-            names = _municipality_names()
+            names = placement.municipality_names()
             form["gemeente_code"] = st.selectbox(
                 t("municipality", lang), list(names), format_func=names.get, key="add_gm",
                 index=None, placeholder=t("choose", lang))
@@ -91,7 +104,7 @@ def add_panel(db: store.Store, frame: pd.DataFrame, lang: str) -> None:
                                             format_func=lambda v: THEMES.label(v, lang),
                                             placeholder=t("choose_many", lang),
                                             select_all=False)
-            form["place"] = st.text_input(t("field_place", lang), key="add_place")
+            form["place"] = st.text_input(t("field_place", lang), key="add_place_name")
             form["summary"] = st.text_area(t("add_summary", lang), key="add_summary",
                                            max_chars=500, height=80)
             confirm = st.checkbox(t("add_confirm_similar", lang), key="add_confirm")
@@ -110,7 +123,7 @@ def _save_new(db: store.Store, frame: pd.DataFrame, form: dict, how: str, confir
     )
     if not result.ok or result.record is None:
         st.error(t("form_has_problems", lang))
-        _problems(result.problems, lang)
+        show_problems(result.problems, lang)
         return
     record = result.record
     similar = editing.nearby_similar(
@@ -125,7 +138,8 @@ def _save_new(db: store.Store, frame: pd.DataFrame, form: dict, how: str, confir
         st.error(t("save_failed", lang, error=md_escape(exc.text(lang))))
         return
     workshop.mark_seen(db)
-    for key in ("add_name", "add_place", "add_summary", "add_themes", "add_confirm"):
+    for key in ("add_name", "add_place_name", "add_summary", "add_themes", "add_confirm",
+                "add_rough"):
         st.session_state.pop(key, None)
     stop_adding()
     session.select_initiative(added["id"])
@@ -139,62 +153,32 @@ def _save_new(db: store.Store, frame: pd.DataFrame, form: dict, how: str, confir
 def edit_controls(db: store.Store, record: dict, lang: str) -> None:
     """Edit and delete buttons in the details panel (facilitator only)."""
     cols = st.columns(2)
-    if cols[0].button(t("edit", lang), key="edit_open", icon=":material/edit:"):
-        edit_dialog(db, record, lang)
-    if cols[1].button(t("delete", lang), key="delete_open", icon=":material/delete:"):
-        delete_dialog(db, record, lang)
-    if editing.location_is_approximate(record):
-        st.caption(t("approximate_location", lang))
+    cols[0].button(t("edit", lang), key="edit_open", icon=":material/edit:",
+                   on_click=edit_dialog.open_for, args=(record,))
+    cols[1].button(t("delete", lang), key="delete_open", icon=":material/delete:",
+                   on_click=_open_delete, args=(record,))
 
 
-@st.dialog("✎", width="large")
-def edit_dialog(db: store.Store, record: dict, lang: str) -> None:
-    st.markdown(f"### {t('edit', lang)}: {md_escape(record['name'])}")
-    with st.form("edit_form", border=False):
-        form = {
-            "name": st.text_input(t("col_name", lang) + " *", value=record["name"]),
-            "kind": st.selectbox(t("col_kind", lang), KINDS.slugs,
-                                 index=KINDS.slugs.index(record.get("kind") or "initiatief"),
-                                 format_func=lambda v: KINDS.label(v, lang)),
-            "themes": st.multiselect(t("legend_themes", lang), THEMES.slugs,
-                                     default=[x for x in record.get("themes") or []
-                                              if x in THEMES.slugs],
-                                     format_func=lambda v: THEMES.label(v, lang),
-                                     placeholder=t("choose_many", lang), select_all=False),
-            "place": st.text_input(t("field_place", lang), value=record.get("place") or ""),
-            "status": st.selectbox(t("field_status", lang), STATUSES.slugs,
-                                   index=STATUSES.slugs.index(record.get("status") or "onbekend"),
-                                   format_func=lambda v: STATUSES.label(v, lang)),
-            "start_year": st.text_input(t("field_start_year", lang),
-                                        value=str(record.get("start_year") or "")),
-            "website": st.text_input(t("website", lang), value=record.get("website") or ""),
-            "summary": st.text_area(t("add_summary", lang), value=record.get("summary") or ""),
-            "description": st.text_area(t("add_description", lang),
-                                        value=record.get("description") or "", height=160),
-        }
-        submitted = st.form_submit_button(t("save", lang), type="primary")
-    if not submitted:
-        return
-    result = editing.apply_edit(record, form)
-    if not result.ok or result.record is None:
-        st.error(t("form_has_problems", lang))
-        _problems(result.problems, lang)
-        return
-    try:
-        db.update(result.record, workshop.author(),
-                  expected_updated_at=record.get("updated_at"))
-    except store.Conflict:
-        st.error(t("edit_conflict", lang))
-        return
-    except store.StoreError as exc:
-        st.error(t("save_failed", lang, error=md_escape(exc.text(lang))))
-        return
-    workshop.mark_seen(db)
-    st.rerun()
+DELETING = "delete_record"  # session state: the record the delete dialog asks about
 
 
-@st.dialog("🗑", width="small")
-def delete_dialog(db: store.Store, record: dict, lang: str) -> None:
+def _open_delete(record: dict) -> None:
+    st.session_state[DELETING] = dict(record)
+
+
+def _close_delete() -> None:
+    st.session_state.pop(DELETING, None)
+
+
+def delete_dialog(db: store.Store, lang: str) -> None:
+    """The "delete?" dialog while one is open; drawn on every run, so a rerun keeps it."""
+    record = st.session_state.get(DELETING)
+    if record:
+        st.dialog(t("delete_title", lang), width="small", icon=":material/delete:",
+                  on_dismiss=_close_delete)(_delete_body)(db, record, lang)
+
+
+def _delete_body(db: store.Store, record: dict, lang: str) -> None:
     st.markdown(t("delete_confirm", lang, name=md_escape(record["name"])))
     cols = st.columns(2)
     if cols[0].button(t("delete", lang), type="primary", key="delete_yes"):
@@ -205,8 +189,10 @@ def delete_dialog(db: store.Store, record: dict, lang: str) -> None:
             return
         workshop.mark_seen(db)
         session.clear_selection()
+        _close_delete()
         st.rerun()
     if cols[1].button(t("cancel", lang), key="delete_no"):
+        _close_delete()
         st.rerun()
 
 
@@ -221,6 +207,9 @@ def facilitator_tools(db: store.Store, lang: str) -> None:
     """Sidebar tools once unlocked: add, undo, import."""
     if not workshop.is_facilitator():
         return
+    # while one is open: a rerun (another facilitator's change) must not close it
+    if not edit_dialog.show(db, lang):
+        delete_dialog(db, lang)
     sb = st.sidebar
     sb.button(t("add_title", lang), on_click=start_adding, icon=":material/add_location_alt:",
               width="stretch", type="primary", key="add_open")

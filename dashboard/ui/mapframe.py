@@ -72,9 +72,9 @@ def _layer_script(
     return _render_layer(_rendered_base(options_tuple, theme_items), _make_layer())
 
 
-def _render_layer(base: RenderedBase, layer: folium.FeatureGroup) -> str:
+def _render_layer(base: RenderedBase, layer: folium.FeatureGroup, idx: int = 0) -> str:
     with base.lock:  # the cached map is shared by every session
-        script = sf._get_feature_group_string(layer, map=base.folium_map, idx=0)
+        script = sf._get_feature_group_string(layer, map=base.folium_map, idx=idx)
         base.folium_map._children.pop(layer.get_name(), None)
     return script
 
@@ -91,11 +91,14 @@ def show_map(
     center: list[float] | None,
     zoom: float | None,
     on_change: Callable[[], None],
+    extra_layer: folium.FeatureGroup | None = None,
 ) -> None:
     """Draw the cached base map and send only the initiatives layer anew.
 
     ``layer_key`` identifies what ``make_layer`` would build (data version,
     shown records, language, selection); None means "do not cache".
+    ``extra_layer`` is drawn above it (the pin of a point being placed); while
+    there is one, the initiatives travel again whenever it changes.
     """
     options_tuple, theme_items = astuple(options), tuple(theme_labels.items())
     base = _rendered_base(options_tuple, theme_items)
@@ -103,6 +106,8 @@ def show_map(
         layer_script = _render_layer(base, make_layer())
     else:
         layer_script = _layer_script(options_tuple, theme_items, layer_key, make_layer)
+    if extra_layer is not None:
+        layer_script += _render_layer(base, extra_layer, idx=1)
     hash_key = sf.generate_js_hash(base.script, key, False)
 
     def _on_change() -> None:

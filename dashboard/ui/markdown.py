@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from dashboard.domain.validation import check_url
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|<>~$])")
 
 
@@ -13,9 +15,14 @@ def md_escape(text: object) -> str:
 
 
 def safe_link(url: str) -> str | None:
-    """The URL when it is http(s) and usable in a Markdown link, else None."""
+    """The URL as a Markdown link target when import would accept it as is, else None.
+
+    One rule for import and display (``domain.validation.check_url``): an address the
+    importer refuses is never linked, and one it stores is always linked.
+    """
     url = (url or "").strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", url, flags=re.IGNORECASE):
+    problem, stored = check_url(url)
+    if problem or stored != url:  # a bare domain is stored with https://, not linked bare
         return None
     return url.replace("(", "%28").replace(")", "%29")
 

@@ -55,13 +55,15 @@ def overview(frame: pd.DataFrame, lang: str) -> None:
     renamed = regions.rename(columns={
         "regio": t("region", lang), "regiotype": t("region_type", lang),
         "count": t("count", lang), "inwoners": t("inhabitants_2024", lang),
-        "per_10k": t("per_10k", lang),
+        "per_10k": t("per_10k", lang), "deels": t("partly_designated", lang),
+        "per_10k_zonder_deels": t("per_10k_full_short", lang),
     })
     # Styler formats the shown numbers in the UI language; sorting uses the raw values.
     styled = renamed.style.format({
         t("count", lang): lambda v: number(v, lang),
         t("inhabitants_2024", lang): lambda v: number(v, lang),
         t("per_10k", lang): lambda v: number(v, lang, 2),
+        t("per_10k_full_short", lang): lambda v: number(v, lang, 2),
     })
     st.dataframe(styled, hide_index=True, width="stretch")
     st.markdown(f"#### {t('initiatives_table', lang)}")

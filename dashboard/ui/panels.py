@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import webmap
+from dashboard.geo import provenance
 from dashboard.i18n import number, t
 from dashboard.query import profiles
 from dashboard.ui import session
@@ -43,6 +44,8 @@ def details(row: dict, lang: str) -> None:
             st.markdown(f"**{md_escape(d.summary)}**")
         if d.description:
             st.markdown(md_escape(d.description))
+        if d.notes:
+            st.caption(f"**{t('field_notes', lang)}:** {md_escape(d.notes)}")
         if d.outcomes:
             st.markdown(f"**{t('outcomes', lang)}**")
             st.markdown("\n".join(f"- {md_escape(label)}: **{md_escape(value)}**"
@@ -89,6 +92,11 @@ def area(profile: profiles.AreaProfile, frame: pd.DataFrame, lang: str) -> None:
         if rows.empty:
             st.caption(t("none_here", lang))
         _pick_buttons(rows, "area")
+
+
+def about(lang: str) -> None:
+    """The About tab: what the map shows and where every part of it comes from."""
+    st.markdown(t("about_body", lang, **provenance.about_values(lang)))
 
 
 def shared_point(ids: list[str], frame: pd.DataFrame, lang: str) -> None:

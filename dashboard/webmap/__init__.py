@@ -17,11 +17,13 @@ from dashboard.webmap.markers import (
     unpack_points,
 )
 from dashboard.webmap.options import BASEMAPS, DEFAULT_BASEMAP, NL_BOUNDS, NL_CENTER, MapOptions
+from dashboard.webmap.pending import pending_layer
 from dashboard.webmap.viewport import FitOnLoad, view_for_bounds
 
 __all__ = [
     "BASEMAPS", "CLUSTER_THRESHOLD", "DEFAULT_BASEMAP", "MARKER_STYLES", "NL_BOUNDS",
     "NL_CENTER", "FitOnLoad", "MapOptions", "base_map", "clicked_key", "initiatives_layer",
-    "legend_html", "marker_points", "pack_points", "static_url", "unpack_points",
+    "legend_html", "marker_points", "pack_points", "pending_layer", "static_url",
+    "unpack_points",
     "view_for_bounds", "web_layer_files", "web_layer_json",
 ]

@@ -28,6 +28,7 @@ JS: list[tuple[str, str]] = [
 CSS: list[tuple[str, str]] = [
     ("leaflet_css", "vendor/leaflet/leaflet.css"),
     ("kk_map_css", "kk-map.css"),  # after Leaflet's: it overrides the map background
+    ("kk_place_css", "kk-place.css"),  # the pin of a point being placed (kk.pendingPin)
 ]
 
 

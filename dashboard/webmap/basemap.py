@@ -18,6 +18,7 @@ from branca.element import MacroElement
 from dashboard import style
 from dashboard.i18n import t
 from dashboard.webmap import assets
+from dashboard.webmap.clicks import ClickWhereDown
 from dashboard.webmap.layers import (
     OUTLINE_LAYERS,
     WEB_LAYER,
@@ -63,6 +64,7 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     Legend(options, theme_labels or {}).add_to(m)
     Attribution(t("credit_boundaries", options.lang)).add_to(m)
     MetricScale().add_to(m)
+    ClickWhereDown().add_to(m)
     # One fit only: a second one, while the first zooms (animated), is ignored by Leaflet.
     FitOnLoad(options.fit_bounds or NL_BOUNDS, options.fit_avoid_panels).add_to(m)
     return m

@@ -17,6 +17,7 @@ from typing import Any
 import shapely
 
 from dashboard import config, geo, style
+from dashboard.geo import provenance
 from dashboard.i18n import percent, regiotype_label, t
 
 WEB_LAYER = "layers/gemeenten.json"  # under dashboard/static, written by build-geodata
@@ -44,12 +45,17 @@ def _features(frame, props: Sequence[str], simplify_deg: float = 0.0) -> list[di
     return out
 
 
-def _tooltip_html(row, lang: str) -> str:
+def _tooltip_html(row, lang: str, reconstructed: frozenset[str]) -> str:
+    """Name, province, region (with its caveats) and population change of a municipality;
+    ``reconstructed`` names the regions whose membership is reconstructed."""
     parts = [f"<b>{escape(row.statnaam)}</b>", escape(row.provincie)]
     if row.regio:
         parts.append(f"{escape(row.regio)} · {escape(regiotype_label(row.regiotype, lang))}")
-    if row.regio_noot:
-        parts.append(f"<small>{escape(_short(row.regio_noot))}</small>")
+        caveats = [t("tooltip_partly", lang)] if row.deels_aangewezen else []
+        if row.regio in reconstructed:
+            caveats.append(t("tooltip_reconstructed", lang))
+        if caveats:
+            parts.append(f"<small>{escape('; '.join(caveats))}</small>")
     change = optional_number(row.bevolking_verandering_pct)
     if change is not None:
         parts.append(f"{t('population_change', lang)}: {percent(change, lang)}")
@@ -63,10 +69,6 @@ def optional_number(value: object) -> float | None:
         return None
     number_ = float(value)  # type: ignore[arg-type]
     return None if math.isnan(number_) else number_
-
-
-def _short(text: str, limit: int = 110) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @cache
@@ -160,7 +162,9 @@ def municipality_layer_data(lang: str, population: bool) -> tuple[dict, dict, li
         if style_ not in styles:
             styles.append(style_)
         index[row.statcode] = styles.index(style_)
-    tips = {row.statcode: _tooltip_html(row, lang) for row in frame.itertuples(index=False)}
+    reconstructed = frozenset(provenance.reconstructed_names())
+    tips = {row.statcode: _tooltip_html(row, lang, reconstructed)
+            for row in frame.itertuples(index=False)}
     return tips, index, styles
 
 

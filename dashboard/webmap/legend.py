@@ -84,6 +84,8 @@ def legend_html(options: MapOptions, theme_labels: dict[str, str]) -> str:
             rows.append(f'<div class="row"><span class="dot" style="background:{colour}">{symbol}'
                         f"</span>{escape(label)}</div>")
         rows.append("</div>")
+        rows.append('<div class="row"><span class="dot kk-approx-dot"></span>'
+                    f"{escape(t('approximate_word', lang))}</div>")
     rows.append(f'<div class="note">{escape(t("credit_regions_note", lang))}</div>')
     summary = escape(t("legend", lang))
     return f"<details open><summary>{summary}</summary>{''.join(rows)}</details>"

@@ -48,17 +48,22 @@ def unpack_points(packed: list[list] | str) -> list[list]:
 
 
 def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
-    """One compact entry per point: [lat, lon, style, count, selected, ids, labels].
+    """One compact entry per point: [lat, lon, style, count, selected, ids, labels, approx].
 
     ``style`` indexes MARKER_STYLES; ``labels`` are plain text (the browser
-    escapes them when it builds the tooltip). Initiatives that share a point
-    (several records in one village) share a marker that lists them all.
+    escapes them when it builds the tooltip); ``approx`` is 1 when the point is
+    only roughly where the initiative is (``location_approximate``), drawn with
+    a dashed outline. Initiatives that share a point (several records in one
+    village) share a marker that lists them all; it is approximate only when all
+    of them are, since for the others the point is exact.
     Keeping entries short keeps 10,000 initiatives under a megabyte.
     """
-    on_map = frame.loc[frame["on_map"], ["id", "name", "place", "statnaam", "lat", "lon",
-                                         "themes"]]
+    columns = ["id", "name", "place", "statnaam", "lat", "lon", "themes"]
+    on_map = frame.loc[frame["on_map"], columns]
     if on_map.empty:
         return []
+    rough = (frame.loc[frame["on_map"], "location_approximate"].astype(bool)
+             if "location_approximate" in frame else pd.Series(False, index=on_map.index))
     lat, lon = on_map["lat"].round(5), on_map["lon"].round(5)
     place = on_map["place"].where(on_map["place"] != "", on_map["statnaam"]).fillna("")
     labels = on_map["name"].astype(str).where(place == "", on_map["name"] + " · " + place)
@@ -66,16 +71,18 @@ def marker_points(frame, lang: str, selected_id: str = "") -> list[list]:
     ids = on_map["id"].astype(str)
     shared = pd.DataFrame({"lat": lat, "lon": lon}).duplicated(keep=False)
     points = [
-        [la, lo, look, 1, int(i == selected_id), i, label]
-        for la, lo, look, i, label in zip(
+        [la, lo, look, 1, int(i == selected_id), i, label, int(approx)]
+        for la, lo, look, i, label, approx in zip(
             lat[~shared], lon[~shared], looks[~shared], ids[~shared], labels[~shared],
-            strict=True)
+            rough[~shared], strict=True)
     ]
-    rows = pd.DataFrame({"lat": lat, "lon": lon, "look": looks, "id": ids, "label": labels})
+    rows = pd.DataFrame({"lat": lat, "lon": lon, "look": looks, "id": ids, "label": labels,
+                         "rough": rough})
     for (la, lo), group in rows[shared].groupby(["lat", "lon"], sort=False):
         points.append([la, lo, int(group["look"].iloc[0]), len(group),
                        int(selected_id in set(group["id"])), ",".join(group["id"]),
-                       "\n".join(group["label"].head(MARKER_LIST_MAX))])
+                       "\n".join(group["label"].head(MARKER_LIST_MAX)),
+                       int(group["rough"].all())])
     return points
 
 

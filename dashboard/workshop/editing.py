@@ -2,12 +2,9 @@
 
 The page collects form fields and a placement; this module turns them into a
 record through ``validation.validate``, so the form reports exactly what an import
-would. Placing by municipality puts the point at the municipality's centre.
-The record format has no "approximate" flag, so that fact is kept in the point
-itself: ``location_is_approximate`` is true when the point *is* the centre of
-its municipality (to within a few metres), which a real address almost never
-is. That needs no schema change, stays true through export and re-import, and
-puts no extra text in fields people read.
+would. Placing by municipality puts the point at the municipality's centre and
+marks the record ``location_approximate``; a point clicked, dragged or typed in
+is exact.
 """
 
 from __future__ import annotations
@@ -15,42 +12,28 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any, Literal, NamedTuple
-
-import geopandas as gpd
-import shapely
 
 from dashboard import geo, text
 from dashboard.domain import validation
 from dashboard.domain.record import GEMEENTE_RE
 from dashboard.domain.validation import ValidationResult
+from dashboard.geo.centres import COORD_DIGITS
 from dashboard.store import Conflict, NothingToUndo, Store, StoreBusy, StoreError
 
 Record = dict[str, Any]
 PointSource = Literal["click", "gemeente"]
 
-EARTH_RADIUS_KM = 6371.0088
 NEARBY_KM = 2.0
 SIMILAR_RATIO = 0.8
 MIN_CONTAINED = 4  # a shorter name is not "contained" in another in any useful sense
-APPROXIMATE_KM = 0.05  # a point this close to the municipality centre counts as placed there
-CENTRE_TOLERANCE_M = 25.0
-COORD_DIGITS = 6  # ~0.1 m; a map click has no more precision than that
+haversine_km = geo.haversine_km  # here too: nearby checks and their tests use it
 # Set by placement, never taken from the form as such.
-PLACEMENT_FIELDS = ("lat", "lon", "gemeente_code")
+PLACEMENT_FIELDS = ("lat", "lon", "gemeente_code", "location_approximate")
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "author")
 
 
 # --- nearby, similar records ----------------------------------------------------------------
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two WGS84 points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def similar_names(a: str, b: str) -> bool:
@@ -93,38 +76,22 @@ def normalise_code(value: object) -> str:
     return f"GM{int(match.group(1)):04d}" if match else ""
 
 
-@cache
 def municipality_centre(statcode: str) -> tuple[float, float]:
-    """(lat, lon) well inside the municipality: the centre of its largest inscribed circle.
-
-    A centroid can fall outside a crescent-shaped municipality or in the sea; this
-    point lies in the largest part and as far from its border as possible. Raises
-    ``KeyError`` for an unknown code.
-    """
-    frame = geo.municipalities()
-    rows = frame[frame["statcode"] == normalise_code(statcode)]
-    if rows.empty:
-        raise KeyError(f"{statcode} is not a municipality code (CBS 2024)")
-    shape = rows.to_crs(geo.RD_NEW).geometry.iloc[0]
-    parts = list(shape.geoms) if hasattr(shape, "geoms") else [shape]
-    largest = max(parts, key=lambda part: part.area)
-    x, y = shapely.get_coordinates(
-        shapely.maximum_inscribed_circle(largest, CENTRE_TOLERANCE_M)
-    )[0]
-    point = gpd.GeoSeries([shapely.Point(x, y)], crs=geo.RD_NEW).to_crs(geo.WGS84).iloc[0]
-    return round(point.y, COORD_DIGITS), round(point.x, COORD_DIGITS)
+    """(lat, lon) well inside the municipality (``geo.municipality_centre``); takes
+    ``1714`` as well as ``GM1714``. Raises ``KeyError`` for an unknown code."""
+    return geo.municipality_centre(normalise_code(statcode))
 
 
 def location_is_approximate(record: Mapping[str, Any]) -> bool:
-    """Whether the point was placed at the municipality centre rather than on the map."""
-    code, lat, lon = record.get("gemeente_code"), record.get("lat"), record.get("lon")
-    if not code or lat is None or lon is None:
-        return False
-    try:
-        centre_lat, centre_lon = municipality_centre(code)
-    except KeyError:
-        return False
-    return haversine_km(lat, lon, centre_lat, centre_lon) <= APPROXIMATE_KM
+    """Whether the record's point is only roughly where the initiative is.
+
+    The stored ``location_approximate`` says so; a record from before that field
+    (without the key) is judged as it was then: its point is its municipality's centre.
+    """
+    if "location_approximate" in record:
+        return bool(record["location_approximate"]) and record.get("lat") is not None
+    return geo.is_at_centre(record.get("gemeente_code") or "", record.get("lat"),
+                            record.get("lon"))
 
 
 # --- records from forms ---------------------------------------------------------------------
@@ -144,6 +111,7 @@ def _place(
     if point_source == "click":
         data["lat"], data["lon"] = _coordinate(form.get("lat")), _coordinate(form.get("lon"))
         data["gemeente_code"] = ""  # derived from the point by validate
+        data["location_approximate"] = bool(form.get("location_approximate"))
         return []
     if point_source != "gemeente":
         raise ValueError(f"point_source must be 'click' or 'gemeente', not {point_source!r}")
@@ -151,6 +119,7 @@ def _place(
     code = normalise_code(raw)
     data["gemeente_code"] = code or raw  # a malformed code is reported by validate
     data["lat"] = data["lon"] = None
+    data["location_approximate"] = True
     if not code:
         return []
     try:
@@ -232,23 +201,19 @@ def _name(*records: Mapping[str, Any] | None) -> str:
     return next((str(r["name"]) for r in records if r and r.get("name")), "")
 
 
-def _conflict(store: Store, author: str) -> UndoOutcome:
-    """Say why the session's last change cannot be undone (the store's text has no fields)."""
-    history = store.history(limit=1000)
-    undone = {c.undoes for c in history if c.action == "undo"}
-    change = next((c for c in history if c.author == author and c.action != "undo"
-                   and c.seq not in undone), None)
-    if change is None:
-        return UndoOutcome(False, "undo_conflict", {"name": "", "by": "", "at": ""})
-    name = _name(change.after, change.before) or change.record_id
-    current = store.get(change.record_id)
-    if current is None:
-        return UndoOutcome(False, "undo_conflict_deleted", {"name": name})
-    if change.after is None:
-        return UndoOutcome(False, "undo_conflict_readded", {"name": name})
-    return UndoOutcome(False, "undo_conflict", {
-        "name": name, "by": current.get("author") or "", "at": current.get("updated_at") or "",
-    })
+# The store's reasons for refusing an undo -> the page's messages.
+_CONFLICT_KEYS = {"store_undo_changed": "undo_conflict",
+                  "store_undo_deleted": "undo_conflict_deleted",
+                  "store_undo_readded": "undo_conflict_readded"}
+
+
+def _conflict(error: Conflict) -> UndoOutcome:
+    """Say why the session's last change cannot be undone, naming who changed it since."""
+    key = _CONFLICT_KEYS.get(error.key)
+    if key is None:
+        return UndoOutcome(False, "undo_failed", {"error": error.message or str(error)})
+    wanted = ("name", "by", "at") if key == "undo_conflict" else ("name",)
+    return UndoOutcome(False, key, {k: error.params.get(k, "") for k in wanted})
 
 
 def undo_for_session(store: Store, author: str) -> UndoOutcome:
@@ -259,10 +224,8 @@ def undo_for_session(store: Store, author: str) -> UndoOutcome:
         change = store.undo_last(author)
     except NothingToUndo:
         return UndoOutcome(False, "undo_nothing", {})
-    except Conflict as exc:
-        if exc.key in ("store_undo_import_changed", "store_undo_import_deleted"):  # named
-            return UndoOutcome(False, "undo_failed", {"error": exc.message or str(exc)})
-        return _conflict(store, author)
+    except Conflict as error:
+        return _conflict(error)
     except StoreBusy:
         return UndoOutcome(False, "store_busy", {})
     except StoreError as exc:

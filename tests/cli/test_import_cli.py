@@ -50,7 +50,7 @@ def test_a_csv_bigger_than_the_page_takes_is_imported_in_chunks(tmp_path, store_
     assert (f"groot.csv is {size_mb:.1f} MB, more than the page takes (10 MB): the command line "
             "reads CSV and XLSX in chunks, with no size limit (GeoJSON and GeoPackage up to "
             "50 MB)") in out
-    assert "groot.csv: 6,000 rows read, 6000 valid, 0 with errors" in out
+    assert "groot.csv: 6,000 rows read, 6,000 valid, 0 with errors" in out
     assert "Imported 6,000 initiatives into" in out
     store = open_existing(store_path)
     assert len(store.list()) == 6000
@@ -59,7 +59,7 @@ def test_a_csv_bigger_than_the_page_takes_is_imported_in_chunks(tmp_path, store_
 
     assert cli.main(["import", str(path), "--lang", "nl"]) == 1  # all of it is there already
     out = capsys.readouterr().out
-    assert "groot.csv: 6.000 rijen gelezen, 0 geldig, 6000 met fouten" in out
+    assert "groot.csv: 6.000 rijen gelezen, 0 geldig, 6.000 met fouten" in out
     assert "… en nog" not in out  # 6,000 findings: all listed
     assert len(store.list()) == 6000
 
@@ -73,7 +73,7 @@ def test_an_error_in_the_last_chunk_writes_nothing_and_every_row_is_reported(
         out.write("Dorpshuis 7;Emmen;52,78;6,9;zorg;dubbel\n")  # row 3003: row 9 again
     assert cli.main(["import", str(path), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert "fout.csv: 3,002 rows read, 3000 valid, 2 with errors" in out
+    assert "fout.csv: 3,002 rows read, 3,000 valid, 2 with errors" in out
     assert "row 3002, Location (breedtegraad/lengtegraad): error: The point latitude 6.55" in out
     assert "row 3003, Name (naam): error: 'Dorpshuis 7' in Emmen is already in row 9" in out
     assert "nothing was written" in out

@@ -123,6 +123,27 @@ def test_valid_minimal_record_gets_defaults() -> None:
     assert rec["themes"] == ["wonen", "leefbaarheid"]
 
 
+def test_location_approximate_given_is_kept_and_missing_is_judged_by_the_centre() -> None:
+    from dashboard import geo
+
+    lat, lon = geo.municipality_centre("GM0037")
+    at_centre = {"name": "Midden", "lat": lat, "lon": lon}
+    assert validate(at_centre).record["location_approximate"] is True  # as judged before
+    assert validate({**at_centre, "location_approximate": False}).record[
+        "location_approximate"] is False  # said explicitly: kept
+    assert validate({**OOSTBURG, "location_approximate": "ja"}).record["location_approximate"]
+    assert validate(OOSTBURG).record["location_approximate"] is False
+    online = {"name": "Online", "scope": "online", "location_approximate": True}
+    assert validate(online).record["location_approximate"] is False  # no point, nothing rough
+
+
+def test_location_approximate_not_yes_or_no() -> None:
+    result = validate({**OOSTBURG, "location_approximate": "soms"})
+    problem = one_error(result, "location_approximate")
+    assert problem.key == "val_not_a_flag"
+    assert texts(problem)[0].startswith("Locatie bij benadering 'soms' is geen ja of nee")
+
+
 def test_name_required() -> None:
     result = validate({"lat": 51.326, "lon": 3.488})
     assert result.record is None
@@ -367,6 +388,43 @@ def test_website_forms() -> None:
     invalid = one_error(validate(dict(OOSTBURG, website="hallo")), "website")
     assert invalid.key == "val_url_invalid" and "not a web address" in invalid.text("en")
     assert "is geen webadres" in invalid.text("nl")
+
+
+@pytest.mark.parametrize("url,chars", [
+    ('https://example.org/"><script>alert(1)</script>', '" < >'),
+    ("https://example.org/it's", "'"),
+    ("https://x.nl/<b>", "< >"),
+    ('www.x.nl/"a"', '"'),
+])
+def test_url_with_quotes_or_angle_brackets_is_rejected_not_encoded(url: str, chars: str) -> None:
+    """The details panel cannot link such an address, so import refuses it instead of
+    storing it (or percent-encoding it silently)."""
+    problem = one_error(validate(dict(OOSTBURG, website=url)), "website")
+    assert problem.key == "val_url_chars" and problem.params["chars"] == chars
+    nl, en = texts(problem)
+    assert nl == (f"Website '{url}' bevat {chars}; een webadres mag geen spaties, "
+                  "aanhalingstekens, < of > bevatten. Geef het adres zonder, zoals "
+                  "https://www.voorbeeld.nl")
+    assert en == (f"Website '{url}' contains {chars}; a web address cannot contain spaces, "
+                  "quotes, < or >. Give the address without them, like https://www.example.nl")
+    source = one_error(validate(dict(OOSTBURG, sources=[{"title": "A", "url": url}])),
+                       "sources")
+    assert source.key == "val_url_chars"
+    assert source.text("nl").startswith(f"Webadres van bron 1 '{url}' bevat {chars};")
+
+
+def test_import_and_display_share_one_url_rule() -> None:
+    """Every http(s) address the importer accepts, the details panel links, and vice versa."""
+    from dashboard.domain.validation import check_url
+    from dashboard.ui.markdown import safe_link
+
+    candidates = ["https://x.nl", "http://x.nl/a?b=1&c=2#d", "https://x.nl/a(b)",
+                  "https://x.nl/é", "https://x.nl/a b", "https://x.nl/a\tb", 'https://x.nl/"',
+                  "https://x.nl/'", "https://x.nl/<", "https://x.nl/>", "https://x.nl/\x7f",
+                  "https://x.nl/a`b", "https://x.nl/a|b", "https://x.nl/%22"]
+    for url in candidates:
+        accepted = check_url(url)[0] is None
+        assert accepted == (safe_link(url) is not None), url
 
 
 def test_source_urls_checked() -> None:

@@ -29,11 +29,50 @@ def test_municipality_layer_has_all_342_with_the_agreed_columns(gemeenten):
     assert gemeenten["statcode"].is_unique
     assert list(gemeenten.columns) == [
         "statcode", "statnaam", "provincie", "regio", "regiotype", "regio_noot",
-        "oppervlakte_km2", "inwoners_2014", "inwoners_2024", "bevolking_verandering_pct",
-        "geometry",
+        "deels_aangewezen", "oppervlakte_km2", "inwoners_2014", "inwoners_2024",
+        "bevolking_verandering_pct", "geometry",
     ]
     assert gemeenten["inwoners_2024"].sum() == 17_942_942
     assert set(gemeenten["regiotype"].fillna("")) == {"", "krimpregio", "anticipeerregio"}
+
+
+PARTLY_DESIGNATED = {"GM1952": "Midden-Groningen", "GM0080": "Leeuwarden",
+                     "GM1900": "Súdwest-Fryslân", "GM1966": "Het Hogeland"}
+RECONSTRUCTED = {"Zuidoost-Fryslân", "Waddeneilanden", "Oost-Drenthe", "Midden-Limburg",
+                 "Walcheren"}
+
+
+def test_partly_designated_municipalities_are_a_column(gemeenten):
+    """Only part of these was designated; they count whole in the region, and say so."""
+    assert gemeenten["deels_aangewezen"].dtype == bool
+    flagged = gemeenten[gemeenten["deels_aangewezen"]]
+    assert dict(zip(flagged["statcode"], flagged["statnaam"], strict=True)) == PARTLY_DESIGNATED
+    assert (flagged["regio"] != "").all()
+
+
+def test_regions_carry_their_provenance_and_partial_members(gemeenten):
+    regions = gpd.read_file(GEODATA / "regios.geojson").set_index("regio")
+    assert set(regions["herkomst"]) == {"samengesteld", "gereconstrueerd"}
+    assert set(regions.index[regions["herkomst"] == "gereconstrueerd"]) == RECONSTRUCTED
+    partial = {r: set(c.split(",")) for r, c in regions["gemeenten_deels"].fillna("").items()
+               if c}
+    assert partial == {"Oost-Groningen": {"GM1952"}, "Noordwest-Fryslân": {"GM0080", "GM1900"},
+                       "Het Hogeland": {"GM1966"}}
+
+
+def test_the_provenance_table_covers_exactly_the_regions(source_dir, tmp_path):
+    src = _copy_sources(source_dir, tmp_path / "src")
+    table = (GEODATA / "regio-herkomst.csv").read_text(encoding="utf-8")
+    for broken, expected in [
+        (table.replace("Walcheren,gereconstrueerd\n", ""), "no provenance for region"),
+        (table + "Groeiregio,samengesteld\n", "not in krimp_anticipeer_2024.csv"),
+        (table.replace("Walcheren,gereconstrueerd", "Walcheren,vermoed"), "unknown herkomst"),
+        (table + "Walcheren,samengesteld\n", "listed twice"),
+    ]:
+        (src / "regio-herkomst.csv").write_text(broken, encoding="utf-8")
+        with pytest.raises(SourceError, match=expected) as info:
+            build(src, tmp_path / "out")
+        assert "regio-herkomst.csv" in str(info.value)
 
 
 def test_population_change_is_empty_exactly_where_2014_is_missing(gemeenten):
@@ -77,7 +116,9 @@ def test_source_rows_end_up_in_their_region(source_dir, gemeenten):
 
 def test_layers_are_valid_small_and_rounded():
     text = (GEODATA / "gemeenten.geojson").read_text(encoding="utf-8")
-    assert len(text.encode()) <= 400_000
+    # Read by the server only (the browser gets static/layers/gemeenten.json); the bound
+    # catches an unsimplified build, which is megabytes.
+    assert len(text.encode()) <= 410_000
     numbers = re.findall(r"-?\d+\.(\d+)", text.split('"geometry"', 1)[1])
     assert numbers and max(len(n) for n in numbers) <= 5
     for name in ("gemeenten", "regios", "provincies"):

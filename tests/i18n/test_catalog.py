@@ -24,6 +24,8 @@ import dashboard
 from dashboard.domain.record import RECORD_FIELDS
 from dashboard.domain.vocab import VOCABULARIES
 from dashboard.export import PRESET_NAMES
+from dashboard.geo import provenance
+from dashboard.geo.build import PROVENANCE_KINDS
 from dashboard.i18n import LANGS, LocalizedError, catalog
 from dashboard.query.state import BASEMAP_KEYS, FACETS, REGIOTYPES
 from dashboard.tabular.reading import FORMATS, OTHER_KINDS
@@ -38,6 +40,7 @@ DYNAMIC: dict[str, set[str]] = {
     "regiotype_": {f"regiotype_{r}" for r in REGIOTYPES},  # i18n.regiotype_label
     "basemap_": {f"basemap_{b}" for b in BASEMAP_KEYS},  # sidebar.map_options
     "add_where_": {"add_where_click", "add_where_gemeente"},  # editor.add_panel
+    "edit_where_": {f"edit_where_{h}" for h in ("keep", "map", "coords", "gemeente")},  # edit
     "preset_": {f"preset_{p}" for p in PRESET_NAMES},  # export_tab
     "export_in_": {f"export_in_{r}" for r in REGIOTYPES},  # export.content.default_title
     "field_": {f"field_{f}" for f in (*RECORD_FIELDS, "location")},  # i18n.field_label
@@ -47,6 +50,13 @@ DYNAMIC: dict[str, set[str]] = {
     "where_": {f"where_{r}" for r in ROW_LABELS},  # ImportReport.where
     "where_in_": {f"where_in_{r}" for r in ROW_LABELS},  # importing._check_rows
     "count_": {f"count_{r}s" for r in ROW_LABELS},  # importing.format_report
+    # geo.provenance: every region has its few words, every reconstructed region (and
+    # Noordoost-Fryslân, for Tytsjerksteradiel) a note, every partly designated member one.
+    "region_basis_": {f"region_basis_{k}" for k in PROVENANCE_KINDS},
+    "region_source_": {f"region_source_{r.slug}" for r in provenance.all_regions()},
+    "region_note_": {f"region_note_{r.slug}" for r in provenance.all_regions()
+                     if r.reconstructed} | {"region_note_noordoost-fryslan"},
+    "partial_note_": {f"partial_note_{c}" for c in provenance.partly_designated()},
 }
 # Calls whose key is not the first argument: name -> index of the key argument.
 KEY_ARGUMENT = {"say": 1, "problem": 1, "Note": 1, "error": 1, "warn": 1, "UndoOutcome": 1,

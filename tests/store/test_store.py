@@ -376,6 +376,19 @@ def test_duplicate_id_and_invalid_records(store: PortableStore):
     assert len(store.list()) == 3 and store.history() == []
 
 
+def test_location_approximate_is_stored_as_a_bool(store: PortableStore):
+    added = store.add(rec("x", location_approximate=True), "anna")
+    assert added["location_approximate"] is True and store.get("x") == added
+    assert store.add(rec("y"), "anna")["location_approximate"] is False  # absent: exact
+    assert store.get("y")["location_approximate"] is False
+    updated = store.update({**added, "location_approximate": False}, "anna")
+    assert store.get("x") == updated and updated["location_approximate"] is False
+    with pytest.raises(InvalidRecord, match="true or false"):
+        store.add(rec("z", location_approximate="ja"), "anna")
+    with pytest.raises(InvalidRecord, match="true or false"):
+        store.add(rec("z", location_approximate=1), "anna")
+
+
 def test_update_with_a_stale_timestamp_is_a_conflict(store: PortableStore):
     mine = store.get("klushuizen-oostburg")
     theirs = store.update({**mine, "summary": "theirs"}, "bob", mine["updated_at"])
@@ -478,6 +491,63 @@ def test_undo_refuses_when_someone_changed_the_record_since(store: PortableStore
     store.delete("gone", "bob")
     with pytest.raises(Conflict, match="deleted"):
         store.undo_last("anna")
+
+
+def test_undo_walks_back_through_ones_own_successive_changes(store: PortableStore):
+    """add, edit, edit, then undo three times: each undo of one's own chain works."""
+    added = store.add(rec("a", summary="one"), "anna")
+    second = store.update({**added, "summary": "two"}, "anna")
+    store.update({**second, "summary": "three"}, "anna")
+
+    assert store.undo_last("anna").after["summary"] == "two"
+    assert store.undo_last("anna").after["summary"] == "one"
+    assert store.undo_last("anna").after is None
+    assert store.get("a") is None
+    with pytest.raises(NothingToUndo):
+        store.undo_last("anna")
+
+
+def test_undo_walks_back_through_a_delete_and_re_add_of_ones_own(store: PortableStore):
+    added = store.add(rec("a"), "anna")
+    store.delete("a", "anna")
+    store.add({**added, "name": "Again"}, "anna")
+    assert store.undo_last("anna").after is None  # the re-add
+    assert store.undo_last("anna").after["name"] == "A"  # the delete
+    assert store.undo_last("anna").after is None  # the first add
+    assert store.get("a") is None
+
+
+def test_undo_after_own_undos_still_refuses_someone_elses_change_naming_them(
+        store: PortableStore):
+    added = store.add(rec("a", summary="anna 1"), "anna")
+    bobs = store.update({**added, "summary": "bob"}, "bob")
+    store.update({**bobs, "summary": "anna 2"}, "anna")
+    assert store.undo_last("anna").after["summary"] == "bob"  # her own last edit: fine
+    with pytest.raises(Conflict, match="changed by bob") as caught:
+        store.undo_last("anna")  # her add: bob changed the record after it
+    assert caught.value.params["by"] == "bob"
+    assert store.get("a")["summary"] == "bob"
+
+
+def test_undo_is_allowed_again_once_the_other_change_is_undone(store: PortableStore):
+    added = store.add(rec("a", summary="anna"), "anna")
+    store.update({**added, "summary": "bob"}, "bob")
+    with pytest.raises(Conflict):
+        store.undo_last("anna")
+    store.undo_last("bob")
+    assert store.undo_last("anna").after is None
+    assert store.get("a") is None
+
+
+def test_undo_refuses_a_change_made_outside_the_history(gpkg_store: GeoPackageStore):
+    """An edit in QGIS leaves no history entry; the record's content tells."""
+    store = gpkg_store
+    added = store.add(rec("a", summary="anna"), "anna")
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("UPDATE initiatieven SET summary = 'qgis', author = 'Kees' WHERE id = 'a'")
+    with pytest.raises(Conflict, match="changed by Kees"):
+        store.undo_last("anna")
+    assert store.get("a")["summary"] == "qgis" and added["summary"] == "anna"
 
 
 def test_undo_by_author_skips_other_peoples_changes(store: PortableStore):
@@ -711,6 +781,21 @@ def test_simultaneous_edits_of_one_record_let_exactly_one_win(store: PortableSto
 # --- backup and restore -------------------------------------------------------------------------
 
 
+def test_backup_replaces_an_existing_file_only_when_asked(store: PortableStore, tmp_path):
+    """On every backend: a backup is a new file unless overwriting is asked for."""
+    from dashboard.store import BackupExists
+
+    existing = tmp_path / "existing.gpkg"
+    existing.write_text("keep me", encoding="utf-8")
+    with pytest.raises(BackupExists, match="already exists"):
+        store.backup(existing)
+    assert existing.read_text(encoding="utf-8") == "keep me"
+    assert store.backup(existing, overwrite=True) == existing
+    assert integrity(existing) == "ok"
+    with pytest.raises(StoreError, match="is a folder"):
+        store.backup(tmp_path, overwrite=True)
+
+
 def test_backup_and_restore_round_trip(store: PortableStore, tmp_path):
     store.add(rec("kept"), "anna")
     store.save_tour({"id": "t", "title": "T", "steps": []}, "anna")
@@ -762,6 +847,67 @@ def test_restore_refuses_a_bad_file_and_leaves_the_store_alone(store: PortableSt
     with pytest.raises(StoreError, match="refusing"):
         store.restore(damaged)
     assert store.list() == before and store.version() == version
+
+
+# --- stores written before a field existed -------------------------------------------------------
+
+
+def make_old(path: Path, missing: tuple[str, ...] = ("notes", "notes_en")) -> None:
+    """Turn a store into one written before ``missing`` existed: no columns, no JSON keys."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for name in missing:
+            conn.execute(f"ALTER TABLE initiatieven DROP COLUMN {name}")
+        rows = conn.execute("SELECT seq, before_json, after_json FROM krimpkaart_history")
+        for seq, *docs in rows.fetchall():
+            docs = [None if d is None else json.dumps(
+                {k: v for k, v in json.loads(d).items() if k not in missing}) for d in docs]
+            conn.execute("UPDATE krimpkaart_history SET before_json = ?, after_json = ? "
+                         "WHERE seq = ?", (*docs, seq))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def columns(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [r[1] for r in conn.execute("PRAGMA table_info(initiatieven)")]
+
+
+def test_a_store_written_before_a_field_existed_gets_it_with_its_default(tmp_path, seed_file):
+    """Opening adds every record field the table lacks (one generic, additive step), so
+    an older store keeps working, its history can still be undone, and GIS tools see it."""
+    path = tmp_path / "old.gpkg"
+    store = open_store(path, seed_file)
+    store.update({**store.get("klushuizen-oostburg"), "summary": "eerder"}, "anna")
+    make_old(path)
+    assert "notes" not in columns(path)
+
+    store = GeoPackageStore(path)
+    assert columns(path)[-2:] == ["notes", "notes_en"]
+    assert all(r["notes"] == "" and r["notes_en"] == "" for r in store.list())
+    with closing(sqlite3.connect(path)) as conn:  # the default is stored, not NULL
+        assert conn.execute("SELECT count(*) FROM initiatieven WHERE notes IS NULL"
+                            ).fetchone()[0] == 0
+    assert store.history()[0].after["notes"] == ""
+    assert store.undo_last().action == "undo"  # the old change: undone, no false conflict
+    assert store.get("klushuizen-oostburg")["summary"] == ""
+    record = store.update({**store.get("klushuizen-oostburg"), "notes": "uit een andere bron"},
+                          "bob")
+    assert store.get("klushuizen-oostburg")["notes"] == record["notes"] == "uit een andere bron"
+    frame = gpd.read_file(path, layer="initiatieven")
+    assert "notes" in frame.columns and integrity(path) == "ok"
+    GeoPackageStore(path)  # opening again changes nothing
+    assert columns(path).count("notes") == 1
+
+
+def test_a_backup_written_before_a_field_existed_restores(store: GeoPackageStore, tmp_path):
+    old = tmp_path / "old-backup.gpkg"
+    store.backup(old)
+    make_old(old)
+    count = len(store.list())
+    store.add(rec("later", notes="weg na terugzetten"), "anna")
+    assert store.restore(old) == count
+    assert "later" not in ids(store)
+    assert {r["notes"] for r in store.list()} == {""}
+    assert "notes" not in columns(old)  # the backup itself is read, never changed
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -955,9 +1101,10 @@ def test_an_import_and_its_undo_survive_a_copy(store: PortableStore):
     assert not any(i.startswith("imp-") for i in ids(other))
 
 
-def test_a_version_1_geopackage_is_upgraded_on_open(gpkg_store: GeoPackageStore):
-    """A store from before imports were one change: the key column, the batch table and
-    the history's batch size are added once, the keys filled in."""
+def test_a_version_2_geopackage_is_upgraded_on_open(gpkg_store: GeoPackageStore):
+    """A store from before imports were one change (schema 2): the key column, the batch
+    table and the history's batch size are added once, the keys filled in. (The real
+    files written by older versions: tests/store/test_migration.py.)"""
     from dashboard.store.base import match_key
 
     path = gpkg_store.path
@@ -968,12 +1115,12 @@ def test_a_version_1_geopackage_is_upgraded_on_open(gpkg_store: GeoPackageStore)
         conn.execute("ALTER TABLE krimpkaart_history DROP COLUMN batch_size")
         conn.execute("DROP TABLE krimpkaart_batches")
         conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'krimpkaart_batches'")
-        conn.execute("UPDATE krimpkaart_meta SET schema_version = 1")
+        conn.execute("UPDATE krimpkaart_meta SET schema_version = 2")
     store = GeoPackageStore(path)
     key = match_key("KLUShuizen Oostburg", "Oostburg")
     assert store.existing_keys([key]) == {key: "klushuizen-oostburg"}
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("SELECT schema_version FROM krimpkaart_meta").fetchone()[0] == 2
+        assert conn.execute("SELECT schema_version FROM krimpkaart_meta").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM initiatieven "
                             "WHERE krimpkaart_key IS NULL").fetchone()[0] == 0
     store.import_records(many("imp", 2), "fien")

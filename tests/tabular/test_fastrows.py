@@ -84,7 +84,10 @@ def reference_check(data: bytes, name: str, existing: Iterable[Mapping[str, Any]
     return report
 
 
-POINTS = [("52,78", "6,9"), ("51.326", "3.488"), ("53.2", "6.55"), ("52.0906", "5.1214")]
+POINTS = [("52,78", "6,9"), ("51.326", "3.488"), ("53.2", "6.55"), ("52.0906", "5.1214"),
+          ("52.995134", "7.009699"),  # the centre of Stadskanaal: approximate unless said
+          ("52.9953", "7.0099"),  # 25 m from it: approximate too
+          ("52.9960", "7.0110")]  # 130 m from it: an exact point
 NAMES = ["Dorpshuis De Kern", "Buurtbus", "Zorgcoöperatie Ons Dorp", "Klushuis", "A.B", "A B",
          "Repair Café", "Höfte"]
 BAD_CELLS = {  # column -> values that validate must have a say about
@@ -102,10 +105,12 @@ BAD_CELLS = {  # column -> values that validate must have a say about
     "beschrijving": ["Regel een\nRegel twee", "Tab\there", "Windows\r\nregel", "gewoon"],
     "kanalen": ["LinkedIn|website", "x" * 101],
     "resultaten": ["Huizen opgeknapt = 12 woningen"],
+    "locatie_bij_benadering": ["misschien", "2", "Ja ", "ONWAAR"],
+    "notities": ["Noot\tmet tab", "x" * 2001, "Regel een\nRegel twee"],
 }
 HEADER = ["id", "naam", "plaats", "breedtegraad", "lengtegraad", "thema's", "soort",
           "startjaar", "website", "schaal", "gemeentecode", "beschrijving", "kanalen",
-          "resultaten"]
+          "resultaten", "locatie_bij_benadering", "notities"]
 
 
 def generated_file(rows: int, seed: int, bad_share: float = 0.3) -> bytes:
@@ -123,7 +128,9 @@ def generated_file(rows: int, seed: int, bad_share: float = 0.3) -> bytes:
                "soort": rnd.choice(["", "initiatief", "Netwerk/platform"]),
                "startjaar": rnd.choice(["", "2010", "1999"]), "website": "", "schaal": "",
                "gemeentecode": "", "beschrijving": rnd.choice(["", "Een beschrijving."]),
-               "kanalen": "", "resultaten": ""}
+               "kanalen": "", "resultaten": "",
+               "locatie_bij_benadering": rnd.choice(["", "", "ja", "nee", "true", "0"]),
+               "notities": rnd.choice(["", "Volgens de gemeente sinds 2004."])}
         if rnd.random() < bad_share:
             column = rnd.choice(list(BAD_CELLS))
             row[column] = rnd.choice(BAD_CELLS[column])

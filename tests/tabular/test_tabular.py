@@ -354,7 +354,42 @@ def test_duplicate_name_and_place() -> None:
     assert "staat al in rij 2" in error_text(report, "nl")
 
 
+def test_url_with_markup_is_rejected_naming_row_and_field() -> None:
+    data = (b"naam,plaats,lat,lon,website,bronnen\n"
+            b"Goed,Oostburg,51.3,3.5,https://www.krotofkans.nl,Rapport <https://x.nl/a>\n"
+            b'Fout,Oostburg,51.3,3.5,"https://example.org/""><script>x</script>",\n'
+            b'Bron,Oostburg,51.3,3.5,,"Rapport <https://x.nl/""a""> (p. 3)"\n')
+    report = plan_import(data, "a.csv", [])
+    assert not report.ok
+    assert problems(report, "error") == [(3, "website", "val_url_chars"),
+                                         (4, "sources", "val_url_chars")]
+    lines = format_report(report, "nl").splitlines()
+    assert lines[1].startswith("  rij 3, Website: fout: Website 'https://example.org/\"><script>")
+    assert lines[2].startswith("  rij 4, Bronnen: fout: Webadres van bron 1 'https://x.nl/\"a\"' "
+                               "bevat \";")
+
+
 # --------------------------------------------------------------------------- XLSX
+
+
+def test_report_summary_formats_every_count_in_the_readers_language() -> None:
+    data = ("naam,lat,lon\n" + "X,6.55,53.33\n" * 1500).encode()
+    report = plan_import(data, "fout.csv", [])
+    assert format_report(report, "en").splitlines()[0] == \
+        "fout.csv: 1,500 rows read, 0 valid, 1,500 with errors"
+    assert format_report(report, "nl").splitlines()[0] == \
+        "fout.csv: 1.500 rijen gelezen, 0 geldig, 1.500 met fouten"
+
+
+def test_notes_columns_in_dutch_and_english() -> None:
+    data = (b"naam;schaal;notities;notities_en\r\n"
+            b"Fonds;landelijk;Datum uit een andere bron;Date from another source\r\n")
+    report = plan_import(data, "a.csv", [])
+    assert report.ok and report.problems == [], format_report(report)
+    assert report.records[0]["notes"] == "Datum uit een andere bron"
+    assert report.records[0]["notes_en"] == "Date from another source"
+    header = export_records(report.records, "csv").decode("utf-8-sig").splitlines()[0]
+    assert ",description_en,notes,notes_en,place," in header
 
 
 def test_xlsx_import(tmp_path: Path) -> None:
@@ -458,6 +493,7 @@ def rich_records() -> list[dict[str, Any]]:
         {"id": "klushuizen", "name": "=HYPERLINK(\"http://evil\")", "place": "Súdwest-Fryslân",
          "lat": 53.03, "lon": 5.66, "themes": ["wonen", "leefbaarheid"],
          "summary": "+31 6 1234 5678", "description": "-regel één\nregel twee, met \"quotes\"",
+         "notes": "Volgens een andere bron:\n1975", "notes_en": "=Another source",
          "actors": ["burgers"], "channels": ["@krimpkaart", "Linked|In", "'quote"],
          "start_year": 2012, "status": "lopend", "participation": "maatschappelijk-initiatief",
          "outcomes": [{"label": "a=b | c", "value": -3.25, "unit": "°C | x"},
@@ -493,6 +529,74 @@ def test_export_import_round_trip(fmt: str, name: str) -> None:
     assert report.records == records
 
 
+def approximate_records() -> list[dict[str, Any]]:
+    """One approximate point, one exact point that happens to lie on a municipality centre
+    (said explicitly, so the old inference must not override it), one without a point."""
+    from dashboard import geo
+
+    centre = geo.municipality_centre("GM0037")
+    raw = [
+        {"id": "ruw", "name": "Ruw geplaatst", "lat": 53.0, "lon": 7.0,
+         "location_approximate": True},
+        {"id": "precies", "name": "Precies op het midden", "lat": centre[0], "lon": centre[1],
+         "location_approximate": False},
+        {"id": "online", "name": "Online", "scope": "online"},
+    ]
+    return [validate(item).record for item in raw]
+
+
+@pytest.mark.parametrize("fmt,name", [("csv", "x.csv"), ("xlsx", "x.xlsx"),
+                                      ("geojson", "x.geojson")])
+def test_location_approximate_round_trips(fmt: str, name: str) -> None:
+    records = approximate_records()
+    assert [r["location_approximate"] for r in records] == [True, False, False]
+    report = plan_import(export_records(records, fmt), name, [])
+    assert report.ok and report.problems == [], format_report(report)
+    assert report.records == records
+
+
+def test_location_approximate_column_in_exports_and_templates() -> None:
+    header = export_records(approximate_records(), "csv").decode("utf-8-sig").splitlines()[0]
+    assert "lon,location_approximate,scope" in header
+    doc = json.loads(export_records(approximate_records(), "geojson"))
+    assert [f["properties"]["location_approximate"] for f in doc["features"]] == [
+        True, False, False]
+    dutch = template_bytes("csv", "nl").decode("utf-8-sig").splitlines()[0]
+    assert "lengtegraad,locatie_bij_benadering,schaal" in dutch
+    assert "lon,location_approximate,scope" in template_bytes("csv", "en").decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("ja", True), ("Nee", False), ("WAAR", True), ("onwaar", False), ("x", True),
+    ("true", True), ("False", False), ("1", True), ("0", False), ("yes", True), ("no", False),
+])
+def test_location_approximate_words(cell: str, expected: bool) -> None:
+    data = f"naam;breedtegraad;lengtegraad;locatie_bij_benadering\r\nA;53,0;7,0;{cell}\r\n"
+    report = plan_import(data.encode("utf-8"), "a.csv", [])
+    assert report.ok, format_report(report)
+    assert report.records[0]["location_approximate"] is expected
+
+
+def test_location_approximate_that_is_not_yes_or_no_is_explained() -> None:
+    data = "naam;breedtegraad;lengtegraad;bij benadering\r\nA;53,0;7,0;misschien\r\n"
+    report = plan_import(data.encode("utf-8"), "a.csv", [])
+    assert problems(report) == [(2, "location_approximate", "val_not_a_flag")]
+    assert report.errors[0].text("nl").startswith(
+        "Locatie bij benadering 'misschien' is geen ja of nee")
+    assert report.errors[0].text("en").startswith(
+        "Approximate location 'misschien' is not yes or no")
+
+
+def test_a_file_without_the_column_is_judged_as_before_by_the_municipality_centre() -> None:
+    from dashboard import geo
+
+    lat, lon = geo.municipality_centre("GM0037")
+    data = (f"naam;breedtegraad;lengtegraad;locatie_bij_benadering\r\n"
+            f"Midden;{lat};{lon};\r\nErnaast;{lat + 0.01};{lon};\r\n")
+    report = plan_import(data.encode("utf-8"), "a.csv", [])
+    assert [r["location_approximate"] for r in report.records] == [True, False]
+
+
 def test_csv_export_shape_and_formula_guard() -> None:
     records = rich_records()
     data = export_records(records, "csv")
@@ -517,12 +621,39 @@ def test_xlsx_export_shape_and_formula_guard() -> None:
     assert sheet.freeze_panes == "A2"
     assert sheet[1][0].font.bold
     row = dict(zip(header, [c for c in sheet[2]], strict=True))
-    assert row["name"].value.startswith("'=") and row["name"].data_type == "s"
+    # XLSX string cells are never formulas: the text is shown exactly as stored, no guard.
+    assert row["name"].value == '=HYPERLINK("http://evil")' and row["name"].data_type == "s"
+    assert row["summary"].value == "+31 6 1234 5678" and row["summary"].data_type == "s"
+    assert row["description"].value.startswith("-regel één")
     assert row["lat"].data_type == "n"
     second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
     assert second["lon"] == -5.25
     assert sheet.column_dimensions["B"].width >= 8
     assert "licentie" in book.sheetnames
+
+
+def test_xlsx_text_cells_are_strings_in_the_file_not_formulas() -> None:
+    """What Excel reads: text cells typed as strings (inline strings), no <f> formula element."""
+    import zipfile
+
+    data = export_records(rich_records(), "xlsx")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    assert '<c r="B2" t="inlineStr"><is><t>=HYPERLINK("http://evil")</t></is></c>' in sheet_xml
+    assert "'=HYPERLINK" not in sheet_xml and "'-regel" not in sheet_xml
+
+
+def test_xlsx_import_keeps_a_leading_apostrophe_as_text(tmp_path: Path) -> None:
+    """An XLSX string cell is the text itself; only CSV cells carry our formula guard."""
+    book = openpyxl.Workbook()
+    book.active.append(["naam", "schaal", "samenvatting"])
+    book.active.append(["'-10 graden feest", "online", "-10 graden feest"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    report = plan_import(path.read_bytes(), "a.xlsx", [])
+    assert report.ok, format_report(report)
+    assert report.records[0]["name"] == "'-10 graden feest"
+    assert report.records[0]["summary"] == "-10 graden feest"
 
 
 def test_geojson_export_shape() -> None:
@@ -533,6 +664,25 @@ def test_geojson_export_shape() -> None:
     assert first["geometry"] == {"type": "Point", "coordinates": [5.66, 53.03]}
     assert "lat" not in first["properties"] and first["properties"]["name"].startswith("=")
     assert online["geometry"] is None
+
+
+@pytest.mark.parametrize("fmt,name", [("csv", "x.csv"), ("xlsx", "x.xlsx"),
+                                      ("geojson", "x.geojson")])
+def test_text_that_looks_guarded_survives_a_round_trip(fmt: str, name: str) -> None:
+    """A leading apostrophe typed by a person is text, not our guard: kept in every format.
+
+    CSV cells used to be unguarded twice (by the reader and again per cell), and
+    GeoJSON and XLSX text, which is never guarded, lost an apostrophe before = + - @.
+    """
+    texts = ["'=al bewaakt", "''+1", "'-10 graden feest", "'@thuis"]
+    result = validate({"id": "quote", "name": texts[0], "scope": "online",
+                       "summary": texts[1], "description": texts[2], "channels": [texts[3]]})
+    assert result.ok and result.record is not None
+    report = plan_import(export_records([result.record], fmt), name, [])
+    assert report.ok, format_report(report)
+    (record,) = report.records
+    assert [record["name"], record["summary"], record["description"], *record["channels"]] \
+        == texts
 
 
 def test_guard_and_unguard_are_exact_inverses() -> None:

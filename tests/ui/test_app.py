@@ -137,6 +137,41 @@ def test_selected_initiative_shows_details(lang):
     assert ("70.000" if lang == "nl" else "70,000") in text
 
 
+@pytest.mark.parametrize("lang,label", [("nl", "Noot"), ("en", "Note")])
+def test_details_show_the_note_under_the_description(lang, label):
+    at = run(id="de-heimanshof-hoofddorp", lang=lang)
+    assert not at.exception
+    (note,) = [c.value for c in at.caption if "1975" in c.value]
+    assert note.startswith(f"**{label}:** ") and "sntp.nl" in note
+    text = " ".join(m.value for m in at.markdown)
+    assert "2006" in text  # the article's own claim stays in the description
+
+
+@pytest.mark.parametrize("lang,tab,word", [("nl", "Over deze kaart", "gereconstrueerd"),
+                                           ("en", "About this map", "reconstructed")])
+def test_about_says_where_each_region_comes_from(lang, tab, word):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    for name in ("Zuidoost-Fryslân", "Waddeneilanden", "Oost-Drenthe", "Midden-Limburg",
+                 "Walcheren", "Achterhoek", "Hoeksche Waard"):
+        assert f"**{name}**" in text, name
+    assert word in text and "Smallingerland" in text and "ValenteMendez" not in text
+
+
+def test_region_panel_shows_partial_members_and_the_region_note():
+    at = run(gebied="noordwest-fryslan")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Leeuwarden \\(deels\\)" in text or "Leeuwarden (deels)" in text
+    assert "zonder deels aangewezen" in text
+    captions = " ".join(c.value for c in at.caption)
+    assert "tellen in de regiocijfers helemaal mee" in captions
+
+
 def test_municipality_panel_from_url():
     at = run(gm="GM1714")
     assert not at.exception

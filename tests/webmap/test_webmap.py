@@ -67,8 +67,9 @@ def test_every_map_asset_is_a_shipped_file_served_or_sent_as_data():
     assert [url for _, url in js] == ["/app/static/" + rel for _, rel in assets.JS]
     assert [url for _, url in css] == ["/app/static/" + rel for _, rel in assets.CSS]
     assert {"kk-map.js", "kk-markers.js"} <= {rel for _, rel in assets.JS}
-    # kk-map.css sets the map's background, over Leaflet's own
-    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css"]
+    # kk-map.css sets the map's background, over Leaflet's own; kk-place.css the placing pin
+    assert [rel for _, rel in assets.CSS] == ["vendor/leaflet/leaflet.css", "kk-map.css",
+                                              "kk-place.css"]
     js, css = assets.urls(static_serving=False)
     for (_, url), (_, rel) in zip([*js, *css], [*assets.JS, *assets.CSS], strict=True):
         assert base64.b64decode(url.split(",", 1)[1]) == (assets.STATIC_DIR / rel).read_bytes()
@@ -118,6 +119,20 @@ def test_shared_point_makes_one_marker_listing_both():
     assert shared[5] == "a,b" and "Een" in shared[6] and "Twee" in shared[6]
     assert webmap.clicked_key("Een · AmsterdamTwee · Amsterdamid:a,b") == ("id", ["a", "b"])
     assert next(p for p in points if p[3] == 1)[4] == 1  # selected
+
+
+def test_approximate_points_are_flagged_in_the_marker_data():
+    rough = {**rec("r", "Ruw", 53.0, 7.0), "location_approximate": True}
+    both_rough = [{**rec(i, i.upper(), 52.3731, 4.8926), "location_approximate": True}
+                  for i in ("a", "b")]
+    mixed = [{**rec("c", "C", 51.3264, 3.4931), "location_approximate": True},
+             rec("d", "D", 51.3264, 3.4931)]
+    points = webmap.marker_points(_frame([rough, rec("e", "E", 52.0, 5.0), *both_rough, *mixed]),
+                                  "nl")
+    flags = {p[5]: p[7] for p in points}
+    # a shared point is approximate only when it is for everyone on it
+    assert flags == {"r": 1, "e": 0, "a,b": 1, "c,d": 0}
+    assert all(len(p) == 8 for p in points)
 
 
 def test_marker_options_and_compact_data_at_scale():
@@ -172,6 +187,21 @@ def test_municipality_tooltip_keys_and_records_without_point_left_out():
     assert webmap.clicked_key(None) is None
 
 
+def test_municipality_tooltips_state_caveats_in_the_readers_language():
+    """Partly designated members and reconstructed regions say so, in Dutch or English;
+    the build's English note is not shown raw."""
+    nl, _, _ = layers.municipality_layer_data("nl", False)
+    en, _, _ = layers.municipality_layer_data("en", False)
+    assert "<small>maar deels aangewezen</small>" in nl["GM0080"]  # Leeuwarden
+    assert "<small>only partly designated</small>" in en["GM0080"]
+    assert "<small>indeling gereconstrueerd</small>" in nl["GM0718"]  # Vlissingen, Walcheren
+    assert "<small>membership reconstructed</small>" in en["GM0718"]
+    assert "<small>" not in nl["GM1950"]  # Westerwolde: a full successor, nothing to say
+    for tips in (nl, en):
+        assert not [code for code, tip in tips.items()
+                    if "overlap" in tip or "not confirmed" in tip or "successor" in tip]
+
+
 def test_template_json_cannot_close_a_script_block_and_round_trips():
     value = {"name": "</script><script>x()</script>", "c": "<!--", "q": "'\"&", "nl": "Één ·"}
     rendered = template("<script>f({{ v|tojson }});</script>").render(v=value)
@@ -201,3 +231,12 @@ def test_the_map_fetches_the_shipped_layer_files():
     assert urls == ["/kaart/app/static/" + rel for rel in rels]
     for rel in rels:
         assert (assets.STATIC_DIR / rel).is_file()
+
+
+def test_a_pending_pin_layer_draws_one_pin_at_the_point():
+    m = webmap.base_map(MapOptions())
+    webmap.pending_layer((52.1561, 5.3878), "en").add_to(m)
+    html = render(m)
+    options = kk_call(html, "pendingPin")
+    assert options == {"point": [52.1561, 5.3878], "title": "The new initiative goes here"}
+    assert "kk.clickWhereDown(" in html  # clicks count where the pointer went down

@@ -132,7 +132,25 @@ def test_full_form_with_a_click():
     assert record["gemeente_code"] == "GM1714" and record["place"] == "Sluis"
     assert record["scope"] == "lokaal" and record["themes"] == ["leefbaarheid", "natuur"]
     assert record["lat"] == round(OOSTBURG[0] + 0.0012345678, 6)
-    assert not location_is_approximate(record)
+    assert not location_is_approximate(record) and record["location_approximate"] is False
+
+
+def test_a_clicked_point_on_a_municipality_centre_is_exact_and_stays_so():
+    """The flag is stored now: a point dragged onto the centre is not taken for a guess."""
+    lat, lon = municipality_centre("GM1714")
+    record = _ok(new_record_from_form({**FULL_FORM, "lat": lat, "lon": lon},
+                                      point_source="click"))
+    assert record["location_approximate"] is False and not location_is_approximate(record)
+    rough = _ok(new_record_from_form({**FULL_FORM, "lat": lat + 0.01, "lon": lon,
+                                      "location_approximate": True}, point_source="click"))
+    assert location_is_approximate(rough)
+
+
+def test_a_record_from_before_the_field_is_judged_by_the_centre():
+    lat, lon = municipality_centre("GM1714")
+    old = {"gemeente_code": "GM1714", "lat": lat, "lon": lon}
+    assert location_is_approximate(old)
+    assert not location_is_approximate({**old, "lat": lat + 0.01})
 
 
 def test_click_ignores_a_stale_municipality_choice():
@@ -146,7 +164,7 @@ def test_full_form_placed_by_municipality_is_approximate():
     assert (record["lat"], record["lon"]) == municipality_centre("GM1714")
     assert record["gemeente_code"] == "GM1714"
     assert record["place"] == "Sluis"
-    assert location_is_approximate(record)
+    assert location_is_approximate(record) and record["location_approximate"] is True
     named = _ok(new_record_from_form({**form, "place": "Oostburg"}, point_source="gemeente"))
     assert named["place"] == "Oostburg"
 
@@ -233,6 +251,33 @@ def test_undo_refused_when_someone_changed_the_record_since(store):
     ok, key, values = undo_for_session(store, "Anna")
     assert not ok and key == "undo_conflict"
     assert values["name"] == "Dorpstuin" and values["by"] == "Bert" and values["at"]
+    assert store.get(added["id"])["summary"] == "Door Bert"
+
+
+def test_undo_works_back_through_ones_own_successive_changes(store):
+    """add, edit, edit, undo, undo, undo: the second undo used to be refused as
+    "changed by <the same user>"."""
+    added = _add(store, "Dorpstuin", "Anna")
+    first = store.update({**added, "summary": "Eerste"}, "Anna")
+    store.update({**first, "summary": "Tweede"}, "Anna")
+    for undone, summary in (("update", "Eerste"), ("update", added["summary"])):
+        assert undo_for_session(store, "Anna") == (True, "undo_done",
+                                                   {"name": "Dorpstuin", "undone": undone})
+        assert store.get(added["id"])["summary"] == summary
+    assert undo_for_session(store, "Anna")[2]["undone"] == "add"
+    assert store.get(added["id"]) is None
+    assert undo_for_session(store, "Anna") == (False, "undo_nothing", {})
+
+
+def test_undo_after_own_undo_names_who_changed_the_record_in_between(store):
+    added = _add(store, "Dorpstuin", "Anna")
+    berts = store.update({**added, "summary": "Door Bert"}, "Bert")
+    store.update({**berts, "summary": "Weer Anna"}, "Anna")
+    assert undo_for_session(store, "Anna").ok
+    ok, key, values = undo_for_session(store, "Anna")
+    assert (ok, key, values["name"], values["by"]) == (False, "undo_conflict", "Dorpstuin",
+                                                        "Bert")
+    assert values["at"] == berts["updated_at"]
     assert store.get(added["id"])["summary"] == "Door Bert"
 
 
