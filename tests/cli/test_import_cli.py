@@ -195,3 +195,53 @@ def test_xlsx_streams_and_geojson_reads_whole_from_a_path(tmp_path):
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
     (problem,) = import_path(png, None).errors
     assert problem.key == "read_not_a_table"
+
+
+# --- krimpkaart undo ---------------------------------------------------------------------------
+
+
+def test_undo_after_an_import_removes_all_of_it_and_nothing_else(tmp_path, store_path, capsys):
+    store = open_existing(store_path)
+    store.add({"id": "eigen", "name": "Eigen", "lat": 52.0, "lon": 5.5}, "anna")
+    assert cli.main(["import", str(big_csv(tmp_path / "a.csv", 250, 100)), "--lang", "en"]) == 0
+    assert len(store.list()) == 251
+    capsys.readouterr()
+
+    assert cli.main(["undo", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"Undone: the import of 250 initiatives; they are removed from {store_path}." in out
+    assert [r["id"] for r in store.list()] == ["eigen"]  # anna's add stays
+    undo = store.history()[0]
+    assert (undo.action, undo.count, undo.author) == ("undo", 250, "import")
+
+    assert cli.main(["undo", "--lang", "nl"]) == 1  # the import's earlier change: none
+    captured = capsys.readouterr()
+    assert "krimpkaart undo: er is geen wijziging van import meer om ongedaan te maken" \
+        in captured.err
+    assert "Er is niets gewijzigd." in captured.out
+    assert cli.main(["undo", "--author", "anna", "--lang", "en"]) == 0
+    assert "Undone: the last change to 'Eigen'" in capsys.readouterr().out
+    assert store.list() == []
+
+
+def test_undo_of_an_import_edited_since_is_refused_and_changes_nothing(tmp_path, store_path,
+                                                                        capsys):
+    assert cli.main(["import", str(big_csv(tmp_path / "a.csv", 30, 100)), "--author", "fien",
+                     "--lang", "en"]) == 0
+    store = open_existing(store_path)
+    record = store.get("dorpshuis-7")
+    store.update({**record, "summary": "bijgewerkt"}, "bert",
+                 expected_updated_at=record["updated_at"])
+    capsys.readouterr()
+    assert cli.main(["undo", "--author", "fien", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot undo the import of 30 initiatives: 'Dorpshuis 7' from it was changed by " \
+           "bert" in err
+    assert len(store.list()) == 30 and store.get("dorpshuis-7")["summary"] == "bijgewerkt"
+
+
+def test_undo_names_a_missing_store_and_creates_none(tmp_path, capsys):
+    missing = tmp_path / "geen.gpkg"
+    assert cli.main(["undo", "--store", str(missing), "--lang", "en"]) == 1
+    assert "krimpkaart undo:" in capsys.readouterr().err
+    assert not missing.exists()
