@@ -687,6 +687,49 @@ def test_a_writer_killed_mid_transaction_leaves_an_intact_store(
     assert "after-crash" in ids(after)
 
 
+def half_written(store: PortableStore) -> bool:
+    """``assert_half_written`` as a question, for polling."""
+    try:
+        assert_half_written(store)
+    except (AssertionError, FileNotFoundError):
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_krimpkaart_import_of_a_large_file_killed_midway_leaves_nothing(store: PortableStore,
+                                                                        tmp_path: Path):
+    """The command a person runs: ``krimpkaart import`` of a 150 MB CSV, killed (-9) while
+    its one transaction is well under way (pages in the WAL / a PostgreSQL transaction that
+    wrote): none of its rows are there afterwards, the store is intact and takes writes."""
+    big = tmp_path / "groot.csv"
+    text = "Dorpshuis in krimpgebied, door bewoners gedragen. " * 20
+    with big.open("w", encoding="utf-8") as out:
+        out.write("naam;plaats;breedtegraad;lengtegraad;beschrijving\n")
+        for i in range(150_000):
+            out.write(f"Groot {i};Emmen;52,78;6,9;{text}\n")
+    before = ids(store)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "import", str(big), "--store",
+         location_of(store), "--lang", "en"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 240
+    while not half_written(store):
+        assert proc.poll() is None, f"the import ended before it was killed: {proc.stderr}"
+        assert time.monotonic() < deadline, "the import never got under way"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    after = reopen(store)
+    assert_intact(after)
+    assert ids(after) == before
+    assert not any(c.action == "import" for c in after.history(limit=10))
+    after.add(rec("after-crash"), "anna")
+    assert "after-crash" in ids(after)
+
+
 def test_a_writer_killed_at_a_random_moment_loses_no_acknowledged_batch(store: PortableStore):
     proc = child(
         """
