@@ -26,7 +26,11 @@ def seed_records() -> list[dict]:
     return store.read_seed(store.default_seed_path())
 
 
-def _random_points(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def random_points(
+    n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` (lon, lat) points uniform over land, rounded to 5 decimals (~1 m), and the
+    row of the municipality each was drawn in (``geo.municipalities()``)."""
     frame = geo.municipalities()
     geoms = list(frame.geometry)
     areas = np.array([g.area for g in geoms])
@@ -49,14 +53,14 @@ def _random_points(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
             lons[slots[got : got + take]] = xs[:take]
             lats[slots[got : got + take]] = ys[:take]
             got += take
-    return np.round(lons, 5), np.round(lats, 5)
+    return np.round(lons, 5), np.round(lats, 5), picks
 
 
 def synthetic_records(n: int, seed: int = SEED) -> list[dict]:
     """``n`` valid records at random points inside Dutch municipalities."""
     rng = np.random.default_rng(seed)
     pyrng = random.Random(seed)
-    lons, lats = _random_points(n, rng)
+    lons, lats, _ = random_points(n, rng)
     located = geo.locate_many(lons, lats)
     out = []
     for i in range(n):

@@ -36,8 +36,12 @@ SECRET_KEYS = ("KRIMPKAART_PASSCODE", "passcode")  # in this order
 # Limits. The app's upload limit is also Streamlit's server.maxUploadSize (cli/run.py).
 UPLOAD_LIMIT_MB = 10
 UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
-IMPORT_MAX_ROWS = 50_000
+IMPORT_MAX_ROWS = 50_000  # a file read whole (the page; GeoJSON and GeoPackage everywhere)
 IMPORT_MAX_COLUMNS = 200
+# ``krimpkaart import`` streams CSV and XLSX (no size or row limit); GeoJSON and GeoPackage
+# are read whole, so they have a size limit there too.
+IMPORT_WHOLE_FILE_LIMIT_MB = 50
+IMPORT_WHOLE_FILE_LIMIT_BYTES = IMPORT_WHOLE_FILE_LIMIT_MB * 1024 * 1024
 
 
 @dataclass(frozen=True)

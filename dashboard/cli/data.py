@@ -4,24 +4,31 @@ Exit codes: 0 imported (or a dry run found no errors), 1 rejected (nothing
 written), 2 usage errors such as a missing or unreadable file. Bad input is
 reported, never a traceback. Reports and messages follow ``--lang`` (default:
 the locale); the template's column names do too.
+
+Unlike the page (``config.UPLOAD_LIMIT_MB``), the command line has no size limit for
+CSV and XLSX: it reads them in chunks and writes as it goes, in one transaction.
+GeoJSON and GeoPackage are read whole, up to ``config.IMPORT_WHOLE_FILE_LIMIT_MB``.
+A progress bar shows on a terminal when an import takes more than a few seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import Literal
 
+from dashboard import config
 from dashboard.cli.common import STORE_HELP, add_lang, cli_lang, complain, say, store_location
-from dashboard.i18n import t
-from dashboard.tabular.importing import (
-    MAX_UPLOAD_BYTES,
-    format_report,
-    import_file,
-    plan_import,
-    template_bytes,
-)
+from dashboard.cli.progress import ImportProgress
+from dashboard.i18n import Num, t
+from dashboard.tabular.importing import format_report, import_path, template_bytes
+
+MB = 1024 * 1024
+LIMITS_HELP = (f"CSV and XLSX files of any size are read in chunks; GeoJSON and GeoPackage "
+               f"files are read whole, up to {config.IMPORT_WHOLE_FILE_LIMIT_MB} MB (the page "
+               f"takes files up to {config.UPLOAD_LIMIT_MB} MB)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             name,
             help="check a file without writing (= import --dry-run)" if dry else
             "add initiatives from a CSV, XLSX, GeoJSON or GeoPackage file (all or nothing)",
+            description=LIMITS_HELP,
         )
         parser.add_argument("file", type=Path, help="the file to read")
         if not dry:
@@ -65,8 +73,8 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         if not path.is_file():
             return _fail(command, t("cli_no_such_file", lang, path=path))
-        with path.open("rb") as handle:
-            data = handle.read(MAX_UPLOAD_BYTES + 1)
+        with path.open("rb"):
+            size = path.stat().st_size
     except OSError as exc:
         return _fail(command, t("cli_cannot_read", lang, path=path,
                                 error=exc.strerror or exc))
@@ -84,28 +92,41 @@ def run_import(args: argparse.Namespace) -> int:
         missing = args.dry_run and not store_exists(location)
     except StoreError:
         missing = False  # open_store below says what is wrong
-    if missing:
-        # A check must not create (and seed) a store as a side effect.
-        say(lang, "cli_no_store_yet", path=store_path)
-        report = plan_import(data, path.name, [], convert_rd=args.convert_rd)
-    else:
-        try:
-            store = open_store(location)
-            report = import_file(data, path.name, store, author=args.author,
-                                 convert_rd=args.convert_rd, dry_run=args.dry_run)
-        except (StoreError, OSError) as exc:
-            error = exc.text(lang) if isinstance(exc, StoreError) else str(exc)
-            complain(command, t("cli_store_failed", lang, path=store_path, error=error))
-            print(t("cli_nothing_written", lang), file=sys.stderr)
-            return 1
+    if size > config.UPLOAD_LIMIT_BYTES:
+        say(lang, "cli_big_file", file=path.name, size=Num(size / MB, 1, 1),
+            page=config.UPLOAD_LIMIT_MB, whole=config.IMPORT_WHOLE_FILE_LIMIT_MB)
+    progress = ImportProgress(path.name, lang)
+    gc.freeze()  # a million rows make many objects and no cycles: the cyclic collector
+    gc.disable()  # would walk them all again and again (a third of the time)
+    try:
+        if missing:
+            # A check must not create (and seed) a store as a side effect.
+            say(lang, "cli_no_store_yet", path=store_path)
+            report = import_path(path, None, convert_rd=args.convert_rd, progress=progress)
+        else:
+            try:
+                store = open_store(location)
+                report = import_path(path, store, author=args.author,
+                                     convert_rd=args.convert_rd, dry_run=args.dry_run,
+                                     progress=progress)
+            except (StoreError, OSError) as exc:
+                progress.close()
+                error = exc.text(lang) if isinstance(exc, StoreError) else str(exc)
+                complain(command, t("cli_store_failed", lang, path=store_path, error=error))
+                print(t("cli_nothing_written", lang), file=sys.stderr)
+                return 1
+    finally:
+        progress.close()
+        gc.enable()
+        gc.unfreeze()
     print(format_report(report, lang))
     if not report.ok:
         say(lang, "cli_rejected")
         return 1
     if args.dry_run:
-        say(lang, "cli_would_add", n=len(report.records))
+        say(lang, "cli_would_add", n=report.valid)
     else:
-        say(lang, "cli_imported", n=len(report.written), path=store_path)
+        say(lang, "cli_imported", n=report.written, path=store_path)
     return 0
 
 

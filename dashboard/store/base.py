@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+import queue
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypedDict, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, cast, runtime_checkable
 
 from dashboard.domain.record import FIELD_TYPES, RECORD_FIELDS, Record, record_defaults
 from dashboard.i18n import LocalizedError, field_label, msg
+from dashboard.text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +50,16 @@ TourRecords = list[TourRecord]
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 FIELD_NAMES = RECORD_FIELDS
 TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
+# A column beside the record's fields: ``match_key(name, place)``, indexed, so an import
+# finds initiatives that are already in the store without reading them all. Rows changed
+# by other tools (QGIS) get NULL there (a trigger) and the store fills it in again.
+KEY_COLUMN = "krimpkaart_key"
+WRITE_BATCH = 5_000  # records per round of an import's inserts
+BATCH_PART = 10_000  # record ids per stored part of an import's id list
+
+
+_FIELD_ITEMS = tuple(FIELD_TYPES.items())
+_FIELD_SET = frozenset(FIELD_NAMES)
 
 
 class StoreError(LocalizedError):
@@ -90,9 +106,21 @@ class Change:
     before: Record | None
     after: Record | None
     undoes: int | None = None  # for an undo: seq of the change it reverted
+    count: int | None = None  # an import (and its undo): how many records; ``record_id`` is
+    # then the import's batch id, ``before``/``after`` are None, and the ids are stored apart
 
 
 Changes = list[Change]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What ``import_records`` wrote: one history entry (``seq``) for ``count`` records."""
+
+    id: str
+    seq: int | None  # None when there was nothing to write
+    count: int
+    at: str
 
 
 @runtime_checkable
@@ -109,6 +137,9 @@ class Store(Protocol):
     def get(self, id: str) -> Record | None: ...
     def add(self, record: RecordInput, author: str) -> Record: ...
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records: ...
+    def import_records(self, records: Iterable[RecordInput], author: str) -> Batch: ...
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]: ...
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]: ...
     def update(
         self, record: RecordInput, author: str, expected_updated_at: str | None = None
     ) -> Record: ...
@@ -135,6 +166,7 @@ class Snapshot:
     history: list[tuple[Change, int | None]]
     tours: TourRecords
     version: int
+    batches: dict[int, list[str]] = field(default_factory=dict)  # import seq -> record ids
 
 
 @runtime_checkable
@@ -172,40 +204,44 @@ def clean_record(record: object) -> Record:
     rid = record.get("id")
     if not isinstance(rid, str) or not rid.strip():
         raise InvalidRecord(key="store_record_no_id")
-    unknown = sorted(set(record) - set(FIELD_NAMES))
+    unknown = [] if record.keys() <= _FIELD_SET else sorted(set(record) - _FIELD_SET)
     if unknown:
         raise InvalidRecord(key="store_record_unknown_fields", id=rid, n=len(unknown),
                             fields=", ".join(unknown))
     out: dict[str, Any] = {}
-    for name, kind in FIELD_TYPES.items():
-        value = record.get(name)
+    get = record.get
+    for name, kind in _FIELD_ITEMS:  # the common cases first: this runs for every imported row
+        value = get(name)
         if kind == "text":
-            value = TEXT_DEFAULTS.get(name, "") if value is None else value
-            if not isinstance(value, str):
-                raise InvalidRecord(key="store_record_not_text", id=rid,
-                                    field=field_label(name))
-        elif kind == "real" and value is not None:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidRecord(key="store_record_not_number", id=rid,
-                                    field=field_label(name))
-            value = float(value)
+            if type(value) is not str:
+                value = TEXT_DEFAULTS.get(name, "") if value is None else value
+                if not isinstance(value, str):
+                    raise InvalidRecord(key="store_record_not_text", id=rid,
+                                        field=field_label(name))
+        elif value is None:
+            if kind == "json":
+                value = []
+            elif kind == "bool":
+                value = False
+        elif kind == "real":
+            if type(value) is not float:
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise InvalidRecord(key="store_record_not_number", id=rid,
+                                        field=field_label(name))
+                value = float(value)
             if not math.isfinite(value):
                 raise InvalidRecord(key="store_record_not_finite", id=rid,
                                     field=field_label(name))
-        elif kind == "int" and value is not None:
+        elif kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidRecord(key="store_record_not_whole", id=rid,
                                     field=field_label(name))
         elif kind == "bool":
-            value = False if value is None else value
-            if not isinstance(value, bool):
+            if type(value) is not bool:
                 raise InvalidRecord(key="store_record_not_bool", id=rid,
                                     field=field_label(name))
-        elif kind == "json":
-            value = [] if value is None else value
-            if not isinstance(value, list):
-                raise InvalidRecord(key="store_record_not_list", id=rid,
-                                    field=field_label(name))
+        elif kind == "json" and not isinstance(value, list):
+            raise InvalidRecord(key="store_record_not_list", id=rid, field=field_label(name))
         out[name] = value
     if not out["name"].strip():
         raise InvalidRecord(key="store_record_no_name", id=rid)
@@ -258,6 +294,117 @@ def undo_conflict(change: Change, current: Record | None, later: Changes) -> Con
     at = last.at if last else current["updated_at"]
     return Conflict(key="store_undo_changed", name=name, by=by or msg("store_someone"), at=at)
 
+
+# --- duplicates and imports --------------------------------------------------------------------
+
+
+_fold_place = lru_cache(maxsize=65_536)(fold)  # places repeat (342 municipalities), names less
+
+
+def match_key(name: str, place: str) -> str:
+    """The key two records share when they name one initiative in one place: the name and the
+    place folded (case, accents, hyphens and spaces ignored), e.g. ``10:klushuizen:oostburg``.
+    The length prefix keeps ``("a b", "")`` and ``("a", "b")`` apart."""
+    folded = fold(name or "")
+    return f"{len(folded)}:{folded}:{_fold_place(place or '')}"
+
+
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(v, ensure_ascii=False)
+
+
+def json_text(value: Any) -> str:
+    """A list field as stored: JSON text with non-ASCII kept (an empty list, fast)."""
+    return "[]" if type(value) is list and not value else _encode_json(value)
+
+
+def key_owners(rows: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """``key -> id`` from ``(key, id, name)`` rows; for a key held twice, the record that
+    ``list()`` returns last (by name, then id), as the importer chose before it asked."""
+    best: dict[str, tuple[str, str]] = {}
+    for key, rid, name in rows:
+        rank = ((name or "").casefold(), rid)
+        if key not in best or rank > best[key]:
+            best[key] = rank
+    return {key: rid for key, (_, rid) in best.items()}
+
+
+def new_batch_id(now: str) -> str:
+    """``import-20261128T101500Z-3f9a1c``: the stamp, and random hex against clashes."""
+    return f"import-{now.replace('-', '').replace(':', '')}-{secrets.token_hex(3)}"
+
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last one shorter); memory stays one list."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def first_clash(records: Iterable[Record], stored: Iterable[str]) -> str:
+    """The first id among ``records`` that ``stored`` holds or an earlier record repeats."""
+    taken = set(stored)
+    for record in records:
+        if record["id"] in taken:
+            return record["id"]
+        taken.add(record["id"])
+    return "?"
+
+
+_DONE = object()
+
+
+def pipelined(items: Iterable[T], write: Callable[[T], None], depth: int = 1) -> None:
+    """``write`` each item in a second thread while this one makes the next: the database
+    driver lets go of the interpreter while the database works (SQLite's B-trees, a
+    PostgreSQL round trip), so checking rows and storing them overlap on two cores.
+
+    An exception on either side stops both and is raised here, after the writer has
+    finished what it was doing (the caller's transaction then rolls back). ``depth``
+    items wait at most, which bounds memory.
+    """
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        while (item := waiting.get()) is not _DONE:
+            if not failed:
+                try:
+                    write(item)
+                except BaseException as exc:  # handed to the caller's thread
+                    failed.append(exc)
+
+    writer = threading.Thread(target=run, name="krimpkaart-store-writer", daemon=True)
+    writer.start()
+    try:
+        for item in items:
+            if failed:
+                break
+            waiting.put(item)
+    finally:
+        waiting.put(_DONE)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
+def check_batch_undo(change: Change, ids: list[str],
+                     found: Mapping[str, tuple[str, str, str]]) -> None:
+    """Refuse to undo an import when one of its records was deleted or changed since.
+
+    ``found`` maps the ids (of one part of the import) still stored to their
+    ``(name, author, updated_at)``; a record still as imported has the import's stamp
+    and author.
+    """
+    for rid in ids:
+        if rid not in found:
+            raise Conflict(key="store_undo_import_deleted", id=rid, n=change.count or 0)
+        name, author, updated_at = found[rid]
+        if updated_at != change.at or author != change.author:
+            raise Conflict(key="store_undo_import_changed", name=name, n=change.count or 0,
+                           by=author or msg("store_someone"), at=updated_at)
 
 
 # --- what every backend does alike: new records, updates, undo, tours, stored values -----------

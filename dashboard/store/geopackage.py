@@ -28,7 +28,11 @@ from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
+    BATCH_PART,
     FIELD_NAMES,
+    KEY_COLUMN,
+    WRITE_BATCH,
+    Batch,
     Change,
     Changes,
     DuplicateId,
@@ -43,6 +47,14 @@ from dashboard.store.base import (
     TourRecord,
     TourRecords,
     added_record,
+    batched,
+    check_batch_undo,
+    first_clash,
+    json_text,
+    key_owners,
+    match_key,
+    new_batch_id,
+    pipelined,
     plan_undo,
     record_from_columns,
     seeded_record,
@@ -62,16 +74,18 @@ LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
 TOURS = "krimpkaart_tours"
 META = "krimpkaart_meta"
+BATCHES = gpkg_migrate.BATCHES  # the record ids of each import, in parts
 
-SCHEMA_VERSION = gpkg_migrate.LATEST  # 2: location_approximate
+SCHEMA_VERSION = gpkg_migrate.LATEST  # 2: location_approximate, 3: imports as one change
 BUSY_TIMEOUT_S = 10.0
+IMPORT_CACHE_KIB = 64 * 1024  # page cache of an import's connection (the default is 2 MB)
 SQL_TYPES = {"text": "TEXT", "real": "REAL", "int": "INTEGER", "bool": "BOOLEAN", "json": "TEXT"}
 CONSTRAINTS = {"id": " NOT NULL UNIQUE", "name": " NOT NULL"}
 # Record fields in record order: (name, column type, kind), from the domain's field list.
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(
     (name, SQL_TYPES[kind] + CONSTRAINTS.get(name, ""), kind) for name, kind in FIELD_TYPES.items()
 )
-REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)
+REQUIRED_TABLES = (*gpkg.CORE_TABLES, LAYER, HISTORY, TOURS, META)  # since version 1
 # Columns a store cannot do without; any other record field it lacks (a store written
 # before the field existed) is added on opening, with the field's default.
 CORE_COLUMNS = ("fid", "geom", "id", "name")
@@ -80,28 +94,33 @@ CORE_COLUMNS = ("fid", "geom", "id", "name")
 SCHEMA: tuple[str, ...] = (
     f"CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT, "
     + ", ".join(f"{name} {sqltype}" for name, sqltype, _ in FIELDS)
-    + ")",
+    + f", {KEY_COLUMN} TEXT)",
     f"CREATE INDEX {LAYER}_lon ON {LAYER} (lon)",  # keeps the extent update O(log n)
     f"CREATE INDEX {LAYER}_lat ON {LAYER} (lat)",
     f"CREATE TABLE {HISTORY} (seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, at TEXT NOT NULL, "
     "author TEXT NOT NULL, action TEXT NOT NULL, record_id TEXT NOT NULL, "
-    "before_json TEXT, after_json TEXT, undoes INTEGER, undone_by INTEGER)",
+    "before_json TEXT, after_json TEXT, undoes INTEGER, undone_by INTEGER, batch_size INTEGER)",
     f"CREATE TABLE {TOURS} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
     "id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, steps TEXT NOT NULL, "
     "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, author TEXT NOT NULL)",
     f"CREATE TABLE {META} (fid INTEGER PRIMARY KEY CHECK (fid = 1), "
     "version INTEGER NOT NULL, schema_version INTEGER NOT NULL)",
+    *gpkg_migrate.import_schema(LAYER),
 )
 
 
 
+_JSON_FIELDS = frozenset(name for name, _, kind in FIELDS if kind == "json")
+
+
 def _row_params(record: Mapping[str, Any]) -> list[Any]:
+    """``geom, <fields>, key`` as stored."""
     geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
     values = [
-        json.dumps(record[name], ensure_ascii=False) if kind == "json" else record[name]
-        for name, _, kind in FIELDS
+        json_text(record[name]) if name in _JSON_FIELDS else record[name]
+        for name in FIELD_NAMES
     ]
-    return [geom, *values]
+    return [geom, *values, match_key(record["name"], record["place"])]
 
 
 def _from_row(row: sqlite3.Row | tuple) -> Record:
@@ -128,19 +147,22 @@ def _stored_default(name: str, kind: str) -> Any:
 _COLUMNS = ", ".join(FIELD_NAMES)
 _SELECT = f"SELECT geom, {_COLUMNS} FROM {LAYER}"
 _INSERT = (
-    f"INSERT INTO {LAYER} (geom, {_COLUMNS}) VALUES ({', '.join('?' * (len(FIELDS) + 1))})"
+    f"INSERT INTO {LAYER} (geom, {_COLUMNS}, {KEY_COLUMN}) "
+    f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})"
 )
 _UPDATE = (
     f"UPDATE {LAYER} SET geom = ?, "
     + ", ".join(f"{name} = ?" for name in FIELD_NAMES)
-    + " WHERE id = ?"
+    + f", {KEY_COLUMN} = ? WHERE id = ?"
 )
-_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes"
+_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes, batch_size"
+_IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter
 
 
 def _change(row: tuple) -> Change:
-    seq, at, author, action, record_id, before, after, undoes = row
-    return Change(seq, at, author, action, record_id, _loads(before), _loads(after), undoes)
+    seq, at, author, action, record_id, before, after, undoes, count = row
+    return Change(seq, at, author, action, record_id, _loads(before), _loads(after), undoes,
+                  count)
 # --- the GeoPackage store -------------------------------------------------------------------
 
 
@@ -198,8 +220,9 @@ class GeoPackageStore:
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         """A fresh connection per call: cheap (~0.3 ms), and safe across Streamlit's threads."""
         with _sqlite_errors(self.path):
-            conn = sqlite3.connect(
-                self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            conn = sqlite3.connect(  # an import writes from a second thread (``pipelined``)
+                self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                check_same_thread=False,
             )
             try:
                 if write:
@@ -214,6 +237,7 @@ class GeoPackageStore:
         """One write transaction: all of it is committed, or none of it."""
         with self._connect(write=True) as conn, _transaction(conn):
             yield conn
+            gpkg_migrate.fill_keys(conn, LAYER)
             _touch(conn)
 
     def _add_missing_fields(self) -> None:
@@ -257,10 +281,44 @@ class GeoPackageStore:
             return _add(conn, _clean(record), author, _now())
 
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records:
-        """Add all records in one transaction: any bad record and nothing is written."""
-        now = _now()
+        """Add all records in one transaction, as one change (see ``import_records``);
+        returns them as stored."""
         with self._write() as conn:
-            return [_add(conn, _clean(record), author, now) for record in records]
+            return _import(conn, records, author, _now(), keep=True)[1]
+
+    def import_records(self, records: Iterable[RecordInput], author: str) -> Batch:
+        """Add the records as they come (an iterator is read once, in rounds of
+        ``WRITE_BATCH``), in one transaction: any bad record, a duplicate id, or an
+        exception from the iterator, and nothing is written. One history entry for all
+        of them; ``undo_last`` removes them together. Holds the write lock throughout."""
+        with self._write() as conn:
+            conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+            return _import(conn, records, author, _now(), keep=False)[0]
+
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """``id -> name`` of those of ``ids`` that the store holds (one indexed query)."""
+        wanted = json.dumps(list(ids))
+        with self._connect() as conn:
+            return dict(conn.execute(f"SELECT id, name FROM {LAYER} WHERE id IN {_IDS}",
+                                     (wanted,)).fetchall())
+
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        """``key -> id`` for those ``match_key`` values the store holds (indexed), counting
+        rows another tool changed since the store last wrote (their key is NULL)."""
+        wanted = set(keys)
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                rows = conn.execute(
+                    f"SELECT {KEY_COLUMN}, id, name FROM {LAYER} WHERE {KEY_COLUMN} IN {_IDS}",
+                    (json.dumps(list(wanted)),)).fetchall()
+                stale = conn.execute(f"SELECT id, name, place FROM {LAYER} "
+                                     f"WHERE {KEY_COLUMN} IS NULL").fetchall()
+            finally:
+                conn.execute("ROLLBACK")
+        rows += [(key, rid, name) for rid, name, place in stale
+                 if (key := match_key(name or "", place or "")) in wanted]
+        return key_owners(rows)
 
     def update(
         self, data: RecordInput, author: str, expected_updated_at: str | None = None
@@ -311,6 +369,8 @@ class GeoPackageStore:
                     raise NothingToUndo(key="store_nothing_to_undo_by", author=author)
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
+            if change.action == "import":
+                return _undo_import(conn, change, author)
             current = _get(conn, change.record_id)
             by, stamp, after = plan_undo(change, current, author,
                                          _later_changes(conn, change))
@@ -337,6 +397,7 @@ class GeoPackageStore:
         with self._write() as conn:
             conn.execute(f"DELETE FROM {LAYER}")
             conn.execute(f"DELETE FROM {HISTORY}")
+            conn.execute(f"DELETE FROM {BATCHES}")
             for record in records:
                 _insert_seed(conn, record, now)
         return len(records)
@@ -400,15 +461,18 @@ class GeoPackageStore:
         ends above both the store's and the snapshot's, so open screens notice.
         """
         with self._write() as conn:
-            for table in (LAYER, HISTORY, TOURS):
+            for table in (LAYER, HISTORY, TOURS, BATCHES):
                 conn.execute(f"DELETE FROM {table}")
             conn.executemany(_INSERT, (_row_params(r) for r in snapshot.records))
             conn.executemany(
                 f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ((c.seq, c.at, c.author, c.action, c.record_id, _dumps(c.before),
-                  _dumps(c.after), c.undoes, undone_by) for c, undone_by in snapshot.history),
+                  _dumps(c.after), c.undoes, c.count, undone_by)
+                 for c, undone_by in snapshot.history),
             )
+            for seq, ids in snapshot.batches.items():
+                _store_batch_ids(conn, seq, 0, ids)
             conn.executemany(
                 f"INSERT INTO {TOURS} ({_TOUR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 ((t["id"], t["title"], json.dumps(t["steps"], ensure_ascii=False),
@@ -511,10 +575,17 @@ def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
     conn.execute("BEGIN")
     try:
         records = sort_records(_from_row(r) for r in conn.execute(select))
+        since_3 = _columns(conn, HISTORY)  # a backup from before version 3 has no imports
+        columns = _HISTORY_COLUMNS if "batch_size" in since_3 else _HISTORY_COLUMNS.replace(
+            "batch_size", "NULL")
         history = [
             (_change(row[:-1]), row[-1]) for row in conn.execute(
-                f"SELECT {_HISTORY_COLUMNS}, undone_by FROM {HISTORY} ORDER BY seq")
+                f"SELECT {columns}, undone_by FROM {HISTORY} ORDER BY seq")
         ]
+        batches: dict[int, list[str]] = {}
+        if "batch_size" in since_3:
+            for seq, ids in conn.execute(f"SELECT seq, ids FROM {BATCHES} ORDER BY seq, part"):
+                batches.setdefault(seq, []).extend(json.loads(ids))
         if "location_approximate" in absent:  # written before the field: judge it as then
             judge = gpkg_migrate.judged_location
             records = [judge(r) for r in records]
@@ -525,7 +596,7 @@ def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
         version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
     finally:
         conn.execute("ROLLBACK")
-    return Snapshot(records, history, tours, version)
+    return Snapshot(records, history, tours, version, batches)
 
 
 # --- backup destinations --------------------------------------------------------------------
@@ -622,6 +693,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     gpkg.add_attributes(conn, HISTORY, "Krimpkaart change history")
     gpkg.add_attributes(conn, TOURS, "Krimpkaart guided tours")
     gpkg.add_attributes(conn, META, "Krimpkaart store version")
+    gpkg.add_attributes(conn, BATCHES, "Krimpkaart imports: the records each one added")
     conn.execute(f"INSERT INTO {META} VALUES (1, 0, ?)", (SCHEMA_VERSION,))
 
 
@@ -645,6 +717,89 @@ def _add(conn: sqlite3.Connection, record: Record, author: str, now: str) -> Rec
     return added
 
 
+def _import(
+    conn: sqlite3.Connection, records: Iterable[RecordInput], author: str, now: str, keep: bool
+) -> tuple[Batch, Records]:
+    """Insert ``records`` in rounds, logged as one ``import`` change whose ids are stored in
+    parts; returns the batch and, with ``keep``, the records as stored. The rows of one
+    round are made while the round before is written (``pipelined``)."""
+    batch_id = new_batch_id(now)
+    state: dict[str, Any] = {"seq": None, "count": 0, "parts": 0}
+    pending: list[str] = []
+    kept: Records = []
+
+    def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
+        for chunk in batched(records, WRITE_BATCH):
+            added = [added_record(_clean(r), author, now) for r in chunk]
+            if keep:
+                kept.extend(added)
+            yield added, [_row_params(r) for r in added]
+
+    def write(item: tuple[Records, list[list[Any]]]) -> None:
+        added, params = item
+        _insert_new(conn, added, params)
+        if state["seq"] is None:
+            state["seq"] = _log(conn, now, author, "import", batch_id, None, None)
+        pending.extend(r["id"] for r in added)
+        while len(pending) >= BATCH_PART:
+            state["parts"] = _store_batch_ids(conn, state["seq"], state["parts"],
+                                              pending[:BATCH_PART])
+            del pending[:BATCH_PART]
+        state["count"] += len(added)
+
+    pipelined(rounds(), write)
+    seq, count = state["seq"], state["count"]
+    if seq is not None:
+        _store_batch_ids(conn, seq, state["parts"], pending)
+        conn.execute(f"UPDATE {HISTORY} SET batch_size = ? WHERE seq = ?", (count, seq))
+    return Batch(batch_id, seq, count, now), kept
+
+
+def _insert_new(conn: sqlite3.Connection, records: Records, params: list[list[Any]]) -> None:
+    """Insert new records (``params``: their rows); ``DuplicateId`` (naming the first clash)
+    and none of them if an id is taken, by the store or earlier in this import."""
+    conn.execute("SAVEPOINT new_records")
+    try:
+        conn.executemany(_INSERT, params)
+    except sqlite3.IntegrityError as exc:
+        conn.execute("ROLLBACK TO new_records")
+        wanted = json.dumps([r["id"] for r in records])
+        stored = {r[0] for r in conn.execute(f"SELECT id FROM {LAYER} WHERE id IN {_IDS}",
+                                             (wanted,))}
+        raise DuplicateId(key="store_duplicate_id", id=first_clash(records, stored)) from exc
+    conn.execute("RELEASE new_records")
+
+
+def _store_batch_ids(conn: sqlite3.Connection, seq: int, part: int, ids: list[str]) -> int:
+    """Store ``ids`` as parts of ``BATCH_PART`` from number ``part`` on; the next part number."""
+    for start in range(0, len(ids), BATCH_PART):
+        conn.execute(f"INSERT INTO {BATCHES} (seq, part, ids) VALUES (?, ?, ?)",
+                     (seq, part, json.dumps(ids[start:start + BATCH_PART])))
+        part += 1
+    return part
+
+
+def _undo_import(conn: sqlite3.Connection, change: Change, author: str | None) -> Change:
+    """Remove the records an import added, if each is still as imported (else ``Conflict``)."""
+    parts = [ids for (ids,) in conn.execute(
+        f"SELECT ids FROM {BATCHES} WHERE seq = ? ORDER BY part", (change.seq,))]
+    for part in parts:
+        found = {rid: (name, who, at) for rid, name, who, at in conn.execute(
+            f"SELECT id, name, author, updated_at FROM {LAYER} WHERE id IN {_IDS}", (part,))}
+        check_batch_undo(change, json.loads(part), found)
+    for part in parts:
+        conn.execute(f"DELETE FROM {LAYER} WHERE id IN {_IDS}", (part,))
+    by = author if author is not None else change.author
+    stamp = _next_stamp(change.at)
+    seq = _log(conn, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
+    conn.execute(f"UPDATE {HISTORY} SET undone_by = ? WHERE seq = ?", (seq, change.seq))
+    return Change(seq, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
 def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
     """Seed records keep their own timestamps and author; missing ones are filled in."""
     record = seeded_record(record, now)
@@ -657,11 +812,12 @@ def _insert_seed(conn: sqlite3.Connection, record: Record, now: str) -> None:
 def _log(
     conn: sqlite3.Connection, at: str, author: str, action: str, record_id: str,
     before: Record | None, after: Record | None, undoes: int | None = None,
+    count: int | None = None,
 ) -> int:
     cursor = conn.execute(
-        f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (at, author, action, record_id, _dumps(before), _dumps(after), undoes),
+        f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes, "
+        "batch_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, author, action, record_id, _dumps(before), _dumps(after), undoes, count),
     )
     return int(cursor.lastrowid or 0)
 

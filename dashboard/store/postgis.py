@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +41,12 @@ from psycopg.types.json import Json
 
 from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import msg
+from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
+    BATCH_PART,
+    KEY_COLUMN,
+    WRITE_BATCH,
+    Batch,
     Change,
     Changes,
     DuplicateId,
@@ -55,11 +61,18 @@ from dashboard.store.base import (
     TourRecord,
     TourRecords,
     added_record,
+    batched,
+    check_batch_undo,
     clean_record,
     clean_tour,
     json_list,
+    json_text,
+    key_owners,
+    match_key,
+    new_batch_id,
     next_stamp,
     now_stamp,
+    pipelined,
     plan_undo,
     record_from_columns,
     seeded_record,
@@ -75,6 +88,7 @@ LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
 TOURS = "krimpkaart_tours"
 META = "krimpkaart_meta"
+BATCHES = "krimpkaart_batches"  # the record ids of each import, in parts
 SCHEMA = "krimpkaart_schema"
 CHANNEL = "krimpkaart_changes"
 MIGRATION_LOCK = 0x4B4B5354  # pg_advisory_xact_lock key: one migrating server at a time
@@ -85,7 +99,8 @@ CONNECT_TIMEOUT_S = 10
 IDLE_IN_TRANSACTION_TIMEOUT_S = 120
 POOL_SIZE = 8  # idle connections kept per store object (per app process)
 PING_AFTER_S = 30.0  # a connection idle this long is checked before use
-BATCH = 500  # records per round of add_many
+# An import's transaction waits for the next rows while the importer checks them.
+IMPORT_IDLE_TIMEOUT_S = 600
 
 SQL_TYPES = {"text": "text", "real": "double precision", "int": "bigint", "json": "json",
              "bool": "boolean"}
@@ -127,9 +142,55 @@ def _migration_1(conn: psycopg.Connection) -> None:
     conn.execute(f"INSERT INTO {META} VALUES (1, 0)")
 
 
+def _migration_2(conn: psycopg.Connection) -> None:
+    """``location_approximate``: rows and history entries without it are judged as before
+    the field existed (the point is its municipality's centre), as the GeoPackage store's
+    version 2 does. A store that got the column generically keeps the values it holds."""
+    conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN IF NOT EXISTS location_approximate boolean")
+    rows = conn.execute(f"SELECT fid, gemeente_code, ST_Y(geom), ST_X(geom) FROM {LAYER} "
+                        "WHERE location_approximate IS NULL").fetchall()
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {LAYER} SET location_approximate = %s WHERE fid = %s",
+                [(gpkg_migrate.at_centre(code or "", lat, lon), fid)
+                 for fid, code, lat, lon in rows])
+    entries = conn.execute(
+        f"SELECT seq, before_json::text, after_json::text FROM {HISTORY}").fetchall()
+    with conn.cursor() as cur:
+        for seq, before, after in entries:
+            new = (gpkg_migrate.history_with_location(before),
+                   gpkg_migrate.history_with_location(after))
+            if new != (before, after):
+                cur.execute(f"UPDATE {HISTORY} SET before_json = %s::json, "
+                            "after_json = %s::json WHERE seq = %s", (*new, seq))
+
+
+def _migration_3(conn: psycopg.Connection) -> None:
+    """The duplicate key of each record (indexed; NULLed by a trigger when another tool
+    changes the name or place, and filled in again by the next write), imports as one
+    history entry with their record ids apart."""
+    conn.execute(f"ALTER TABLE {LAYER} ADD COLUMN IF NOT EXISTS {KEY_COLUMN} text")
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {LAYER}_key_idx ON {LAYER} ({KEY_COLUMN})")
+    conn.execute(
+        "CREATE OR REPLACE FUNCTION krimpkaart_key_stale() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF NEW.{KEY_COLUMN} IS NOT DISTINCT FROM OLD.{KEY_COLUMN} "
+        "AND (NEW.name IS DISTINCT FROM OLD.name OR NEW.place IS DISTINCT FROM OLD.place) "
+        f"THEN NEW.{KEY_COLUMN} := NULL; END IF; RETURN NEW; END $$"
+    )
+    conn.execute(f"CREATE OR REPLACE TRIGGER {LAYER}_key_stale BEFORE UPDATE ON {LAYER} "
+                 "FOR EACH ROW EXECUTE FUNCTION krimpkaart_key_stale()")
+    conn.execute(f"ALTER TABLE {HISTORY} ADD COLUMN IF NOT EXISTS batch_size bigint")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {BATCHES} (seq bigint NOT NULL, "
+                 "part integer NOT NULL, ids json NOT NULL, PRIMARY KEY (seq, part))")
+    _fill_keys(conn)
+
+
 # (version, what it does, how). Append only; a released migration is never changed.
 MIGRATIONS: tuple[tuple[int, str, Callable[[psycopg.Connection], None]], ...] = (
     (1, "initiatives, history, tours and the version row", _migration_1),
+    (2, "location_approximate, judged for rows from before it", _migration_2),
+    (3, "duplicate keys, and imports as one change", _migration_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -137,6 +198,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 # --- rows and records -------------------------------------------------------------------------
 
 _FIELDS = tuple(FIELD_TYPES)
+_JSON_FIELDS = frozenset(name for name, kind in FIELD_TYPES.items() if kind == "json")
 _COLUMNS = ", ".join(_FIELDS)
 _SELECT = f"SELECT ST_X(geom), ST_Y(geom), {_COLUMNS} FROM {LAYER}"
 # The same, with the JSON columns as their text (parsed once per distinct text).
@@ -146,19 +208,21 @@ _SELECT_TEXT = ("SELECT ST_X(geom), ST_Y(geom), "
                 + f" FROM {LAYER}")
 _POINT = "ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)"  # NULL when lon/lat are
 _INSERT = (
-    f"INSERT INTO {LAYER} (geom, {_COLUMNS}) VALUES ({_POINT}, "
-    + ", ".join("%s" for _ in _FIELDS) + ")"
+    f"INSERT INTO {LAYER} (geom, {_COLUMNS}, {KEY_COLUMN}) VALUES ({_POINT}, "
+    + ", ".join("%s" for _ in _FIELDS) + ", %s)"
 )
 _UPDATE = (
     f"UPDATE {LAYER} SET geom = {_POINT}, "
     + ", ".join(f"{name} = %s" for name in _FIELDS)
-    + " WHERE id = %s"
+    + f", {KEY_COLUMN} = %s WHERE id = %s"
 )
-_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes"
+_COPY = f"COPY {LAYER} (geom, {_COLUMNS}, {KEY_COLUMN}) FROM STDIN"
+_HISTORY_COLUMNS = "seq, at, author, action, record_id, before_json, after_json, undoes, batch_size"
 _LOG = (
-    f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    f"INSERT INTO {HISTORY} (at, author, action, record_id, before_json, after_json, undoes, "
+    "batch_size) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
+_DUPLICATE = re.compile(r"Key \(id\)=\((?P<id>.*)\) already exists")
 _TOUR_COLUMNS = "id, title, steps, created_at, updated_at, author"
 _VERSION = f"SELECT version FROM {META} WHERE id = 1"
 
@@ -170,7 +234,16 @@ def _json(value: Any) -> Json:
 def _row_params(record: Mapping[str, Any]) -> list[Any]:
     values = [_json(record[name]) if kind == "json" else record[name]
               for name, kind in FIELD_TYPES.items()]
-    return [record["lon"], record["lat"], *values]
+    return [record["lon"], record["lat"], *values, match_key(record["name"], record["place"])]
+
+
+def _copy_row(record: Mapping[str, Any]) -> list[Any]:
+    """A row for ``COPY``: the point as hex EWKB, JSON fields as text, the key."""
+    lon, lat = record["lon"], record["lat"]
+    geom = None if lat is None else struct.pack("<BIIdd", 1, 0x20000001, 4326, lon, lat).hex()
+    values = [json_text(record[name]) if name in _JSON_FIELDS else record[name]
+              for name in _FIELDS]
+    return [geom, *values, match_key(record["name"], record["place"])]
 
 
 def _json_text_list(text: str | None) -> list:
@@ -184,9 +257,9 @@ def _from_row(row: tuple) -> Record:
 
 
 def _change(row: tuple) -> Change:
-    seq, at, author, action, record_id, before, after, undoes = row
+    seq, at, author, action, record_id, before, after, undoes, count = row
     return Change(seq, at, author, action, record_id, with_defaults(before),
-                  with_defaults(after), undoes)
+                  with_defaults(after), undoes, count)
 
 
 def _tour(row: tuple) -> TourRecord:
@@ -360,6 +433,7 @@ class PostGISStore:
         with self._connection(ping=True) as conn, conn.transaction():
             conn.execute(f"UPDATE {META} SET version = version + 1 WHERE id = 1")
             yield conn
+            _fill_keys(conn)
             conn.execute(f"SELECT pg_notify('{CHANNEL}', version::text) FROM {META} WHERE id = 1")
 
     # initiatives ---------------------------------------------------------------------------
@@ -392,14 +466,47 @@ class PostGISStore:
             return _add(conn, [clean], author, now_stamp())[0]
 
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records:
-        """Add all records in one transaction: any bad record and nothing is written."""
-        now = now_stamp()
-        added: Records = []
-        cleaned = (clean_record(r) for r in records)
+        """Add all records in one transaction, as one change (see ``import_records``);
+        returns them as stored."""
         with self._write() as conn:
-            while batch := list(islice(cleaned, BATCH)):
-                added += _add(conn, batch, author, now)
-        return added
+            return _import(conn, records, author, now_stamp(), keep=True, label=self.label)[1]
+
+    def import_records(self, records: Iterable[RecordInput], author: str) -> Batch:
+        """Add the records as they come (an iterator is read once, in rounds of
+        ``WRITE_BATCH``, each sent with ``COPY``), in one transaction: any bad record, a
+        duplicate id, or an exception from the iterator, and nothing is written. One
+        history entry for all of them; ``undo_last`` removes them together. Holds the
+        writers' lock throughout."""
+        with self._write() as conn:
+            conn.execute("SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
+                         (str(IMPORT_IDLE_TIMEOUT_S * 1000),))
+            return _import(conn, records, author, now_stamp(), keep=False, label=self.label)[0]
+
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """``id -> name`` of those of ``ids`` that the store holds (one indexed query)."""
+        wanted = list(ids)
+        rows = self._read(lambda conn: conn.execute(
+            f"SELECT id, name FROM {LAYER} WHERE id = ANY(%s)", (wanted,)).fetchall())
+        return dict(rows)
+
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        """``key -> id`` for those ``match_key`` values the store holds (indexed), counting
+        rows another tool changed since the store last wrote (their key is NULL)."""
+        wanted = set(keys)
+
+        def read(conn: psycopg.Connection) -> tuple[list, list]:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                found = conn.execute(f"SELECT {KEY_COLUMN}, id, name FROM {LAYER} "
+                                     f"WHERE {KEY_COLUMN} = ANY(%s)", (list(wanted),)).fetchall()
+                stale = conn.execute(f"SELECT id, name, place FROM {LAYER} "
+                                     f"WHERE {KEY_COLUMN} IS NULL").fetchall()
+            return found, stale
+
+        found, stale = self._read(read)
+        found += [(key, rid, name) for rid, name, place in stale
+                  if (key := match_key(name or "", place or "")) in wanted]
+        return key_owners(found)
 
     def update(
         self, data: RecordInput, author: str, expected_updated_at: str | None = None
@@ -449,6 +556,8 @@ class PostGISStore:
                     raise NothingToUndo(key="store_nothing_to_undo_by", author=author)
                 raise NothingToUndo(key="store_nothing_to_undo")
             change = _change(row)
+            if change.action == "import":
+                return _undo_import(conn, change, author)
             current = _get(conn, change.record_id)
             later = [_change(r) for r in conn.execute(
                 f"SELECT {_HISTORY_COLUMNS} FROM {HISTORY} WHERE record_id = %s AND seq > %s "
@@ -473,8 +582,8 @@ class PostGISStore:
         records = [clean_record(r) for r in data]
         now = now_stamp()
         with self._write() as conn:
-            conn.execute(f"DELETE FROM {LAYER}")
-            conn.execute(f"DELETE FROM {HISTORY}")
+            for table in (LAYER, HISTORY, BATCHES):
+                conn.execute(f"DELETE FROM {table}")
             _insert_seed(conn, records, now)
         return len(records)
 
@@ -531,10 +640,13 @@ class PostGISStore:
                 records = sort_records(_from_row(r) for r in conn.execute(_SELECT))
                 history = [(_change(row[:-1]), row[-1]) for row in conn.execute(
                     f"SELECT {_HISTORY_COLUMNS}, undone_by FROM {HISTORY} ORDER BY seq")]
+                batches: dict[int, list[str]] = {}
+                for seq, ids in conn.execute(f"SELECT seq, ids FROM {BATCHES} ORDER BY seq, part"):
+                    batches.setdefault(seq, []).extend(ids)
                 tours = sort_tours(_tour(r) for r in conn.execute(
                     f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
                 version = _one(conn.execute(_VERSION))
-            return Snapshot(records, history, tours, version)
+            return Snapshot(records, history, tours, version, batches)
 
         return self._read(read)
 
@@ -546,15 +658,15 @@ class PostGISStore:
         snapshot's, so open screens notice.
         """
         with self._write() as conn:
-            for table in (LAYER, HISTORY, TOURS):
+            for table in (LAYER, HISTORY, TOURS, BATCHES):
                 conn.execute(f"DELETE FROM {table}")
+            _copy_records(conn, snapshot.records, self.label)
             with conn.cursor() as cur:
-                cur.executemany(_INSERT, [_row_params(r) for r in snapshot.records])
                 cur.executemany(
                     f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     [(c.seq, c.at, c.author, c.action, c.record_id, _json_or_null(c.before),
-                      _json_or_null(c.after), c.undoes, undone_by)
+                      _json_or_null(c.after), c.undoes, c.count, undone_by)
                      for c, undone_by in snapshot.history],
                 )
                 cur.executemany(
@@ -562,6 +674,8 @@ class PostGISStore:
                     [(t["id"], t["title"], _json(t["steps"]), t["created_at"], t["updated_at"],
                       t["author"]) for t in snapshot.tours],
                 )
+            for seq, ids in snapshot.batches.items():
+                _store_batch_ids(conn, seq, 0, ids)
             conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{HISTORY}', 'seq'), GREATEST("
                 f"(SELECT coalesce(max(seq), 0) FROM {HISTORY}), coalesce(pg_sequence_last_value("
@@ -603,6 +717,98 @@ def _get(conn: psycopg.Connection, id: str) -> Record | None:
     return None if row is None else _from_row(row)
 
 
+def _import(
+    conn: psycopg.Connection, records: Iterable[RecordInput], author: str, now: str,
+    keep: bool, label: str,
+) -> tuple[Batch, Records]:
+    """Insert ``records`` in rounds (``COPY``), logged as one ``import`` change whose ids are
+    stored in parts; returns the batch and, with ``keep``, the records as stored. The
+    rows of one round are made while the round before is sent (``pipelined``)."""
+    batch_id = new_batch_id(now)
+    state: dict[str, Any] = {"seq": None, "count": 0, "parts": 0}
+    pending: list[str] = []
+    kept: Records = []
+
+    def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
+        for chunk in batched(records, WRITE_BATCH):
+            added = [added_record(clean_record(r), author, now) for r in chunk]
+            if keep:
+                kept.extend(added)
+            yield added, [_copy_row(r) for r in added]
+
+    def write(item: tuple[Records, list[list[Any]]]) -> None:
+        added, rows = item
+        _copy_rows(conn, rows)
+        if state["seq"] is None:
+            state["seq"] = _log(conn, now, author, "import", batch_id, None, None)
+        pending.extend(r["id"] for r in added)
+        while len(pending) >= BATCH_PART:
+            state["parts"] = _store_batch_ids(conn, state["seq"], state["parts"],
+                                              pending[:BATCH_PART])
+            del pending[:BATCH_PART]
+        state["count"] += len(added)
+
+    pipelined(rounds(), write)
+    seq, count = state["seq"], state["count"]
+    if seq is not None:
+        _store_batch_ids(conn, seq, state["parts"], pending)
+        conn.execute(f"UPDATE {HISTORY} SET batch_size = %s WHERE seq = %s", (count, seq))
+    return Batch(batch_id, seq, count, now), kept
+
+
+def _copy_records(conn: psycopg.Connection, records: Iterable[Record], label: str) -> None:
+    """``COPY`` records in; a taken id (by the store, or twice here) is ``DuplicateId``."""
+    _copy_rows(conn, [_copy_row(r) for r in records])
+
+
+def _copy_rows(conn: psycopg.Connection, rows: Iterable[list[Any]]) -> None:
+    """``COPY`` rows (``_copy_row``) in; a taken id is ``DuplicateId``."""
+    try:
+        with conn.cursor() as cur, cur.copy(_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except pg_errors.UniqueViolation as exc:
+        match = _DUPLICATE.search(exc.diag.message_detail or "")
+        raise DuplicateId(key="store_duplicate_id", id=match["id"] if match else "?") from exc
+
+
+def _store_batch_ids(conn: psycopg.Connection, seq: int, part: int, ids: list[str]) -> int:
+    """Store ``ids`` as parts of ``BATCH_PART`` from number ``part`` on; the next part number."""
+    for start in range(0, len(ids), BATCH_PART):
+        conn.execute(f"INSERT INTO {BATCHES} (seq, part, ids) VALUES (%s, %s, %s)",
+                     (seq, part, _json(ids[start:start + BATCH_PART])))
+        part += 1
+    return part
+
+
+def _undo_import(conn: psycopg.Connection, change: Change, author: str | None) -> Change:
+    """Remove the records an import added, if each is still as imported (else ``Conflict``)."""
+    parts = [ids for (ids,) in conn.execute(
+        f"SELECT ids FROM {BATCHES} WHERE seq = %s ORDER BY part", (change.seq,))]
+    for ids in parts:
+        found = {rid: (name, who, at) for rid, name, who, at in conn.execute(
+            f"SELECT id, name, author, updated_at FROM {LAYER} WHERE id = ANY(%s)", (ids,))}
+        check_batch_undo(change, ids, found)
+    for ids in parts:
+        conn.execute(f"DELETE FROM {LAYER} WHERE id = ANY(%s)", (ids,))
+    by = author if author is not None else change.author
+    stamp = next_stamp(change.at)
+    seq = _log(conn, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
+    conn.execute(f"UPDATE {HISTORY} SET undone_by = %s WHERE seq = %s", (seq, change.seq))
+    return Change(seq, stamp, by, "undo", change.record_id, None, None, change.seq, change.count)
+
+
+def _fill_keys(conn: psycopg.Connection) -> None:
+    """Compute the duplicate key where it is NULL: rows that other tools added or renamed."""
+    rows = conn.execute(
+        f"SELECT fid, name, place FROM {LAYER} WHERE {KEY_COLUMN} IS NULL").fetchall()
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(f"UPDATE {LAYER} SET {KEY_COLUMN} = %s WHERE fid = %s",
+                            [(match_key(name or "", place or ""), fid)
+                             for fid, name, place in rows])
+
+
 def _add(conn: psycopg.Connection, records: list[Record], author: str, now: str) -> Records:
     """Insert a batch of new records with their history; ``DuplicateId`` for the first clash."""
     ids = [r["id"] for r in records]
@@ -614,7 +820,8 @@ def _add(conn: psycopg.Connection, records: list[Record], author: str, now: str)
     added = [added_record(r, author, now) for r in records]
     with conn.cursor() as cur:
         cur.executemany(_INSERT, [_row_params(r) for r in added])
-        cur.executemany(_LOG, [(now, author, "add", r["id"], None, _json(r), None) for r in added])
+        cur.executemany(_LOG, [(now, author, "add", r["id"], None, _json(r), None, None)
+                              for r in added])
     return added
 
 
@@ -632,10 +839,12 @@ def _insert_seed(conn: psycopg.Connection, records: list[Record], now: str) -> N
 def _log(
     conn: psycopg.Connection, at: str, author: str, action: str, record_id: str,
     before: Record | None, after: Record | None, undoes: int | None = None,
+    count: int | None = None,
 ) -> int:
     return _one(conn.execute(
         _LOG + " RETURNING seq",
-        (at, author, action, record_id, _json_or_null(before), _json_or_null(after), undoes),
+        (at, author, action, record_id, _json_or_null(before), _json_or_null(after), undoes,
+         count),
     ))
 
 

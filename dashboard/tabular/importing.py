@@ -1,27 +1,42 @@
 """Import planning and the data-file API (reading, export, template) in one place.
 
 ``plan_import`` turns an uploaded file into a report per row plus the valid
-records; it never raises for bad input and never writes. ``import_file``
-writes through the store only when every row is valid, in one transaction,
-so an import is all or nothing and nothing is silently dropped. Every finding
-is a catalog key with values: the page and the CLI render it in their language.
+records; it never raises for bad input and never writes. ``import_file`` (the
+page: bytes, at most ``config.UPLOAD_LIMIT_MB``) and ``import_path`` (the command
+line: a file of any size, CSV and XLSX streamed) check the rows in chunks and hand
+the valid ones to the store as they go, in one transaction (``Store.import_records``):
+the first row with an error aborts it, the rest is still checked for the report,
+and nothing is written. So an import is all or nothing and nothing is silently
+dropped. Every finding is a catalog key with values: the page and the CLI render it
+in their language.
+
+Rows are checked column by column where that is safe (``tabular.fastrows``); every
+other row, and every row with a problem, goes through ``domain.validation.validate``,
+so the messages are the validator's. Duplicates are found by asking the store which
+ids and ``(name, place)`` keys it holds (one indexed query per chunk) and by
+remembering the file's own in ``SeenKeys`` (24 bytes a key), never by reading the
+whole store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
-from pathlib import PurePath
-from typing import Any, Protocol
+from itertools import chain
+from pathlib import Path, PurePath
+from typing import Any, Protocol, runtime_checkable
 
 from dashboard import config, geo
-from dashboard.domain.record import Record, parse_number
-from dashboard.domain.validation import Locator, Severity, validate
+from dashboard.domain.record import LIMITS, Record, parse_number
+from dashboard.domain.validation import Locator, Severity, make_id, validate
 from dashboard.i18n import Keyed, Message, Num, field_label, msg, t, text_of
 from dashboard.i18n import number as format_number
+from dashboard.store.base import Batch, match_key
 from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
-from dashboard.tabular.reading import Table, TableError, load_table, read_table
+from dashboard.tabular.fastrows import FastRows
+from dashboard.tabular.reading import Row, Table, TableError, load_table, open_table, read_table
+from dashboard.tabular.seen import SeenKeys
 from dashboard.tabular.writing import (
     CITATION,
     EXPORT_FORMATS,
@@ -30,25 +45,55 @@ from dashboard.tabular.writing import (
     export_records,
     template_bytes,
 )
-from dashboard.text import fold
+from dashboard.text import slugify
 
 __all__ = [
     "CITATION", "EXPORT_FORMATS", "LICENCE", "MAX_UPLOAD_BYTES", "TEMPLATE_FIELDS",
     "ImportProblem", "ImportReport", "TableError", "export_records", "field_text",
-    "format_report", "import_file", "plan_import", "read_table", "template_bytes",
+    "format_report", "import_file", "import_path", "plan_import", "read_table",
+    "template_bytes",
 ]
 
 MAX_UPLOAD_BYTES = config.UPLOAD_LIMIT_BYTES
+WHOLE_FILE_LIMIT_BYTES = config.IMPORT_WHOLE_FILE_LIMIT_BYTES
+CHUNK_ROWS = 10_000  # rows checked (and written) at a time
+MAX_PROBLEMS = 10_000  # findings kept in a report; the rest are counted
+MB = 1024 * 1024
+
+Progress = Callable[[int, int, int], None]  # (rows read, bytes read, bytes in the file)
 
 
-Rows = list[Record]
+@runtime_checkable
+class ExistingLookup(Protocol):
+    """What an import asks a store: which of these ids and duplicate keys it holds."""
+
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]: ...
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]: ...
 
 
-class RecordStore(Protocol):
+class RecordStore(ExistingLookup, Protocol):
     """The part of ``store.Store`` an import needs."""
 
-    def list(self) -> Rows: ...
-    def add_many(self, records: Rows, author: str) -> Rows: ...
+    def import_records(self, records: Iterable[Record], author: str) -> Batch: ...
+
+
+class RecordsLookup:
+    """``ExistingLookup`` over records in memory (a list given to ``plan_import``); for a
+    repeated id or key the last record counts, as before the store was asked."""
+
+    def __init__(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self.names: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        for old in records:
+            self.names[str(old.get("id", ""))] = str(old.get("name", ""))
+            self.keys[match_key(str(old.get("name") or ""), str(old.get("place") or ""))] = str(
+                old.get("id", ""))
+
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        return {i: self.names[i] for i in ids if i in self.names}
+
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        return {k: self.keys[k] for k in keys if k in self.keys}
 
 
 @dataclass(frozen=True)
@@ -66,22 +111,32 @@ class ImportProblem(Keyed):
     column: str = ""
 
 
-
 @dataclass
 class ImportReport:
-    """What an import would do: problems per row, the valid records, and whether it may run."""
+    """What an import would do: problems per row, the valid records, and whether it may run.
+
+    ``records`` holds the valid records only for ``plan_import`` (a file from the
+    page); a streamed import counts them (``valid``) and writes them as it goes.
+    At most ``MAX_PROBLEMS`` findings are kept; ``left_out`` counts the others, and
+    ``ok``, the error count and ``rows_with_errors`` count them all.
+    """
 
     filename: str
     row_label: str = "row"  # "feature" for GeoJSON and GeoPackage
     rows_read: int = 0
     records: list[Record] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
-    written: list[Record] = field(default_factory=list)
+    written: int = 0
+    valid: int = 0
+    left_out: int = 0
+    error_count: int = 0
+    batch: Batch | None = None
+    _error_rows: bytearray = field(default_factory=bytearray, repr=False)
 
     @property
     def ok(self) -> bool:
         """True only when no row (and not the file) has an error."""
-        return not self.errors
+        return not self.error_count
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -93,10 +148,23 @@ class ImportReport:
 
     @property
     def rows_with_errors(self) -> list[int]:
-        return sorted({p.row for p in self.errors if p.row})
+        return [row for row, bad in enumerate(self._error_rows) if bad]
+
+    @property
+    def error_row_count(self) -> int:
+        return sum(self._error_rows)
 
     def add(self, row: int, fieldname: str, message: Message, severity: Severity = "error",
             column: str = "") -> None:
+        if severity == "error":
+            self.error_count += 1
+            if row > 0:
+                if row >= len(self._error_rows):
+                    self._error_rows.extend(bytes(row + 1 - len(self._error_rows)))
+                self._error_rows[row] = 1
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.left_out += 1
+            return
         self.problems.append(
             ImportProblem(row, fieldname, message.key, message.params, severity, column))
 
@@ -108,21 +176,56 @@ class ImportReport:
 def plan_import(
     data: bytes,
     filename: str,
-    existing: Iterable[Mapping[str, Any]] = (),
+    existing: Iterable[Mapping[str, Any]] | ExistingLookup = (),
     *,
     convert_rd: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Read and check a file against ``existing`` records; writes nothing, never raises."""
-    report = ImportReport(PurePath(filename or "upload").name)
-    if len(data) > MAX_UPLOAD_BYTES:
-        report.add(0, "", msg("imp_too_big", size=Num(len(data) / 1024 / 1024, 1, 1),
-                              limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
-        return report
-    if not data.strip():
-        report.add(0, "", msg("imp_empty"))
-        return report
+    """Read and check a file against ``existing`` (records, or a store to ask); writes
+    nothing, never raises. The report lists the valid records."""
+    report, table = _open_bytes(data, filename)
+    if table is not None:
+        run = _Run(table, _lookup(existing), convert_rd, report, keep=True, progress=progress)
+        for _ in run.chunks():
+            pass
+    return report
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    store: RecordStore,
+    *,
+    author: str = "import",
+    convert_rd: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check a file from the page against the store and, when every row is valid, add them
+    all as one change. Store errors (``store.StoreError``) propagate; nothing is written then."""
+    report, table = _open_bytes(data, filename)
+    if table is not None:
+        table.size = table.size or len(data)
+        _check_and_write(table, report, store, store, author, convert_rd, dry_run, progress)
+    return report
+
+
+def import_path(
+    path: Path,
+    store: RecordStore | None,
+    *,
+    author: str = "import",
+    convert_rd: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check a file of any size (CSV and XLSX are read in chunks; GeoJSON and GeoPackage
+    whole, up to ``config.IMPORT_WHOLE_FILE_LIMIT_MB``) and, when every row is valid and
+    a store is given, add them all as one change. Without a store nothing is compared
+    with existing initiatives. Store errors propagate; nothing is written then."""
+    report = ImportReport(path.name)
     try:
-        table = load_table(data, filename)
+        table = open_table(path, WHOLE_FILE_LIMIT_BYTES)
     except TableError as exc:
         report.add(0, "", Message(exc.key, exc.params) if exc.key else msg(
             "imp_unreadable", error=str(exc)))
@@ -130,17 +233,329 @@ def plan_import(
     except Exception as exc:  # a reader library failing on odd input is still bad input
         report.add(0, "", msg("imp_unreadable", error=f"{type(exc).__name__}: {exc}"))
         return report
-    report.row_label = table.row_label
-    for note in table.notes:
-        report.add(note.row, note.field, note.message, note.severity)
-    columns = _map_columns(table, report)
-    if columns is None:
-        return report
-    if not table.rows:
-        report.add(0, "", msg("imp_no_rows"))
-        return report
-    _check_rows(table, columns, existing, convert_rd, report)
+    lookup: ExistingLookup = store if store is not None else RecordsLookup(())
+    _check_and_write(table, report, lookup, store, author, convert_rd,
+                     dry_run or store is None, progress)
     return report
+
+
+def _lookup(existing: Iterable[Mapping[str, Any]] | ExistingLookup) -> ExistingLookup:
+    return existing if isinstance(existing, ExistingLookup) else RecordsLookup(existing)
+
+
+def _open_bytes(data: bytes, filename: str) -> tuple[ImportReport, Table | None]:
+    """The report so far and the table of an upload, or None when the file is unusable."""
+    report = ImportReport(PurePath(filename or "upload").name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        report.add(0, "", msg("imp_too_big", size=Num(len(data) / MB, 1, 1),
+                              limit=MAX_UPLOAD_BYTES // MB))
+        return report, None
+    if not data.strip():
+        report.add(0, "", msg("imp_empty"))
+        return report, None
+    try:
+        table = load_table(data, filename)
+    except TableError as exc:
+        report.add(0, "", Message(exc.key, exc.params) if exc.key else msg(
+            "imp_unreadable", error=str(exc)))
+        return report, None
+    except Exception as exc:  # a reader library failing on odd input is still bad input
+        report.add(0, "", msg("imp_unreadable", error=f"{type(exc).__name__}: {exc}"))
+        return report, None
+    table.size = len(data)
+    return report, table
+
+
+class _Rejected(Exception):
+    """A row had an error: the store rolls the import back."""
+
+
+def _check_and_write(
+    table: Table, report: ImportReport, lookup: ExistingLookup, store: RecordStore | None,
+    author: str, convert_rd: bool, dry_run: bool, progress: Progress | None,
+) -> None:
+    """Check every row; write the valid ones through ``store`` while no error is found."""
+    run = _Run(table, lookup, convert_rd, report, keep=False, progress=progress)
+    chunks = run.chunks()
+    first = next(chunks, None)
+    if dry_run or store is None or first is None or not report.ok:
+        for _ in chunks:
+            pass
+        return
+
+    def records() -> Iterator[Record]:
+        for chunk in chain([first], chunks):
+            if not report.ok:
+                raise _Rejected
+            yield from chunk
+        if not report.ok:
+            raise _Rejected
+
+    try:
+        report.batch = store.import_records(records(), author)
+    except _Rejected:
+        for _ in chunks:  # check the rest, so the report has every problem
+            pass
+        return
+    report.written = report.batch.count
+
+
+class _Run:
+    """Checks one table's rows chunk by chunk, filling the report; ``chunks()`` yields the
+    valid records of each chunk."""
+
+    def __init__(self, table: Table, lookup: ExistingLookup, convert_rd: bool,
+                 report: ImportReport, keep: bool, progress: Progress | None = None) -> None:
+        self.table = table
+        self.lookup = lookup
+        self.convert_rd = convert_rd
+        self.report = report
+        self.keep = keep
+        self.progress = progress
+        self.ids = SeenKeys()  # ids given or made earlier in the file
+        self.keys = SeenKeys()  # duplicate keys of valid rows earlier in the file
+        report.row_label = table.row_label
+        self.notes_done = 0
+        self.rows_in_error: set[int] = set()
+        self.columns: dict[str, str] | None = None
+        self.by_field: dict[str, str] = {}
+        self.fast: FastRows | None = None
+
+    def chunks(self) -> Iterator[list[Record]]:
+        report, table = self.report, self.table
+        self._report_notes()
+        self.columns = _map_columns(table, report)
+        if self.columns is None:
+            return
+        for header, name in self.columns.items():
+            self.by_field.setdefault(name, header)
+        if len(self.by_field) == len(self.columns):  # one column per field: check in bulk
+            self.fast = FastRows(self.by_field, self.convert_rd)
+        rows = iter(table.rows)
+        broken: TableError | None = None
+        while True:
+            chunk: list[Row] = []
+            try:
+                for row in rows:
+                    chunk.append(row)
+                    if len(chunk) >= CHUNK_ROWS:
+                        break
+            except TableError as exc:  # part-way through a streamed file: check what came
+                broken = exc
+            if chunk:
+                self._report_notes()
+                valid = self._check(chunk)
+                report.valid += len(valid)
+                if self.keep:
+                    report.records += valid
+                if self.progress is not None:
+                    self.progress(report.rows_read, table.position() if table.position
+                                  else table.size, table.size)
+            if broken is not None:
+                report.add(0, "", Message(broken.key, broken.params))
+                return
+            if not chunk:
+                break
+            yield valid
+        if not report.rows_read:
+            report.add(0, "", msg("imp_no_rows"))
+
+    def _report_notes(self) -> None:
+        notes = self.table.notes
+        for note in notes[self.notes_done:]:
+            self.report.add(note.row, note.field, note.message, note.severity)
+            if note.severity == "error" and note.row:
+                self.rows_in_error.add(note.row)
+        self.notes_done = len(notes)
+
+    def _check(self, chunk: list[Row]) -> list[Record]:
+        """The valid records of ``chunk``, in order; every finding into the report."""
+        report, by_field = self.report, self.by_field
+        assert self.columns is not None
+        fast = self.fast.check([cells for _, cells in chunk]) if self.fast else [None] * len(
+            chunk)
+        rows = []
+        for (number, cells), record in zip(chunk, fast, strict=True):
+            if record is None:
+                data, consistent = _row_data(cells, self.columns, number, report)
+            else:
+                data, consistent = {}, True  # not needed unless the row turns slow
+            rows.append((number, cells, data, consistent, record))
+        ids, keys, bulk, made = self._candidates(rows)
+        taken = self._taken_ids(ids, made)
+        known_keys = self.lookup.existing_keys(keys)
+        file_keys = self.keys.rows(list(keys))
+        slow_data = [data for _, _, data, _, record in rows if record is None]
+        points = [(r["lon"], r["lat"]) for r in fast if r is not None]  # all have a point
+        locate = _batch_locator(slow_data, points)  # type: ignore[arg-type]
+        name_missing = "name" not in by_field
+        valid: list[Record] = []
+        for number, cells, data, consistent, fast_record in rows:
+            report.rows_read += 1
+            record = fast_record
+            if record is not None:
+                given = bulk[number][1]
+                record = self._fast_id(record, given, taken)
+                if record is None:  # its id is taken: validate says how
+                    data, consistent = _row_data(cells, self.columns, number, report)
+                elif given:
+                    taken.remember(record["id"], number)
+            if record is None:
+                try:
+                    result = validate(data, existing_ids=taken, convert_rd=self.convert_rd,
+                                      locate=locate)
+                except Exception as exc:  # keep the report going; the row is rejected
+                    report.add(number, "", msg("imp_row_failed",
+                                               error=f"{type(exc).__name__}: {exc}"))
+                    continue
+                for p in result.problems:
+                    if name_missing and p.field == "name":
+                        continue
+                    report.add(number, p.field, p.message, p.severity,
+                               _column(p.field, by_field))
+                given_id = data.get("id")
+                if isinstance(given_id, str) and given_id.strip():
+                    taken.remember(given_id.strip(), number)
+                record = result.record
+            if record is None or not consistent or number in self.rows_in_error:
+                continue
+            key = bulk[number][0] if record is fast_record else match_key(record["name"],
+                                                                          record["place"])
+            where = self._key_where(key, known_keys, file_keys, keys)
+            if where is not None:
+                duplicate = msg("imp_duplicate_place", name=record["name"],
+                                place=record["place"], where=where) if record["place"] else msg(
+                    "imp_duplicate", name=record["name"], where=where)
+                report.add(number, "name", duplicate, column=_column("name", by_field))
+                continue
+            self.keys.add(key, number)
+            taken.remember(record["id"], number)
+            valid.append(record)
+        self.ids.flush()
+        self.keys.flush()
+        return valid
+
+    def _candidates(self, rows: list) -> tuple[set[str], set[str], dict[int, tuple[str, bool]],
+                                               list[tuple[str, str, str]]]:
+        """What a chunk will ask about, to ask for it at once: the ids (given, or the one
+        ``make_id`` tries first: from the name) and the duplicate keys as far as they are
+        known before checking; by row, the key of each row checked in bulk and whether
+        its id was given (its record gets the made one here); and (first id, name, place)
+        of rows that make their id, for ``make_id``'s second try."""
+        ids: set[str] = set()
+        keys: set[str] = set()
+        fast: dict[int, tuple[str, bool]] = {}
+        made: list[tuple[str, str, str]] = []
+        for number, _, data, _, record in rows:
+            if record is not None:
+                given = bool(record["id"])
+                if not given:
+                    record["id"] = slugify(record["name"]) or "initiatief"
+                    made.append((record["id"], record["name"], record["place"]))
+                ids.add(record["id"])
+                key = match_key(record["name"], record["place"])
+                fast[number] = key, given
+                keys.add(key)
+                continue
+            given, name, place = data.get("id"), data.get("name"), data.get("place")
+            if isinstance(given, str) and given.strip():
+                ids.add(given.strip())
+            if isinstance(name, str):
+                place = place.strip() if isinstance(place, str) else ""
+                base = slugify(name.strip()) or "initiatief"
+                ids.add(base)
+                made.append((base, name.strip(), place))
+                keys.add(match_key(name.strip(), place))
+        return ids, keys, fast, made
+
+    def _taken_ids(self, ids: set[str], made: list[tuple[str, str, str]]) -> _TakenIds:
+        """The ids taken in the store and earlier in the file, asked for at once: the
+        chunk's ids, then the name-and-place ids ``make_id`` tries when a name's is taken."""
+        store_names = self.lookup.existing_ids(ids)
+        file_rows = self.ids.rows(list(ids))
+        second = {slugify(f"{name} {place}", LIMITS["id"] - 4)
+                  for base, name, place in made
+                  if place and (base in store_names or base in file_rows)} - ids
+        if second:
+            store_names.update(self.lookup.existing_ids(second))
+            file_rows.update(self.ids.rows(list(second)))
+        return _TakenIds(self, store_names, file_rows, ids | second)
+
+    @staticmethod
+    def _fast_id(record: Record, given: bool, taken: _TakenIds) -> Record | None:
+        """The record with a free id: the given one (None when it is taken: ``validate``
+        says how), or the one ``make_id`` makes, as ``validate`` would."""
+        if record["id"] not in taken:
+            return record
+        if given:
+            return None
+        record["id"] = make_id(record["name"], record["place"], taken)
+        return record
+
+    def _key_where(self, key: str, known: dict[str, str], file_rows: dict[str, int],
+                   asked: set[str]) -> Message | None:
+        """Where a record with this duplicate key is already: in the store, or a row."""
+        row = self.keys.pending(key)
+        if row is None:
+            row = file_rows.get(key) if key in file_rows or key in asked else self.keys.get(
+                key)
+        if row is not None:
+            return msg(f"where_in_{self.report.row_label}", number=row)
+        if key in known:
+            return msg("where_in_store", id=known[key])
+        if key not in asked:
+            found = self.lookup.existing_keys([key])
+            if key in found:
+                return msg("where_in_store", id=found[key])
+        return None
+
+
+class _TakenIds(Mapping[str, Message]):
+    """The ids ``validate`` must not give out, and where each is taken: the store's (asked
+    once per chunk for the likely ones, else one at a time), then the file's."""
+
+    def __init__(self, run: _Run, store_names: dict[str, str], file_rows: dict[str, int],
+                 asked: set[str]) -> None:
+        self.run = run
+        self.store_names = dict(store_names)
+        self.store_asked = set(asked)  # the store said for these (and for those in names)
+        self.file_rows = file_rows
+        self.file_asked = asked  # earlier chunks said for these (this chunk's: pending)
+
+    def __getitem__(self, rid: str) -> Message:
+        name, row = self._where(rid)
+        if name is not None:
+            return msg("where_existing", name=name)
+        if row is None:
+            raise KeyError(rid)
+        return self.run.report.where(row)
+
+    def __contains__(self, rid: object) -> bool:
+        name, row = self._where(str(rid))
+        return name is not None or row is not None
+
+    def _where(self, rid: str) -> tuple[str | None, int | None]:
+        """(the stored record's name, or None; else the row that has it, or None)."""
+        if rid not in self.store_names and rid not in self.store_asked:
+            self.store_names.update(self.run.lookup.existing_ids([rid]))
+            self.store_asked.add(rid)
+        if rid in self.store_names:
+            return self.store_names[rid], None
+        row = self.run.ids.pending(rid)
+        if row is None:
+            row = self.file_rows.get(rid) if rid in self.file_asked else self.run.ids.get(rid)
+        return None, row
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("the ids taken in the store and the file cannot be listed")
+
+    def __len__(self) -> int:
+        raise TypeError("the ids taken in the store and the file cannot be counted")
+
+    def remember(self, rid: str, row: int) -> None:
+        """An id this row gives or gets, unless taken already (the first row stays)."""
+        if rid not in self:
+            self.run.ids.add(rid, row)
 
 
 def _map_columns(table: Table, report: ImportReport) -> dict[str, str] | None:
@@ -173,55 +588,6 @@ def _map_columns(table: Table, report: ImportReport) -> dict[str, str] | None:
     return columns
 
 
-def _check_rows(
-    table: Table,
-    columns: dict[str, str],
-    existing: Iterable[Mapping[str, Any]],
-    convert_rd: bool,
-    report: ImportReport,
-) -> None:
-    by_field: dict[str, str] = {}
-    for header, name in columns.items():
-        by_field.setdefault(name, header)
-    taken: dict[str, Message] = {}
-    seen: dict[tuple[str, str], Message] = {}
-    for old in existing:
-        taken[str(old.get("id", ""))] = msg("where_existing", name=old.get("name", ""))
-        seen[_key(old)] = msg("where_in_store", id=old.get("id", ""))
-    rows_in_error = {n.row for n in table.notes if n.severity == "error" and n.row}
-    name_missing = "name" not in by_field
-    rows = [(number, *_row_data(cells, columns, number, report)) for number, cells in table.rows]
-    locate = _batch_locator([data for _, data, _ in rows])
-    for number, data, consistent in rows:
-        report.rows_read += 1
-        where = report.where(number)
-        try:
-            result = validate(data, existing_ids=taken, convert_rd=convert_rd, locate=locate)
-        except Exception as exc:  # keep the report going; the row is rejected, not dropped
-            report.add(number, "", msg("imp_row_failed", error=f"{type(exc).__name__}: {exc}"))
-            continue
-        for p in result.problems:
-            if name_missing and p.field == "name":
-                continue
-            report.add(number, p.field, p.message, p.severity, _column(p.field, by_field))
-        given_id = data.get("id")
-        if isinstance(given_id, str) and given_id.strip():
-            taken.setdefault(given_id.strip(), where)
-        record = result.record
-        if record is None or not consistent or number in rows_in_error:
-            continue
-        key = _key(record)
-        if key in seen:
-            duplicate = msg("imp_duplicate_place", name=record["name"], place=record["place"],
-                            where=seen[key]) if record["place"] else msg(
-                "imp_duplicate", name=record["name"], where=seen[key])
-            report.add(number, "name", duplicate, column=_column("name", by_field))
-            continue
-        seen[key] = msg(f"where_in_{report.row_label}", number=number)
-        taken[record["id"]] = where
-        report.records.append(record)
-
-
 def _row_data(
     cells: Mapping[str, Any], columns: Mapping[str, str], number: int, report: ImportReport
 ) -> tuple[dict[str, Any], bool]:
@@ -242,8 +608,11 @@ def _row_data(
     return data, consistent
 
 
-def _batch_locator(rows: list[dict[str, Any]]) -> Locator:
-    """``geo.locate`` with every row's point looked up in one vectorised call up front."""
+def _batch_locator(rows: list[dict[str, Any]],
+                   later: Iterable[tuple[float, float]] = ()) -> Locator:
+    """``geo.locate`` with every row's point looked up in one vectorised call up front, and
+    the ``later`` points (lon, lat) in a second one when a point that is in neither turns
+    up (a row checked in bulk whose id then turned out taken)."""
     points = set()
     for data in rows:
         try:
@@ -253,15 +622,23 @@ def _batch_locator(rows: list[dict[str, Any]]) -> Locator:
         if lat is not None and lon is not None and geo.in_nl_box(lon, lat):
             points.add((lon, lat))
     known: dict[tuple[float, float], geo.Location | None] = {}
-    if points:
-        ordered = sorted(points)
+    waiting = [later]
+
+    def look_up(points: Iterable[tuple[float, float]]) -> None:
+        ordered = sorted(set(points) - set(known))
+        if not ordered:
+            return
         found = geo.locate_many([p[0] for p in ordered], [p[1] for p in ordered])
         for point, row in zip(ordered, found.itertuples(index=False), strict=True):
             code = row.statcode
             known[point] = None if not isinstance(code, str) else geo.Location(
                 **{c: str(getattr(row, c)) for c in geo.LOCATION_COLUMNS})  # type: ignore[typeddict-item]
 
+    look_up(points)
+
     def locate(lon: float, lat: float) -> geo.Location | None:
+        if (lon, lat) not in known and waiting:
+            look_up(p for p in waiting.pop() if geo.in_nl_box(*p))
         if (lon, lat) not in known:
             known[(lon, lat)] = geo.locate(lon, lat)
         return known[(lon, lat)]
@@ -269,33 +646,10 @@ def _batch_locator(rows: list[dict[str, Any]]) -> Locator:
     return locate
 
 
-def _key(record: Mapping[str, Any]) -> tuple[str, str]:
-    return fold(str(record.get("name") or "")), fold(str(record.get("place") or ""))
-
-
 def _column(fieldname: str, by_field: Mapping[str, str]) -> str:
     if fieldname == "location":
         return "/".join(by_field[f] for f in ("lat", "lon") if f in by_field)
     return by_field.get(fieldname, "")
-
-
-def import_file(
-    data: bytes,
-    filename: str,
-    store: RecordStore,
-    *,
-    author: str = "import",
-    convert_rd: bool = False,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Plan the import against the store's records and, when every row is valid, add them all.
-
-    Store errors (e.g. ``store.StoreError``) propagate; nothing is written then.
-    """
-    report = plan_import(data, filename, store.list(), convert_rd=convert_rd)
-    if report.ok and not dry_run and report.records:
-        report.written = store.add_many(report.records, author)
-    return report
 
 
 def field_text(problem: ImportProblem, lang: str) -> str:
@@ -314,11 +668,13 @@ def format_report(report: ImportReport, lang: str = "en") -> str:
     """Plain-text report: a summary line, then one line per problem (file first, then rows)."""
     lines = [t("report_summary", lang, file=report.filename,
                read=msg(f"count_{report.row_label}s", n=report.rows_read),
-               valid=format_number(len(report.records), lang),
-               bad=format_number(len(report.rows_with_errors), lang))]
+               valid=format_number(report.valid, lang),
+               bad=format_number(report.error_row_count, lang))]
     for p in sorted(report.problems, key=lambda p: p.row):
         where = t("report_file", lang) if p.row == 0 else report.where(p.row).text(lang)
         what = field_text(p, lang)
         severity = t(f"severity_{p.severity}", lang)
         lines.append(f"  {where}{', ' + what if what else ''}: {severity}: {p.text(lang)}")
+    if report.left_out:
+        lines.append("  " + t("report_left_out", lang, n=report.left_out, shown=Num(MAX_PROBLEMS)))
     return "\n".join(lines)

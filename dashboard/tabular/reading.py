@@ -13,21 +13,22 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import json
 import math
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from dashboard import config
 from dashboard.domain.validation import Severity, point_text
-from dashboard.i18n import Keyed, LocalizedError, Message, msg
+from dashboard.i18n import Keyed, LocalizedError, Message, Num, msg
 from dashboard.tabular.cells import field_for_column, unguard
 
 MAX_ROWS = config.IMPORT_MAX_ROWS
@@ -67,20 +68,72 @@ class Note(Keyed):
 
 
 
+Row = tuple[int, dict[str, Any]]  # (row number as the user sees it, cells by column name)
+
+
 @dataclass
 class Table:
-    """Header and rows as in the file; rows are (row number as the user sees it, cells)."""
+    """Header and rows as in the file; rows are (row number as the user sees it, cells).
+
+    A table read from bytes has all its rows in a list. One streamed from a file
+    (``open_table``) has an iterator instead, read once: its notes about rows grow as
+    the rows are read, and reading may raise ``TableError`` part-way (a CSV quoting
+    error on line 700,000). ``position()`` says how many bytes of ``size`` are read.
+    """
 
     format: str
     columns: list[str]
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    rows: list[Row] | Iterator[Row] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     row_label: str = "row"
+    size: int = 0
+    position: Callable[[], int] | None = None
 
 
 def read_table(data: bytes, filename: str) -> list[dict[str, Any]]:
     """Rows of a table file as dicts keyed by its column names (see ``load_table``)."""
     return [cells for _, cells in load_table(data, filename).rows]
+
+
+def open_table(path: Path, whole_file_limit: int) -> Table:
+    """Read a file as it is needed: CSV and XLSX rows stream (any size, no row limit);
+    GeoJSON and GeoPackage are read whole, so they may be ``whole_file_limit`` bytes at
+    most (``TableError`` saying the file's size otherwise). Formats as ``load_table``."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    content = sniff(head) if not head.startswith(b"PK\x03\x04") else _sniff_zip(path)
+    expected = EXTENSIONS.get(path.suffix.lower())
+    if content not in FORMATS:
+        raise TableError(key="read_not_a_table", name=path.name, kind=kind_name(content))
+    if content == "csv":
+        table = _stream_csv(path)
+    elif content == "xlsx":
+        table = _stream_xlsx(path)
+    else:
+        if size > whole_file_limit:
+            raise TableError(key="read_whole_too_big", name=path.name,
+                             format="GeoJSON" if content == "geojson" else "GeoPackage",
+                             size=Num(size / MB, 1, 1), limit=Num(whole_file_limit / MB, 0, 0))
+        table = (_read_geojson if content == "geojson" else _read_gpkg)(path.read_bytes())
+    table.size = size
+    if expected and expected != content:
+        table.notes.insert(0, Note(0, "read_misnamed", {
+            "name": path.name, "suffix": path.suffix, "kind": kind_name(content)}))
+    return table
+
+
+MB = 1024 * 1024
+
+
+def _sniff_zip(path: Path) -> str:
+    """What a ZIP file is (a workbook, an ODS, something else), as ``sniff`` says for bytes."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return "zip_damaged"
+    return "xlsx" if "xl/workbook.xml" in names else "ods" if "content.xml" in names else "zip"
 
 
 def load_table(data: bytes, filename: str) -> Table:
@@ -159,11 +212,7 @@ def sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes) -> Table:
     text = decode_text(data)
-    first, _, rest = text.partition("\n")
-    if re.fullmatch(r"sep=[,;\t|]", first.strip()):  # Excel's hint line; Excel hides it
-        delimiter, text = first.strip()[4], rest
-    else:
-        delimiter = sniff_delimiter(text)
+    delimiter, text = _hint_and_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
@@ -175,40 +224,141 @@ def _read_csv(data: bytes) -> Table:
     )
 
 
-def _from_records(fmt: str, records: Any, delimiter: str = "") -> Table:
-    """Shared by CSV and XLSX: first non-empty row is the header; blank rows are skipped."""
-    table: Table | None = None
-    for number, cells in records:
-        values = ["" if c is None else c for c in cells]
-        if not any(_filled(v) for v in values):
-            continue
-        if table is None:
-            header = [str(v).replace("\ufeff", "").strip() for v in values]
-            while header and not header[-1]:
-                header.pop()
-            if len(header) > MAX_COLUMNS:
-                raise TableError(key="read_too_many_columns", count=len(header),
-                                 limit=MAX_COLUMNS)
-            table = Table(fmt, header)
-            for index, name in enumerate(header, start=1):
-                if not name:
-                    table.notes.append(Note(0, "read_column_no_name", {"number": index}))
-            continue
-        if len(table.rows) >= MAX_ROWS:
-            raise TableError(key="read_too_many_rows", limit=MAX_ROWS)
-        row = {h: v for h, v in zip(table.columns, values, strict=False) if h}
-        extra = [v for v in values[len(table.columns):] if _filled(v)]
-        if extra:
-            counts = {"values": len(table.columns) + len(extra), "columns": len(table.columns)}
-            if delimiter:
-                table.notes.append(Note(number, "read_extra_values_delimiter",
-                                        {**counts, "delimiter": delimiter}, "error"))
-            else:
-                table.notes.append(Note(number, "read_extra_values", counts, "error"))
-        table.rows.append((number, row))
-    if table is None:
-        raise TableError(key="read_empty")
+def _hint_and_delimiter(text: str) -> tuple[str, str]:
+    """The separator, and the text without Excel's ``sep=;`` hint line (Excel hides it)."""
+    first, _, rest = text.partition("\n")
+    if re.fullmatch(r"sep=[,;\t|]", first.strip()):
+        return first.strip()[4], rest
+    return sniff_delimiter(text), text
+
+
+HEAD_CHARS = 1 << 20  # what the delimiter is sniffed from in a streamed CSV
+
+
+def _stream_csv(path: Path) -> Table:
+    """A CSV file's rows, read as they are needed; the encoding is decided up front as
+    ``decode_text`` decides it for bytes (a fast pass over the file)."""
+    encoding, errors = _file_encoding(path)
+    raw = path.open("rb")
+    text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+    head = text.read(HEAD_CHARS)
+    if head.endswith("\r"):  # keep a \r\n together
+        head += text.read(1)
+    head += text.readline()  # end the head at a line break
+    delimiter, head = _hint_and_delimiter(head)
+    reader = csv.reader(itertools.chain(io.StringIO(head, newline=""), text),
+                        delimiter=delimiter)
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for number, row in enumerate(reader, start=1):
+                yield number, [unguard(c) if c[:1] == "'" else c for c in row]
+        except csv.Error as exc:
+            raise TableError(key="read_csv_error", line=reader.line_num, error=str(exc)) from exc
+        finally:
+            text.close()
+
+    table = _from_records("csv", records(), delimiter=delimiter, stream=True)
+    size = path.stat().st_size
+    table.position = lambda: size if raw.closed else raw.tell()
     return table
+
+
+def _file_encoding(path: Path) -> tuple[str, str]:
+    """(encoding, errors) as ``decode_text`` would decode the whole file."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16", "strict"
+        bom = start.startswith(codecs.BOM_UTF8)
+        handle.seek(len(codecs.BOM_UTF8) if bom else 0)
+        bad = _first_bad_utf8(handle)
+    if bad is None:
+        return ("utf-8-sig" if bom else "utf-8"), "strict"
+    if bom:
+        raise TableError(key="read_bad_utf8", byte=bad)
+    return "cp1252", "replace"
+
+
+def _first_bad_utf8(handle: Any, block: int = 1 << 24) -> int | None:
+    """The offset of the first byte that is not UTF-8, or None (reads in 16 MB blocks)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fed = 0
+    while True:
+        data = handle.read(block)
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            return fed - pending + exc.start
+        if not data:
+            return None
+        fed += len(data)
+
+
+def _from_records(fmt: str, records: Iterable[tuple[int, list[Any]]], delimiter: str = "",
+                  stream: bool = False) -> Table:
+    """Shared by CSV and XLSX: first non-empty row is the header; blank rows are skipped.
+
+    With ``stream`` the rows after the header are read as the caller asks for them, with
+    no row limit; otherwise all at once, at most ``MAX_ROWS``.
+    """
+    records = iter(records)
+    header: list[str] | None = None
+    for _, cells in records:
+        values = ["" if c is None else c for c in cells]
+        if any(_filled(v) for v in values):
+            header = [str(v).replace("\ufeff", "").strip() for v in values]
+            break
+    if header is None:
+        raise TableError(key="read_empty")
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise TableError(key="read_too_many_columns", count=len(header), limit=MAX_COLUMNS)
+    table = Table(fmt, header)
+    for index, name in enumerate(header, start=1):
+        if not name:
+            table.notes.append(Note(0, "read_column_no_name", {"number": index}))
+    rows = _data_rows(table, records, delimiter, None if stream else MAX_ROWS)
+    table.rows = rows if stream else list(rows)
+    return table
+
+
+def _data_rows(table: Table, records: Iterator[tuple[int, list[Any]]], delimiter: str,
+               limit: int | None) -> Iterator[Row]:
+    """The rows after the header as dicts; a row with more values than columns gets an
+    error note (in ``table.notes``, before the row is yielded)."""
+    columns = table.columns
+    width = len(columns)
+    all_named = all(columns)
+    count = 0
+    for number, cells in records:
+        values = cells if None not in cells else ["" if c is None else c for c in cells]
+        if not _any_filled(values):
+            continue
+        if limit is not None and count >= limit:
+            raise TableError(key="read_too_many_rows", limit=limit)
+        count += 1
+        if all_named:
+            row = dict(zip(columns, values, strict=False))
+        else:
+            row = {h: v for h, v in zip(columns, values, strict=False) if h}
+        if len(values) > width:
+            extra = [v for v in values[width:] if _filled(v)]
+            if extra:
+                counts = {"values": width + len(extra), "columns": width}
+                if delimiter:
+                    table.notes.append(Note(number, "read_extra_values_delimiter",
+                                            {**counts, "delimiter": delimiter}, "error"))
+                else:
+                    table.notes.append(Note(number, "read_extra_values", counts, "error"))
+        yield number, row
+
+
+def _any_filled(values: list[Any]) -> bool:
+    """True when a cell of the row has something in it (usually the first one does)."""
+    return any(_filled(v) for v in values)
 
 
 def _filled(value: Any) -> bool:
@@ -225,6 +375,26 @@ def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return str(value).lower()
     return value
+
+
+def _stream_xlsx(path: Path) -> Table:
+    """A workbook's first sheet, its rows read as they are needed."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise TableError(key="read_xlsx_broken", error=str(exc)) from exc
+
+    def records() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            for n, values in enumerate(rows, start=1):
+                yield n, [_xlsx_cell(v) for v in values[:MAX_COLUMNS + 1]]
+        finally:
+            book.close()
+
+    return _from_records("xlsx", records(), stream=True)
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -263,7 +433,8 @@ def _point_cells(geometry: Any, number: int, notes: list[Note]) -> tuple[Any, An
 
 def _geo_rows(fmt: str, features: list[tuple[dict[str, Any], Any]]) -> Table:
     """Table from (properties, shapely geometry) pairs; the geometry gives lat/lon."""
-    table = Table(fmt, [], row_label="feature")
+    rows: list[Row] = []
+    table = Table(fmt, [], rows, row_label="feature")
     columns: dict[str, None] = {}
     for number, (props, geometry) in enumerate(features, start=1):
         if number > MAX_ROWS:
@@ -274,9 +445,9 @@ def _geo_rows(fmt: str, features: list[tuple[dict[str, Any], Any]]) -> Table:
                 del row[key]
             row["lat"], row["lon"] = _point_cells(geometry, number, table.notes)
         columns.update(dict.fromkeys(row))
-        table.rows.append((number, row))
+        rows.append((number, row))
     table.columns = list(columns)
-    if not table.rows:
+    if not rows:
         raise TableError(key="read_no_features", format="GeoJSON" if fmt == "geojson"
                          else "GeoPackage")
     return table

@@ -8,6 +8,10 @@ the import speak alike.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -214,7 +218,8 @@ def facilitator_tools(db: store.Store, lang: str) -> None:
     message = st.session_state.pop("undo_message", None)
     if message:
         ok, key, values = message
-        safe = {k: md_escape(text_of(v, lang)) for k, v in values.items()}
+        safe = {k: v if isinstance(v, int) else md_escape(text_of(v, lang))
+                for k, v in values.items()}
         (sb.success if ok else sb.warning)(t(key, lang, **safe))
     with sb.expander(t("import", lang), icon=":material/upload_file:"):
         upload_import(db, lang)
@@ -233,7 +238,8 @@ def upload_import(db: store.Store, lang: str) -> None:
     if cached and cached[0] == plan_key:
         report = cached[1]
     else:  # parse once per file and store state, not on every rerun
-        report = importing.plan_import(data, upload.name, db.list())
+        with _progress(lang) as progress:
+            report = importing.plan_import(data, upload.name, db, progress=progress)
         st.session_state["import_plan"] = (plan_key, report)
     if report.problems:
         st.dataframe(import_table(report, lang), hide_index=True)
@@ -242,12 +248,42 @@ def upload_import(db: store.Store, lang: str) -> None:
         return
     st.success(t("import_ready", lang, n=len(report.records)))
     if st.button(t("import_go", lang, n=len(report.records)), key="import_go"):
-        done = importing.import_file(data, upload.name, db, author=workshop.author())
+        with _progress(lang) as progress:
+            done = importing.import_file(data, upload.name, db, author=workshop.author(),
+                                         progress=progress)
         if done.ok:
             workshop.mark_seen(db)
-            st.success(t("import_done", lang, n=len(done.written)))
+            st.success(t("import_done", lang, n=done.written))
         else:
             st.error(_rejected(done, lang))
+
+
+PROGRESS_AFTER_S = 2.0
+
+
+@contextmanager
+def _progress(lang: str) -> Iterator[importing.Progress]:
+    """A progress bar that appears once checking a file takes more than a few seconds, and
+    goes when it is done."""
+    started = time.monotonic()
+    bar = None
+
+    def update(rows: int, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and time.monotonic() - started < PROGRESS_AFTER_S:
+            return
+        text = t("import_progress", lang, n=rows)
+        share = min(done / total, 1.0) if total else 0.0
+        if bar is None:
+            bar = st.progress(share, text=text)
+        else:
+            bar.progress(share, text=text)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.empty()
 
 
 def _rejected(report: importing.ImportReport, lang: str) -> str:

@@ -185,7 +185,8 @@ def apply_edit(
 class UndoOutcome(NamedTuple):
     """Whether the undo happened, and the i18n key with its values for the message.
 
-    Keys: ``undo_done`` {name, undone: add|update|delete}, ``undo_nothing`` {},
+    Keys: ``undo_done`` {name, undone: add|update|delete}, ``undo_done_import`` {n},
+    ``undo_nothing`` {},
     ``undo_conflict`` {name, by, at}, ``undo_conflict_deleted`` {name},
     ``undo_conflict_readded`` {name}, ``store_busy`` {}, ``undo_failed`` {error: the
     store's ``Message``, or its text when it has no key}, ``author_required`` {}.
@@ -229,6 +230,8 @@ def undo_for_session(store: Store, author: str) -> UndoOutcome:
         return UndoOutcome(False, "store_busy", {})
     except StoreError as exc:
         return UndoOutcome(False, "undo_failed", {"error": exc.message or str(exc)})
+    if change.count is not None:  # an import, undone as a whole
+        return UndoOutcome(True, "undo_done_import", {"n": change.count})
     # The undo entry runs from the state after the change back to the state before it.
     undone = "add" if change.after is None else "delete" if change.before is None else "update"
     return UndoOutcome(True, "undo_done", {"name": _name(change.after, change.before),

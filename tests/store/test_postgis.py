@@ -170,6 +170,63 @@ def test_the_schema_has_a_version_and_refuses_a_newer_one(store: PostGISStore, u
     assert "nieuwere Krimpkaart" in refused.value.text("nl")
 
 
+def as_schema_1(url: str) -> None:
+    """Take a store back to what Krimpkaart wrote at schema 1 (before location_approximate
+    was judged and before imports were one change): no key column, trigger, batch size
+    or import table; the flag column added later by the generic step, NULL in old rows
+    and absent from old history entries (but for the record 'exact', written since)."""
+    for statement in (
+        "DROP TRIGGER initiatieven_key_stale ON initiatieven",
+        "DROP FUNCTION krimpkaart_key_stale()",
+        "ALTER TABLE initiatieven DROP COLUMN krimpkaart_key",
+        "ALTER TABLE krimpkaart_history DROP COLUMN batch_size",
+        "DROP TABLE krimpkaart_batches",
+        "UPDATE initiatieven SET location_approximate = NULL WHERE id <> 'exact'",
+        "UPDATE krimpkaart_history SET after_json = (after_json::jsonb "
+        "- 'location_approximate')::json WHERE record_id <> 'exact'",
+        "DELETE FROM krimpkaart_schema WHERE version > 1",
+    ):
+        sql(url, statement)
+
+
+def test_a_schema_1_store_is_migrated_to_the_latest_once(store: PostGISStore, url: str):
+    """Migration 2 judges location_approximate where it is NULL (the point is its
+    municipality's centre), as the GeoPackage store's version 2 does; migration 3 adds
+    the duplicate key (filled in) and imports as one change."""
+    from dashboard.geo import municipality_centre
+    from dashboard.store.base import match_key
+
+    lat, lon = municipality_centre("GM0037")
+    store.add({"id": "centre", "name": "Dorpshuis", "place": "Stadskanaal",
+               "gemeente_code": "GM0037", "lat": lat, "lon": lon}, "fien")
+    store.add({"id": "exact", "name": "Exact", "gemeente_code": "GM0037", "lat": lat,
+               "lon": lon, "location_approximate": False}, "fien")
+    store.close()
+    as_schema_1(url)
+    assert sql(url, "SELECT max(version) FROM krimpkaart_schema") == [(1,)]
+    migrated = PostGISStore(url)
+    assert sql(url, "SELECT version FROM krimpkaart_schema ORDER BY version") == [
+        (v,) for v, _, _ in MIGRATIONS]
+    flags = {r["id"]: r["location_approximate"] for r in migrated.list()}
+    assert flags == {"a": False, "b": False, "c": False, "centre": True, "exact": False}
+    assert all("location_approximate" in json.loads(after) for (after,) in sql(
+        url, "SELECT after_json::text FROM krimpkaart_history"))
+    assert migrated.history()[1].after["location_approximate"] is True  # judged, not defaulted
+    assert sql(url, "SELECT count(*) FROM initiatieven WHERE krimpkaart_key IS NULL") == [(0,)]
+    key = match_key("DORPSHUIS", "stadskanaal")
+    assert migrated.existing_keys([key]) == {key: "centre"}
+    batch = migrated.import_records([rec_at(f"imp-{i}") for i in range(3)], "fien")
+    assert batch.count == 3 and migrated.undo_last("fien").count == 3
+    assert migrated.undo_last("fien").record_id == "exact"  # a schema-1 change still undoes
+    migrated.close()
+    PostGISStore(url).close()  # opened again: nothing left to run
+    assert sql(url, "SELECT count(*) FROM krimpkaart_schema") == [(len(MIGRATIONS),)]
+
+
+def rec_at(id: str) -> dict:
+    return {"id": id, "name": id.title(), "lat": 52.0, "lon": 5.5}
+
+
 def test_a_database_without_our_tables_is_not_a_store_until_created(url, seed_file):
     assert not store_exists(url)
     with pytest.raises(StoreError, match="not a Krimpkaart store"):

@@ -191,6 +191,7 @@ def test_open_store_seeds_a_valid_geopackage(gpkg_store: GeoPackageStore):
     assert contents == {
         "initiatieven": "features", "krimpkaart_history": "attributes",
         "krimpkaart_tours": "attributes", "krimpkaart_meta": "attributes",
+        "krimpkaart_batches": "attributes",
     }
     assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
         ("initiatieven", "geom", "POINT", 4326, 0, 0)
@@ -285,7 +286,8 @@ def test_gis_tools_read_the_points(gpkg_store: GeoPackageStore):
     assert gdf.loc["amsterdam-linkedin"].geometry is None
     assert json.loads(gdf.loc["klushuizen-oostburg", "themes"]) == ["wonen", "leefbaarheid"]
     assert set(pyogrio.list_layers(store.path)[:, 0]) == {
-        "initiatieven", "krimpkaart_history", "krimpkaart_tours", "krimpkaart_meta"
+        "initiatieven", "krimpkaart_history", "krimpkaart_tours", "krimpkaart_meta",
+        "krimpkaart_batches",
     }
 
 
@@ -618,7 +620,7 @@ def rec(id, **extra):
 def assert_half_written(store: PortableStore) -> None:
     """The killed writer's transaction had written much and committed none of it: for a
     GeoPackage, megabytes of pages in the WAL; for PostGIS, a server process that holds
-    a transaction id (it wrote) and sits idle in that transaction."""
+    a transaction id (it wrote) and is in that transaction (idle, or still sending rows)."""
     if isinstance(store, GeoPackageStore):
         wal = store.path.with_name(store.path.name + "-wal")
         assert wal.stat().st_size > 2_000_000
@@ -626,7 +628,8 @@ def assert_half_written(store: PortableStore) -> None:
     with closing(psycopg.connect(store.url)) as conn:
         open_writes = conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND state = 'idle in transaction' AND backend_xid IS NOT NULL"
+            "AND state IN ('idle in transaction', 'active') AND backend_xid IS NOT NULL "
+            "AND pid <> pg_backend_pid()"
         ).fetchone()[0]
     assert open_writes == 1, "the writer was not inside a write transaction"
 
@@ -639,19 +642,27 @@ def child(script: str, *args: str) -> subprocess.Popen:
     )
 
 
-def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: PortableStore):
+@pytest.mark.parametrize(("method", "rows", "midway"), [
+    # past two rounds of WRITE_BATCH (10,000) and the page cache: pages are in the WAL
+    ("add_many", 30_000, 25_000),
+    # a large import: past its 128 MB page cache, so uncommitted pages spill into the WAL
+    pytest.param("import_records", 120_000, 110_000, marks=pytest.mark.slow),
+])
+def test_a_writer_killed_mid_transaction_leaves_an_intact_store(
+    store: PortableStore, method: str, rows: int, midway: int
+):
     proc = child(
-        """
+        f"""
         for i in range(5):
-            store.add(rec(f"ack-{i}"), "kid")
-            print("ACK", f"ack-{i}", flush=True)
+            store.add(rec(f"ack-{{i}}"), "kid")
+            print("ACK", f"ack-{{i}}", flush=True)
         def batch():
-            for i in range(3000):
-                if i == 2500:  # well past the page cache: uncommitted pages are in the WAL
+            for i in range({rows}):
+                if i == {midway}:
                     print("MIDWAY", flush=True)
-                    time.sleep(60)
-                yield rec(f"bulk-{i}", description="x" * 2000)
-        store.add_many(batch(), "kid")
+                    time.sleep(120)
+                yield rec(f"bulk-{{i}}", description="x" * 2000)
+        store.{method}(batch(), "kid")
         print("DONE", flush=True)
         """,
         location_of(store),
@@ -673,6 +684,49 @@ def test_a_writer_killed_mid_transaction_leaves_an_intact_store(store: PortableS
     assert set(acked) == {f"ack-{i}" for i in range(5)} and set(acked) <= present
     assert not any(i.startswith("bulk-") for i in present)
     after.add(rec("after-crash"), "anna")  # and it takes writes again
+    assert "after-crash" in ids(after)
+
+
+def half_written(store: PortableStore) -> bool:
+    """``assert_half_written`` as a question, for polling."""
+    try:
+        assert_half_written(store)
+    except (AssertionError, FileNotFoundError):
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_krimpkaart_import_of_a_large_file_killed_midway_leaves_nothing(store: PortableStore,
+                                                                        tmp_path: Path):
+    """The command a person runs: ``krimpkaart import`` of a 150 MB CSV, killed (-9) while
+    its one transaction is well under way (pages in the WAL / a PostgreSQL transaction that
+    wrote): none of its rows are there afterwards, the store is intact and takes writes."""
+    big = tmp_path / "groot.csv"
+    text = "Dorpshuis in krimpgebied, door bewoners gedragen. " * 20
+    with big.open("w", encoding="utf-8") as out:
+        out.write("naam;plaats;breedtegraad;lengtegraad;beschrijving\n")
+        for i in range(150_000):
+            out.write(f"Groot {i};Emmen;52,78;6,9;{text}\n")
+    before = ids(store)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "import", str(big), "--store",
+         location_of(store), "--lang", "en"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 240
+    while not half_written(store):
+        assert proc.poll() is None, f"the import ended before it was killed: {proc.stderr}"
+        assert time.monotonic() < deadline, "the import never got under way"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    after = reopen(store)
+    assert_intact(after)
+    assert ids(after) == before
+    assert not any(c.action == "import" for c in after.history(limit=10))
+    after.add(rec("after-crash"), "anna")
     assert "after-crash" in ids(after)
 
 
@@ -959,3 +1013,159 @@ def test_cli_backup_and_restore(store: PortableStore, tmp_path, capsys, new_loca
     assert "not a GeoPackage" in err and "no such file" in err and "does not exist" in err
     assert "Traceback" not in err
     assert not (tmp_path / "none.gpkg").exists()
+
+
+# --- imports: one change per import, duplicates asked of the store ------------------------------
+
+
+def many(prefix: str, n: int, **fields) -> list[dict]:
+    return [rec(f"{prefix}-{i}", name=f"{prefix.title()} {i}", place="Emmen", **fields)
+            for i in range(n)]
+
+
+def test_an_import_is_one_change_and_undo_removes_all_of_it(store: PortableStore):
+    version = store.version()
+    batch = store.import_records(iter(many("imp", 25_000)), "fien")  # past two write rounds
+    assert batch.count == 25_000 and batch.id.startswith("import-")
+    assert store.version() == version + 1
+    (change,) = store.history()
+    assert (change.action, change.record_id, change.author, change.count) == (
+        "import", batch.id, "fien", 25_000)
+    assert change.before is None and change.after is None and change.seq == batch.seq
+    assert len(store.list()) == 3 + 25_000
+    assert store.get("imp-24999")["author"] == "fien"
+
+    store.add(rec("other"), "bob")  # someone else's later change stays
+    undo = store.undo_last("fien")
+    assert (undo.action, undo.record_id, undo.undoes, undo.count) == (
+        "undo", batch.id, batch.seq, 25_000)
+    assert ids(store) == {"klushuizen-oostburg", "boermarke-westerwolde", "amsterdam-linkedin",
+                          "other"}
+    with pytest.raises(NothingToUndo):
+        store.undo_last("fien")
+    assert [c.action for c in store.history()] == ["undo", "add", "import"]
+
+
+def test_add_many_is_one_change_too(store: PortableStore):
+    added = store.add_many(many("m", 3), "anna")
+    assert [r["id"] for r in added] == ["m-0", "m-1", "m-2"]
+    (change,) = store.history()
+    assert (change.action, change.count) == ("import", 3)
+    store.undo_last()
+    assert not any(i.startswith("m-") for i in ids(store))
+
+
+def test_undoing_an_import_is_refused_when_a_record_of_it_changed_or_went(store: PortableStore):
+    store.import_records(many("imp", 5), "fien")
+    edited = store.update({**store.get("imp-3"), "summary": "bijgewerkt"}, "bob")
+    with pytest.raises(Conflict) as changed:
+        store.undo_last("fien")
+    assert changed.value.key == "store_undo_import_changed"
+    assert changed.value.text("en") == (
+        f"cannot undo the import of 5 initiatives: 'Imp 3' from it was changed by bob at "
+        f"{edited['updated_at']} since")
+    assert changed.value.text("nl").startswith("kan de import van 5 initiatieven niet ongedaan")
+    assert len([i for i in ids(store) if i.startswith("imp-")]) == 5  # nothing removed
+    store.undo_last("bob")  # bob's edit undone: the record is as imported again... but newer
+    store.delete("imp-1", "bob")
+    with pytest.raises(Conflict) as gone:
+        store.undo_last("fien")
+    assert gone.value.key in ("store_undo_import_changed", "store_undo_import_deleted")
+
+
+def test_an_import_with_a_taken_id_writes_nothing(store: PortableStore):
+    version = store.version()
+    with pytest.raises(DuplicateId, match="imp-7"):
+        store.import_records([*many("imp", 12_000), rec("imp-7")], "fien")
+    with pytest.raises(DuplicateId, match="klushuizen-oostburg"):
+        store.import_records([rec("new"), rec("klushuizen-oostburg")], "fien")
+
+    def broken():
+        yield from many("gen", 15_000)
+        raise RuntimeError("the importer found an error")
+
+    with pytest.raises(RuntimeError):
+        store.import_records(broken(), "fien")
+    assert len(store.list()) == 3 and store.history() == [] and store.version() == version
+
+
+def test_the_store_says_which_ids_and_keys_it_holds(store: PortableStore):
+    from dashboard.store.base import match_key
+
+    assert store.existing_ids(["klushuizen-oostburg", "nope"]) == {
+        "klushuizen-oostburg": "KLUShuizen Oostburg"}
+    assert store.existing_ids([]) == {}
+    key = match_key("klushuizen  OOSTBURG", "oostburg")  # case, spaces: the same key
+    assert key == match_key("KLUShuizen Oostburg", "Oostburg")
+    assert store.existing_keys([key, match_key("KLUShuizen Oostburg", "Breskens")]) == {
+        key: "klushuizen-oostburg"}
+    store.import_records(many("imp", 3), "fien")
+    assert store.existing_keys([match_key("Imp 2", "emmen")]) == {
+        match_key("Imp 2", "Emmen"): "imp-2"}
+
+
+def test_a_name_changed_by_another_tool_is_still_found(store: PortableStore):
+    """QGIS or psql renames a record: the stored key goes (a trigger), the store looks at
+    that row itself until its next write fills the key in again."""
+    from dashboard.store.base import match_key
+
+    old, new = match_key("KLUShuizen Oostburg", "Oostburg"), match_key("Klushuis Nieuw", "Sluis")
+    sql = "UPDATE initiatieven SET name = 'Klushuis Nieuw', place = 'Sluis' " \
+          "WHERE id = 'klushuizen-oostburg'"
+    if isinstance(store, GeoPackageStore):
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.execute(sql)
+            conn.commit()
+            raw = conn.execute("SELECT krimpkaart_key FROM initiatieven "
+                               "WHERE id = 'klushuizen-oostburg'").fetchone()[0]
+    else:
+        with closing(psycopg.connect(store.url, autocommit=True)) as conn:
+            conn.execute(sql)
+            raw = conn.execute("SELECT krimpkaart_key FROM initiatieven "
+                               "WHERE id = 'klushuizen-oostburg'").fetchone()[0]
+    assert raw is None
+    assert store.existing_keys([old, new]) == {new: "klushuizen-oostburg"}
+    store.add(rec("later"), "anna")  # a write fills the key in again
+    assert store.existing_keys([new]) == {new: "klushuizen-oostburg"}
+    if isinstance(store, GeoPackageStore):
+        with closing(sqlite3.connect(store.path)) as conn:
+            raw = conn.execute("SELECT krimpkaart_key FROM initiatieven "
+                               "WHERE id = 'klushuizen-oostburg'").fetchone()[0]
+        assert raw == new
+
+
+def test_an_import_and_its_undo_survive_a_copy(store: PortableStore):
+    batch = store.import_records(many("imp", 4), "fien")
+    snapshot = store.snapshot()
+    assert snapshot.batches == {batch.seq: [f"imp-{i}" for i in range(4)]}
+    other = reopen(store)
+    other.replace_with(snapshot)
+    assert other.undo_last("fien").count == 4
+    assert not any(i.startswith("imp-") for i in ids(other))
+
+
+def test_a_version_2_geopackage_is_upgraded_on_open(gpkg_store: GeoPackageStore):
+    """A store from before imports were one change (schema 2): the key column, the batch
+    table and the history's batch size are added once, the keys filled in. (The real
+    files written by older versions: tests/store/test_migration.py.)"""
+    from dashboard.store.base import match_key
+
+    path = gpkg_store.path
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("DROP TRIGGER initiatieven_key_stale")
+        conn.execute("DROP INDEX initiatieven_key")
+        conn.execute("ALTER TABLE initiatieven DROP COLUMN krimpkaart_key")
+        conn.execute("ALTER TABLE krimpkaart_history DROP COLUMN batch_size")
+        conn.execute("DROP TABLE krimpkaart_batches")
+        conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'krimpkaart_batches'")
+        conn.execute("UPDATE krimpkaart_meta SET schema_version = 2")
+    store = GeoPackageStore(path)
+    key = match_key("KLUShuizen Oostburg", "Oostburg")
+    assert store.existing_keys([key]) == {key: "klushuizen-oostburg"}
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT schema_version FROM krimpkaart_meta").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM initiatieven "
+                            "WHERE krimpkaart_key IS NULL").fetchone()[0] == 0
+    store.import_records(many("imp", 2), "fien")
+    assert store.undo_last("fien").count == 2
+    assert integrity(path) == "ok"

@@ -108,3 +108,34 @@ def test_a_file_that_is_not_a_table_is_explained(lang, message, monkeypatch):
         "niets gewijzigd." if lang == "nl" else
         "Not imported: the file itself cannot be used (see the message above). Nothing was "
         "changed."]
+
+
+def test_an_import_on_the_page_is_undone_as_one_change(monkeypatch):
+    """Import three rows on the page, then 'undo my last change': all three go at once,
+    and the page says so; what was there before stays."""
+    from dashboard import store
+
+    monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
+    config.reload()
+    before = {r["id"] for r in store.open_store().list()}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "nl"
+    at.run()
+    by_label(at.sidebar.text_input, "Je naam").input("Fien")
+    by_label(at.sidebar.text_input, "Wachtwoord").input("geheim")
+    by_label(at.sidebar.button, "Ontgrendelen").click().run()
+    data = ("naam;plaats;breedtegraad;lengtegraad\n"
+            + "".join(f"Buurtkamer {i};Emmen;52,78;6,9{i}\n" for i in range(3))).encode()
+    at.file_uploader(key="import_upload").upload("drie.csv", data, "text/csv")
+    at.run()
+    at.sidebar.button(key="import_go").click().run()
+    assert not at.exception
+    db = store.open_store()
+    added = {r["id"] for r in db.list()} - before
+    assert len(added) == 3
+    assert {db.get(i)["author"] for i in added} == {"Fien"}
+
+    at.sidebar.button(key="undo").click().run()
+    assert not at.exception
+    assert "Ongedaan gemaakt: de import van 3 initiatieven" in [s.value for s in at.sidebar.success]
+    assert {r["id"] for r in db.list()} == before

@@ -309,3 +309,20 @@ def test_a_failed_undo_carries_the_store_message_for_the_page_to_translate(store
     assert values == {"error": msg("store_sqlite", path="kaart.gpkg", error="disk I/O error")}
     assert t(key, "nl", **values) == "Ongedaan maken mislukt: kaart.gpkg: disk I/O error"
     assert t(key, "en", **values) == "Undo failed: kaart.gpkg: disk I/O error"
+
+
+def test_undo_own_import_removes_all_of_it(store):
+    """A facilitator's import is one change: undo takes all its records out, and says so;
+    when one of them was edited since, the store's reason is shown."""
+    records = [{"id": f"zaal-{i}", "name": f"Zaal {i}", "lat": 52.78, "lon": 6.9}
+               for i in range(3)]
+    store.import_records(records, "Anna")
+    assert undo_for_session(store, "Anna") == (True, "undo_done_import", {"n": 3})
+    assert all(store.get(f"zaal-{i}") is None for i in range(3))
+    store.import_records(records, "Anna")
+    store.update({**store.get("zaal-1"), "summary": "bijgewerkt"}, "Bert")
+    ok, key, values = undo_for_session(store, "Anna")
+    assert (ok, key) == (False, "undo_failed")
+    assert values["error"].text("en").startswith(
+        "cannot undo the import of 3 initiatives: 'Zaal 1' from it was changed by Bert at ")
+    assert store.get("zaal-0") is not None
