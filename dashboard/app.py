@@ -29,6 +29,7 @@ from dashboard.ui import (
     share,
     sidebar,
     static,
+    timeline,
     workshop,
 )
 from dashboard.ui.markdown import md_escape
@@ -241,13 +242,15 @@ def about(lang: str) -> None:
     panels.about(lang)
 
 
-def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str,
+                  years: timeline.TimelineView) -> None:
     """The map fills the window below its top; the panel beside it scrolls on its own
     (on a phone it comes below the map). Sizes: ``static/kk-page.css``."""
     col_map, col_side = st.columns([0.68, 0.32], gap="medium")
     with col_map:
         if not workshop.in_presentation():
             map_toolbar(lang)
+        timeline.timeline_bar(years, lang, large=workshop.in_presentation())
         render_map(shown, lang)
     with col_side, st.container(key="side_panel"):
         side_panel(db, frame, shown, lang)
@@ -268,7 +271,8 @@ def map_toolbar(lang: str) -> None:
 TABS = ("tab_map", "tab_overview", "tab_export", "tab_about")
 
 
-def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str,
+                 years: timeline.TimelineView) -> None:
     """The policymaker's page: title, counts, map with panels, overview, about."""
     st.title(t("app_title", lang))
     st.caption(t("app_subtitle", lang))
@@ -282,7 +286,7 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
         [t(key, lang) for key in TABS], key="tab", on_change="rerun")
     with tab_map:
         workshop.tour_bar(db, frame, lang)
-        map_and_panel(db, frame, shown, lang)
+        map_and_panel(db, frame, shown, lang, years)
         workshop.tour_editor(db, frame, lang)  # below the map: opening it does not remount
     if tab_overview.open:
         with tab_overview:
@@ -296,12 +300,13 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
 
 
 def presentation_page(
-    db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
+    db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str,
+    years: timeline.TimelineView,
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
     workshop.presentation_bar(db, lang)
     workshop.tour_bar(db, frame, lang)
-    map_and_panel(db, frame, shown, lang)
+    map_and_panel(db, frame, shown, lang, years)
 
 
 def log_run() -> None:
@@ -334,6 +339,9 @@ def main() -> None:
     sidebar.map_options(lang)
     state = session.current_filters()
     shown = query.apply(frame, state)
+    years = timeline.current(shown)  # the timeline's year shows what started by then
+    if years.step is not None:
+        shown = years.step.shown
 
     # Styles and the key listener take no room: kk-page.css hides their container.
     with st.container(key="page_helpers"):
@@ -347,9 +355,9 @@ def main() -> None:
                    icon=":material/link_off:")
     ss["notices"] = []
     if workshop.in_presentation():
-        presentation_page(db, frame, shown, lang)
+        presentation_page(db, frame, shown, lang, years)
     else:
-        explore_page(db, frame, shown, lang)
+        explore_page(db, frame, shown, lang, years)
     session.sync_url(state, session.current_view())  # last: the tour may change selection
     workshop.live_updates(db)
 
