@@ -52,11 +52,13 @@ export default function (component) {
   const root = parentElement.querySelector('.kk-tl') || build(parentElement);
   const st = root.kk || (root.kk = { timer: null, scheduled: null, onKey: null, docs: [] });
   st.data = data;
+  st.pending = null;  // a render: the page has caught up with what was sent
   const [first, last] = data.years.length ? data.years : [null, null];
   const active = data.year !== null && data.year !== undefined && first !== null;
   const L = data.labels;
 
   const send = (year, playing) => {
+    st.pending = year;
     clearTimeout(st.timer);
     st.timer = null;
     st.scheduled = null;
@@ -76,8 +78,10 @@ export default function (component) {
     const d = st.data;
     if (!d.years.length) return;
     const [f, l] = d.years;
-    const on = d.year !== null && d.year !== undefined;
-    const year = on ? Math.min(l, Math.max(f, d.year + delta)) : (delta > 0 ? f : l);
+    // keys pressed faster than the page reruns add up: step from the year last sent
+    const from = st.pending !== null && st.pending !== undefined ? st.pending : d.year;
+    const on = from !== null && from !== undefined;
+    const year = on ? Math.min(l, Math.max(f, from + delta)) : (delta > 0 ? f : l);
     send(year, false);
   };
 
