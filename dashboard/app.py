@@ -249,8 +249,9 @@ def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lan
     col_map, col_side = st.columns([0.68, 0.32], gap="medium")
     with col_map:
         if not workshop.in_presentation():
-            map_toolbar(lang)
-        timeline.timeline_bar(years, lang, large=workshop.in_presentation())
+            map_toolbar(lang, years)
+        if years.year is not None:  # open: a row of its own; closed it is a button in a bar
+            timeline.timeline_bar(years, lang, large=workshop.in_presentation())
         render_map(shown, lang)
     with col_side, st.container(key="side_panel"):
         side_panel(db, frame, shown, lang)
@@ -258,14 +259,16 @@ def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lan
                    f"{t('credit_regions_note', lang)}")
 
 
-def map_toolbar(lang: str) -> None:
-    """'Go to' and 'link to this view' in one row above the map."""
+def map_toolbar(lang: str, years: timeline.TimelineView) -> None:
+    """'Go to', 'link to this view' and (while closed) 'timeline' in one row above the map."""
     with st.container(horizontal=True, vertical_alignment="center", key="map_toolbar"):
         jumps = jump_options(lang)
         st.session_state["jump"] = st.session_state.get("jump", "")  # label follows lang
         st.selectbox(t("jump_to", lang), list(jumps), key="jump",
                      format_func=jumps.get, on_change=on_jump, label_visibility="collapsed")
         share.share_button(lang)
+        if years.year is None:
+            timeline.timeline_bar(years, lang, large=False)
 
 
 TABS = ("tab_map", "tab_overview", "tab_export", "tab_about")
@@ -304,7 +307,10 @@ def presentation_page(
     years: timeline.TimelineView,
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
-    workshop.presentation_bar(db, lang)
+    closed = years.year is None  # the timeline's button (and its keys) sit in the bar
+    workshop.presentation_bar(
+        db, lang, timeline_button=(lambda: timeline.timeline_bar(years, lang, large=True))
+        if closed else None)
     workshop.tour_bar(db, frame, lang)
     map_and_panel(db, frame, shown, lang, years)
 
