@@ -30,6 +30,7 @@ from dashboard.ui import (
     share,
     sidebar,
     static,
+    timeline,
     workshop,
 )
 from dashboard.ui.markdown import md_escape
@@ -264,13 +265,16 @@ def about(lang: str) -> None:
     panels.about(lang)
 
 
-def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str,
+                  years: timeline.TimelineView) -> None:
     """The map fills the window below its top; the panel beside it scrolls on its own
     (on a phone it comes below the map). Sizes: ``static/kk-page.css``."""
     col_map, col_side = st.columns([0.68, 0.32], gap="medium")
     with col_map:
         if not workshop.in_presentation():
-            map_toolbar(lang)
+            map_toolbar(lang, years)
+        if years.year is not None:  # open: a row of its own; closed it is a button in a bar
+            timeline.timeline_bar(years, lang, large=workshop.in_presentation())
         render_map(shown, lang)
     with col_side, st.container(key="side_panel"):
         side_panel(db, frame, shown, lang)
@@ -278,20 +282,23 @@ def map_and_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lan
                    f"{t('credit_regions_note', lang)}")
 
 
-def map_toolbar(lang: str) -> None:
-    """'Go to' and 'link to this view' in one row above the map."""
+def map_toolbar(lang: str, years: timeline.TimelineView) -> None:
+    """'Go to', 'link to this view' and (while closed) 'timeline' in one row above the map."""
     with st.container(horizontal=True, vertical_alignment="center", key="map_toolbar"):
         jumps = jump_options(lang)
         st.session_state["jump"] = st.session_state.get("jump", "")  # label follows lang
         st.selectbox(t("jump_to", lang), list(jumps), key="jump",
                      format_func=jumps.get, on_change=on_jump, label_visibility="collapsed")
         share.share_button(lang)
+        if years.year is None:
+            timeline.timeline_bar(years, lang, large=False)
 
 
 TABS = ("tab_map", "tab_overview", "tab_export", "tab_about")
 
 
-def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str,
+                 years: timeline.TimelineView) -> None:
     """The policymaker's page: title, counts, map with panels, overview, about."""
     st.title(t("app_title", lang))
     st.caption(t("app_subtitle", lang))
@@ -305,7 +312,7 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
         [t(key, lang) for key in TABS], key="tab", on_change="rerun")
     with tab_map:
         workshop.tour_bar(db, frame, lang)
-        map_and_panel(db, frame, shown, lang)
+        map_and_panel(db, frame, shown, lang, years)
         workshop.tour_editor(db, frame, lang)  # below the map: opening it does not remount
     if tab_overview.open:
         with tab_overview:
@@ -319,12 +326,16 @@ def explore_page(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang
 
 
 def presentation_page(
-    db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
+    db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str,
+    years: timeline.TimelineView,
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
-    workshop.presentation_bar(db, lang)
+    closed = years.year is None  # the timeline's button (and its keys) sit in the bar
+    workshop.presentation_bar(
+        db, lang, timeline_button=(lambda: timeline.timeline_bar(years, lang, large=True))
+        if closed else None)
     workshop.tour_bar(db, frame, lang)
-    map_and_panel(db, frame, shown, lang)
+    map_and_panel(db, frame, shown, lang, years)
 
 
 def log_run() -> None:
@@ -357,6 +368,9 @@ def main() -> None:
     sidebar.map_options(lang)
     state = session.current_filters()
     shown = query.apply(frame, state)
+    years = timeline.current(shown)  # the timeline's year shows what started by then
+    if years.step is not None:
+        shown = years.step.shown
 
     # Styles and the key listener take no room: kk-page.css hides their container.
     with st.container(key="page_helpers"):
@@ -370,9 +384,9 @@ def main() -> None:
                    icon=":material/link_off:")
     ss["notices"] = []
     if workshop.in_presentation():
-        presentation_page(db, frame, shown, lang)
+        presentation_page(db, frame, shown, lang, years)
     else:
-        explore_page(db, frame, shown, lang)
+        explore_page(db, frame, shown, lang, years)
     session.sync_url(state, session.current_view())  # last: the tour may change selection
     workshop.live_updates(version)  # last: after any write this run made
 

@@ -28,6 +28,7 @@ from dashboard.text import slugify
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "geojson", "xlsx")
 FORMATS = (*IMAGE_FORMATS, "html", *DATA_FORMATS)
+TIMELINE_FORMATS = ("gif",)  # --timeline: one frame per start year
 PRESETS = ("slide", "slide2x", "a4", "a4-landscape")
 FILTER_FLAGS = ("q", "thema", "soort", "regiotype", "regio", "provincie", "participatie",
                 "actor", "schaal", "status", "van", "tot")
@@ -62,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
                         help="language of the map and the messages (default: the map "
                         "follows the link, else nl; messages follow the locale, LANG)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="an animated gif of the start-year timeline: one frame per year, "
+                        "initiatives appear in their start year (use with --format gif)")
     parser.add_argument("--labels", action="store_true", help="write initiative names on the map")
     parser.add_argument("--population", action="store_true",
                         help="colour municipalities by population change 2014-2024")
@@ -79,19 +83,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _formats(args: argparse.Namespace) -> list[str]:
     raw = [part.strip().lower() for item in (args.format or []) for part in item.split(",")]
     raw = [part for part in raw if part]
+    timeline = getattr(args, "timeline", False)
     if not raw:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-        raw = [_suffix_format(suffix) or "png"]
-    unknown = [f for f in raw if f not in FORMATS]
+        raw = [_suffix_format(suffix) or ("gif" if timeline else "png")]
+    unknown = [f for f in raw if f not in (*FORMATS, *TIMELINE_FORMATS)]
     if unknown:
         raise UsageError(key="cli_unknown_format", format=repr(unknown[0]),
-                         formats=", ".join(FORMATS))
+                         formats=", ".join((*FORMATS, *TIMELINE_FORMATS)))
+    if timeline and any(f not in TIMELINE_FORMATS for f in raw):
+        other = next(f for f in raw if f not in TIMELINE_FORMATS)
+        raise UsageError(key="cli_timeline_gif_only", format=repr(other))
+    if not timeline and any(f in TIMELINE_FORMATS for f in raw):
+        raise UsageError(key="cli_gif_needs_timeline")
     return list(dict.fromkeys(raw))
 
 
 def _suffix_format(suffix: str) -> str | None:
     suffix = {"htm": "html", "json": "geojson"}.get(suffix, suffix)
-    return suffix if suffix in FORMATS else None
+    return suffix if suffix in (*FORMATS, *TIMELINE_FORMATS) else None
 
 
 def _targets(output: str | None, formats: list[str]) -> list[tuple[str, Path | None]]:
@@ -189,7 +199,7 @@ def run_export(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     formats = _formats(args)
     targets = _targets(args.output, formats)
-    images = [f for f in formats if f in IMAGE_FORMATS]
+    images = [f for f in formats if f in (*IMAGE_FORMATS, *TIMELINE_FORMATS)]
     from dashboard.export.presets import PresetError, resolve
 
     lang = cli_lang(args)
@@ -245,6 +255,14 @@ def _render(fmt: str, frame, records: list[Record], state, view, args) -> bytes:
 
     population = args.population or view.laag == "bevolking"
     bbox, exact = _extent(view)
+    if fmt in TIMELINE_FORMATS:
+        from dashboard.export.timeline import NoYearsError, render_gif
+
+        try:
+            return render_gif(frame, state, lang=view.lang, preset=args.preset, dpi=args.dpi,
+                              title=args.title, bbox=bbox, population=population)
+        except NoYearsError:
+            raise UsageError(key="timeline_no_years") from None
     if fmt in IMAGE_FORMATS:
         return export.render_static(
             frame, state, fmt=fmt, preset=args.preset, dpi=args.dpi, title=args.title,

@@ -405,6 +405,19 @@ def _region_names(ax: Axes, page: Page, placer: Placer, leaders: bool) -> None:
                     zorder=5, path_effects=HALO, annotation_clip=True, arrowprops=arrow, **kw)
 
 
+def _stamp(ax: Axes, page: Page, text: str) -> Box:
+    """Large text on a white card in the map's top-left corner; returns its display box."""
+    size = page.preset.type.title * 2.4
+    inset = size * 0.4  # points: the card's padding plus a little map around it
+    artist = ax.annotate(text, (0, 1), xycoords="axes fraction", xytext=(inset, -inset),
+                         textcoords="offset points", ha="left", va="top", fontsize=size,
+                         fontfamily=FONT, fontweight="bold", color=INK, zorder=9,
+                         bbox={"boxstyle": "round,pad=0.25", "facecolor": "white",
+                               "edgecolor": FRAME, "alpha": 0.92})
+    box = artist.get_window_extent(page.renderer).padded(size * 0.35 * page.fig.dpi / 72)
+    return (box.x0, box.y0, box.x1, box.y1)
+
+
 def draw_map(page: Page, scene: Scene, rect: Box) -> None:
     """The map axes in ``rect`` (inches: x0, y0, x1, y1) with everything on it."""
     x0, y0, x1, y1 = rect
@@ -428,6 +441,8 @@ def draw_map(page: Page, scene: Scene, rect: Box) -> None:
                      [p.count for p in scene.points], type_.marker,
                      approximate=[p.approximate for p in scene.points])
     obstacles = _scale_and_north(ax, page, extent, box_w)
+    if scene.stamp:
+        obstacles.append(_stamp(ax, page, scene.stamp))
     if scene.empty_text:
         ax.text(0.5, 0.5, scene.empty_text, transform=ax.transAxes, ha="center", va="center",
                 fontsize=type_.subtitle * 1.15, fontfamily=FONT, color=INK, zorder=9,

@@ -51,5 +51,6 @@ class Scene:
     labels: bool = False
     region_names: bool = True
     population: bool = False
+    stamp: str = ""  # large text in the map's top-left corner (the timeline's year)
     metadata: dict[str, str] = field(default_factory=dict)
 

@@ -1,9 +1,11 @@
 """What the user asks to see: URL state, the initiatives frame, filters with counts.
 
 ``profiles`` (initiative details, municipality and region profiles) is a
-submodule of its own: ``from dashboard.query import profiles``.
+submodule of its own: ``from dashboard.query import profiles``; ``timeline`` (the
+start-year timeline) is exported here.
 """
 
+from dashboard.query import timeline
 from dashboard.query.filtering import apply, describe, facet_counts, is_spatial, unbound
 from dashboard.query.frame import initiatives_frame
 from dashboard.query.state import (
@@ -37,5 +39,5 @@ __all__ = [
     "REGIOTYPES", "URL_KEYS", "VIEW_KEYS", "WORKSHOP_KEYS", "YEAR_MAX", "YEAR_MIN", "ZOOM_MAX",
     "ZOOM_MIN", "Facet", "FilterState", "Notice", "ParsedQuery", "ViewState", "allowed_values",
     "apply", "describe", "facet_counts", "format_zoom", "initiatives_frame", "is_spatial",
-    "parse_query", "to_query", "unbound",
+    "parse_query", "timeline", "to_query", "unbound",
 ]

@@ -63,7 +63,7 @@ FACET_VOCABULARIES: dict[str, Vocabulary] = {
 
 # The single registry of URL keys: filters, view and workshop state.
 FILTER_KEYS = ("q", *(f.key for f in FACETS), "van", "tot", "zonderjaar")
-VIEW_KEYS = ("id", "gm", "gebied", "kaart", "lang", "laag", "bbox", "centrum", "zoom")
+VIEW_KEYS = ("id", "gm", "gebied", "kaart", "lang", "laag", "bbox", "centrum", "zoom", "jaar")
 WORKSHOP_KEYS = ("mode", "tour", "stap")
 URL_KEYS = FILTER_KEYS + VIEW_KEYS + WORKSHOP_KEYS
 
@@ -106,6 +106,7 @@ class ViewState:
     bbox: tuple[float, float, float, float] | None = None  # older links: the map's bounds
     centrum: tuple[float, float] | None = None  # (lat, lon): with zoom, the exact view
     zoom: float | None = None
+    jaar: int | None = None  # the timeline's year: initiatives started up to then
     mode: str = ""
     tour: str = ""
     stap: int = 0
@@ -303,6 +304,7 @@ def parse_query(params: Mapping[str, str | list[str]]) -> ParsedQuery:
         bbox=_parse_bbox(raw["bbox"], notices) if raw.get("bbox") else None,
         centrum=centrum,
         zoom=zoom,
+        jaar=_parse_year(raw.get("jaar", ""), "jaar", notices),
         mode=mode,
         tour=raw.get("tour", "").strip()[:100],
         stap=stap,

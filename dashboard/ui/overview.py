@@ -6,9 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import geo, style, webmap
 from dashboard.domain.vocab import KINDS, THEMES
+from dashboard.export.regionchart import render_chart
 from dashboard.i18n import number, regiotype_label, t
-from dashboard.query import profiles
+from dashboard.query import comparison, profiles
+from dashboard.ui import session
 
 BAR_COLOUR = "#1F5F8B"
 
@@ -28,8 +31,85 @@ def _bar_chart(data: pd.DataFrame, title: str, count_title: str) -> alt.Chart:
     )
 
 
+def _open_region(lang: str) -> None:
+    """A click on a region's dot: select it, move the map there and show the map tab."""
+    result = st.session_state.get("compare_chart")
+    picked = (getattr(result, "selection", None) or {}).get("regio") or []
+    slug = next((p.get("slug") for p in picked if p.get("slug")), None)
+    if not slug:
+        return
+    hit = geo.regions()[geo.regions()["slug"] == slug]
+    if hit.empty:
+        return
+    session.select_area(regio=slug)
+    center, zoom = webmap.view_for_bounds(hit.iloc[0].geometry.bounds)
+    session.zoom_to(center, zoom)
+    st.session_state["tab"] = t("tab_map", lang)
+
+
+def _comparison_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Dots per region (colour: region type), the other municipalities as a grey diamond."""
+    kinds = ["krimpregio", "anticipeerregio", "geen"]
+    labels = [regiotype_label("" if k == "geen" else k, lang) for k in kinds]
+    colours = [style.REGION_STYLES[k].outline for k in kinds[:2]] + ["#6E6E6E"]
+    data = table[table["verandering_pct"].notna()].assign(
+        naam=[comparison.area_name(r, lang) for r in
+              table[table["verandering_pct"].notna()].to_dict("records")],
+        soort=lambda d: [labels[kinds.index(k)] for k in d["regiotype"]])
+    pick = alt.selection_point(name="regio", fields=["slug"], on="click")
+    x = alt.X("verandering_pct:Q", title=t("compare_x", lang))
+    y = alt.Y("per_10k:Q", title=t("compare_y", lang))
+    colour = alt.Color("soort:N", title=t("region_type", lang),
+                       scale=alt.Scale(domain=labels, range=colours),
+                       legend=alt.Legend(orient="bottom"))
+    base = alt.Chart(data).encode(x=x, y=y)
+    dots = base.mark_point(size=140, filled=True, opacity=0.95).encode(
+        color=colour,
+        shape=alt.Shape("soort:N", scale=alt.Scale(domain=labels,
+                                                   range=["circle", "circle", "diamond"]),
+                        title=t("region_type", lang),
+                        legend=None),
+        tooltip=[alt.Tooltip("naam:N", title=t("compare_area", lang)),
+                 alt.Tooltip("soort:N", title=t("region_type", lang)),
+                 alt.Tooltip("verandering_pct:Q", title=t("compare_change", lang), format=".1f"),
+                 alt.Tooltip("count:Q", title=t("count", lang)),
+                 alt.Tooltip("per_10k:Q", title=t("per_10k", lang), format=".2f")],
+    ).add_params(pick)
+    names = base.mark_text(align="left", dx=8, dy=-6, fontSize=11, color="#222222").encode(
+        text="naam:N")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#999999").encode(x="x:Q")
+    return (zero + dots + names).properties(height=420)
+
+
+def region_comparison(frame: pd.DataFrame, lang: str) -> None:
+    """All regions side by side: chart (click opens a region), caveats, table, downloads."""
+    st.markdown(f"#### {t('compare_heading', lang)}")
+    st.caption(t("compare_intro", lang))
+    table = comparison.region_comparison(frame)
+    st.altair_chart(_comparison_chart(table, lang), width="stretch", key="compare_chart",
+                    on_select=lambda: _open_region(lang), selection_mode="regio")
+    for note in comparison.notes(table, lang):
+        st.caption(note)
+    shown = comparison.display_table(table, lang)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    with st.container(horizontal=True):
+        st.download_button(t("compare_download_png", lang), key="compare_png",
+                           data=lambda: render_chart(table, lang, "png"),
+                           file_name="krimpkaart-regios.png", mime="image/png",
+                           icon=":material/image:", on_click="ignore")
+        st.download_button(t("compare_download_svg", lang), key="compare_svg",
+                           data=lambda: render_chart(table, lang, "svg"),
+                           file_name="krimpkaart-regios.svg", mime="image/svg+xml",
+                           icon=":material/image:", on_click="ignore")
+        st.download_button(t("compare_download_csv", lang), key="compare_csv",
+                           data=("\ufeff" + shown.to_csv(index=False)).encode("utf-8"),
+                           file_name="krimpkaart-regios.csv", mime="text/csv",
+                           icon=":material/table:", on_click="ignore")
+
+
 def overview(frame: pd.DataFrame, lang: str) -> None:
     count_title = t("count", lang)
+    region_comparison(frame, lang)
     if frame.empty:
         st.info(t("no_results", lang))
         return

@@ -27,7 +27,8 @@ def init_from_url() -> None:
     st.session_state.update(
         sel_id=view.id, sel_gm=view.gm, sel_regio=view.gebied, lang=view.lang,
         kaart=view.kaart, laag_bevolking=view.laag == "bevolking", bbox=view.bbox,
-        centrum=view.centrum, zoom=view.zoom, mode=view.mode, tour=view.tour, stap=view.stap,
+        centrum=view.centrum, zoom=view.zoom, jaar=view.jaar, tl_playing=False,
+        mode=view.mode, tour=view.tour, stap=view.stap,
         notices=parsed.notices,
         sel_ids=[], adding=False, _initialised=True,
     )
@@ -60,7 +61,8 @@ def current_view() -> ViewState:
         id=ss.get("sel_id", ""), gm=ss.get("sel_gm", ""), gebied=ss.get("sel_regio", ""),
         kaart=ss.get("kaart", "pdok-grijs"), lang=ss.get("lang", "nl"),
         laag="bevolking" if ss.get("laag_bevolking") else "", bbox=ss.get("bbox"),
-        centrum=ss.get("centrum"), zoom=ss.get("zoom"), mode=ss.get("mode", ""),
+        centrum=ss.get("centrum"), zoom=ss.get("zoom"), jaar=ss.get("jaar"),
+        mode=ss.get("mode", ""),
         tour=ss.get("tour", ""), stap=int(ss.get("stap", 0) or 0),
     )
 
