@@ -66,6 +66,7 @@ from dashboard.store.base import (
     with_defaults,
 )
 from dashboard.store.geopackage import read_backup, write_backup
+from dashboard.store.rooms import rooms_of
 
 LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
@@ -286,6 +287,7 @@ class PostGISStore:
         try:
             with self._connection() as conn:
                 _prepare(conn, self.label, create=False)
+            rooms_of(self)  # workshops and suggestions: their tables, made when missing
         except BaseException:
             self._pool.clear()
             raise
