@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from dashboard import config, store
-from dashboard.workshop import live
+from dashboard.workshop import live, queue_route
 
 # What the page imports and keeps for the life of the process. Never a module that declares
 # a Streamlit component (streamlit_folium, dashboard.ui): a component declared outside a
@@ -62,4 +62,10 @@ def _version_route():
     return live.version_route(reader, live.route_path(base))
 
 
-app = st.App(config.APP_PATH, routes=[_version_route()], lifespan=_lifespan)
+def _queue_route():
+    base = str(st_config.get_option("server.baseUrlPath") or "")
+    reader = queue_route.changes_reader(store.open_store)
+    return queue_route.queue_route(reader, queue_route.route_path(base))
+
+
+app = st.App(config.APP_PATH, routes=[_version_route(), _queue_route()], lifespan=_lifespan)
