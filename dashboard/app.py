@@ -25,12 +25,14 @@ from dashboard.ui import (
     mapframe,
     overview,
     panels,
+    participate,
     session,
     share,
     sidebar,
     static,
     workshop,
 )
+from dashboard.ui import room as room_ui
 from dashboard.ui.markdown import md_escape
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
@@ -299,7 +301,7 @@ def presentation_page(
     db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: str
 ) -> None:
     """The facilitator's screen: no chrome, the story card on top, the map as large as fits."""
-    workshop.presentation_bar(db, lang)
+    workshop.presentation_bar(db, lang, extra=lambda: room_ui.qr_toggle(db, lang))
     workshop.tour_bar(db, frame, lang)
     map_and_panel(db, frame, shown, lang)
 
@@ -314,6 +316,9 @@ def log_run() -> None:
 
 def main() -> None:
     log_run()
+    if participate.wanted():  # a participant's phone: the form only, no map page
+        participate.page(get_store())
+        return
     session.init_from_url()
     ss = st.session_state
     ss.setdefault("region_names", True)
@@ -326,6 +331,8 @@ def main() -> None:
     workshop.tour_picker(db, lang)
     workshop.facilitator_gate(lang)
     editor.facilitator_tools(db, lang)
+    room_ui.sidebar(db, lang)
+    room_ui.review_dialog(db, lang)
     workshop.tour_editor_button(lang)
     sidebar.normalise_facets()
     state = session.current_filters()
@@ -350,8 +357,10 @@ def main() -> None:
         presentation_page(db, frame, shown, lang)
     else:
         explore_page(db, frame, shown, lang)
+    room_ui.qr_overlay(db, lang)
     session.sync_url(state, session.current_view())  # last: the tour may change selection
     workshop.live_updates(version)  # last: after any write this run made
+    room_ui.poller(db)
 
 
 main()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 
 import pandas as pd
@@ -51,7 +52,7 @@ def presentation_toggle(lang: str) -> None:
                       icon=":material/slideshow:", width="stretch")
 
 
-def presentation_bar(store, lang: str) -> None:
+def presentation_bar(store, lang: str, extra: Callable[[], None] | None = None) -> None:
     """Title, story start, contrast switch and leave button in one slim row.
 
     Buttons take the width their label needs (never cut to "Stop p…"); the title
@@ -65,6 +66,8 @@ def presentation_bar(store, lang: str) -> None:
             st.button(t("tour_start", lang), key="present_tour", on_click=_start_tour,
                       args=(tours.DEFAULT_TOUR_ID, tours.all_tours(store)),
                       icon=":material/play_arrow:", width="content")
+        if extra is not None:  # e.g. the workshop's QR code button (ui/room.py)
+            extra()
         st.toggle(t("high_contrast", lang), key="high_contrast", width="content")
         st.button(t("present_leave", lang), key="leave_presentation",
                   on_click=_leave_presentation, icon=":material/close_fullscreen:",

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures come from test_store.py, shared by import
 """Workshops and suggestions on both backends: they never bump the public version, the
 limits hold (counted in the store, so across processes), a closed code takes nothing,
 a decision is taken once, and the tables appear in a store made before them."""
@@ -149,7 +150,7 @@ def _submit_many(path: str, device: str, n: int, out) -> None:
     out.put(ok)
 
 
-def test_the_device_limit_holds_across_processes(tmp_path, seed_file):  # noqa: F811
+def test_the_device_limit_holds_across_processes(tmp_path, seed_file):
     path = tmp_path / "shared.gpkg"
     rooms_of(open_store(path, seed_file)).open_workshop("ACDEF", "Anna")
     ctx = multiprocessing.get_context("spawn")
@@ -163,7 +164,7 @@ def test_the_device_limit_holds_across_processes(tmp_path, seed_file):  # noqa: 
     assert sum(out.get(timeout=5) for _ in procs) == 10
 
 
-def test_a_store_made_before_the_tables_gets_them_on_opening(tmp_path, seed_file):  # noqa: F811
+def test_a_store_made_before_the_tables_gets_them_on_opening(tmp_path, seed_file):
     path = tmp_path / "old.gpkg"
     open_store(path, seed_file)
     with sqlite3.connect(path) as conn:
@@ -177,7 +178,7 @@ def test_a_store_made_before_the_tables_gets_them_on_opening(tmp_path, seed_file
     rooms_of(store).open_workshop("ACDEF", "Anna")
 
 
-def test_a_backup_keeps_pending_suggestions(tmp_path, seed_file):  # noqa: F811
+def test_a_backup_keeps_pending_suggestions(tmp_path, seed_file):
     store = open_store(tmp_path / "live.gpkg", seed_file)
     rooms = rooms_of(store)
     rooms.open_workshop("ACDEF", "Anna")
