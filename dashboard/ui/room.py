@@ -90,11 +90,10 @@ def sidebar(db: store.Store, lang: str) -> None:
         st.code(link(found.code), language=None, wrap_lines=True)
         total = len(rooms.suggestions(found.code, status=None))
         st.caption(t("room_counter", lang, n=total))
-        cols = st.columns(2)
-        cols[0].button(t("room_show_qr", lang), key="room_qr_side", on_click=_toggle_qr,
-                       icon=":material/qr_code_2:", width="stretch")
-        cols[1].button(t("room_close", lang), key="room_close", on_click=_close,
-                       args=(db, found.code), icon=":material/lock:", width="stretch")
+        st.button(t("room_show_qr", lang), key="room_qr_side", on_click=_toggle_qr,
+                  icon=":material/qr_code_2:", width="stretch")
+        st.button(t("room_close", lang), key="room_close", on_click=_close,
+                  args=(db, found.code), icon=":material/lock:", width="stretch")
         queue(db, found, lang)
 
 
