@@ -181,6 +181,8 @@ def page(db: store.Store) -> None:
                                                max_chars=limits["first_name"])
             sent = st.form_submit_button(t("room_send", lang), type="primary", width="stretch",
                                          icon=":material/send:")
+        feedback = st.container()  # right below the button: seen on a phone without scrolling
         st.caption(t("room_privacy", lang))
         if sent:
-            _send(rooms, code, device, form, lang)
+            with feedback:
+                _send(rooms, code, device, form, lang)
