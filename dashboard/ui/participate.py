@@ -17,7 +17,7 @@ from dashboard.i18n import LANGS, t
 from dashboard.store.rooms import RateLimited, Rooms, WorkshopClosed, WorkshopUnknown, rooms_of
 from dashboard.ui import placement, static
 from dashboard.ui.markdown import md_escape
-from dashboard.webmap import NL_CENTER
+from dashboard.webmap import DEFAULT_BASEMAP, NL_CENTER
 from dashboard.workshop import editing, room
 
 DEVICE_COOKIE = "krimpkaart_apparaat"
@@ -103,7 +103,7 @@ def _where(lang: str) -> dict:
     st.selectbox(t("room_field_municipality", lang), list(names), format_func=names.get,
                  key="room_gm", index=None, placeholder=t("choose", lang), on_change=_gm_chosen)
     point = placement.pick_point(PLACE, NL_CENTER, ss.get("room_zoom") or COUNTRY_ZOOM, lang,
-                                 height=230, on_change=_tapped)
+                                 basemap=DEFAULT_BASEMAP, height=230, on_change=_tapped)
     if not (ss.get("room_placed") and point):
         st.info(t("room_point_none", lang))
         return {}

@@ -188,7 +188,7 @@ def qr_overlay(db: store.Store, lang: str) -> None:
     address = link(found.code)
     st.markdown(static.style("kk-room.css"), unsafe_allow_html=True)
     with st.container(key="room_qr_overlay", horizontal_alignment="center"):
-        st.markdown(f"### {t('room_qr_scan', lang)}", text_alignment="center")
+        st.markdown(f"### {t('room_qr_scan', lang)}", text_alignment="center", anchors=False)
         st.image(room.qr_png(address), width="content", alt=t("room_qr_alt", lang))
         with st.container(key="room_qr_link"):
             st.markdown(f"{t('room_qr_or', lang)} **{md_escape(address)}**",
@@ -196,10 +196,11 @@ def qr_overlay(db: store.Store, lang: str) -> None:
         with st.container(key="room_qr_code"):
             st.markdown(found.code, text_alignment="center")
         total = len(rooms_of(db).suggestions(found.code, status=None))
-        with st.container(key="room_qr_counter"):
-            st.markdown(t("room_counter", lang, n=total), text_alignment="center")
-        st.button(t("room_hide_qr", lang), key="room_qr_close", on_click=_toggle_qr,
-                  icon=":material/close:")
+        with st.container(key="room_qr_counter", horizontal=True, vertical_alignment="center",
+                          horizontal_alignment="center"):
+            st.markdown(f"**{t('room_counter', lang, n=total)}**", width="content")
+            st.button(t("room_hide_qr", lang), key="room_qr_close", on_click=_toggle_qr,
+                      icon=":material/close:")
 
 
 # --------------------------------------------------------------------------- review

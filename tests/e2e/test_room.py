@@ -95,6 +95,8 @@ def test_a_phone_suggests_the_facilitator_approves_every_screen_shows_it(
         decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))
         assert [d.text for d in decoded] == [link]
         assert image.bounding_box()["height"] >= 0.5 * 720  # large enough for the back row
+        overlay = fac.locator(".st-key-room_qr_overlay").bounding_box()
+        assert overlay["y"] >= 0 and overlay["y"] + overlay["height"] <= 720  # all of it shows
         fac.locator(".st-key-room_qr_overlay").get_by_role("button",
                                                             name="QR-code verbergen").click()
         image.wait_for(state="detached", timeout=15_000)
