@@ -19,9 +19,11 @@ from dashboard.store.base import DuplicateId
 from dashboard.store.rooms import (
     DEFAULT_LIMITS,
     ROOM_SECRETS,
+    ROW_COLUMNS,
     SUGGESTIONS,
     WORKSHOPS,
     Limits,
+    RoomRows,
     Status,
     Suggestion,
     Workshop,
@@ -199,6 +201,25 @@ class GeoPackageRooms:
                          "('device', ?)", (new,))
             return conn.execute(f"SELECT value FROM {ROOM_SECRETS} WHERE name = 'device'"
                                 ).fetchone()[0]
+
+    def dump(self) -> RoomRows:
+        """Every row of the room tables (for a backup of the whole store)."""
+        def read(conn) -> RoomRows:
+            return {table: [tuple(r) for r in conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1").fetchall()]
+                for table, columns in ROW_COLUMNS.items()}
+
+        with self._store._connect() as conn:
+            return read(conn)
+
+    def load(self, rows: RoomRows) -> None:
+        """Add rows dumped from another store; rows already here (same key) stay as they are."""
+        with self._write() as conn:
+            for table, columns in ROW_COLUMNS.items():
+                marks = ", ".join(["?"] * len(columns))
+                for row in rows.get(table, []):
+                    conn.execute(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
+                                 f"VALUES ({marks})", row)
 
 
 def _get_workshop(conn: sqlite3.Connection, code: str) -> Workshop | None:

@@ -19,9 +19,11 @@ from dashboard.store.base import DuplicateId
 from dashboard.store.rooms import (
     DEFAULT_LIMITS,
     ROOM_SECRETS,
+    ROW_COLUMNS,
     SUGGESTIONS,
     WORKSHOPS,
     Limits,
+    RoomRows,
     Status,
     Suggestion,
     Workshop,
@@ -185,6 +187,24 @@ class PostGISRooms:
                          "ON CONFLICT (name) DO NOTHING", (new,))
             return pg._one(conn.execute(f"SELECT value FROM {ROOM_SECRETS} "
                                         "WHERE name = 'device'"))
+
+    def dump(self) -> RoomRows:
+        """Every row of the room tables (for a backup of the whole store)."""
+        def read(conn) -> RoomRows:
+            return {table: [tuple(r) for r in conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1").fetchall()]
+                for table, columns in ROW_COLUMNS.items()}
+
+        return self._store._read(read)
+
+    def load(self, rows: RoomRows) -> None:
+        """Add rows dumped from another store; rows already here (same key) stay as they are."""
+        with self._write() as conn:
+            for table, columns in ROW_COLUMNS.items():
+                marks = ", ".join(["%s"] * len(columns))
+                for row in rows.get(table, []):
+                    conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) "
+                                 f"VALUES ({marks}) ON CONFLICT DO NOTHING", row)
 
 
 def _get_workshop(conn: psycopg.Connection, code: str, lock: bool = False) -> Workshop | None:

@@ -65,7 +65,7 @@ from dashboard.store.base import (
     updated_record,
     with_defaults,
 )
-from dashboard.store.geopackage import read_backup, write_backup
+from dashboard.store.geopackage import GeoPackageStore, read_backup, write_backup
 from dashboard.store.rooms import rooms_of
 
 LAYER = "initiatieven"
@@ -550,7 +550,9 @@ class PostGISStore:
     def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
         """A GeoPackage at ``dest`` with all records, history and tours: portable, and what
         ``restore`` reads into either backend. An existing file only with ``overwrite``."""
-        return write_backup(self.snapshot(), dest, overwrite=overwrite)
+        path = write_backup(self.snapshot(), dest, overwrite=overwrite)
+        rooms_of(GeoPackageStore(path)).load(rooms_of(self).dump())  # pending suggestions too
+        return path
 
     def restore(self, src: str | Path) -> int:
         """Replace the store's contents with a backup GeoPackage, in one transaction.

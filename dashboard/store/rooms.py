@@ -95,6 +95,16 @@ class RateLimited(StoreError):
         return str(self.params.get("limit", ""))
 
 
+# Every row of the room tables, per table, in ``ROW_COLUMNS`` order: what a backup carries.
+RoomRows = dict[str, list[tuple]]
+ROW_COLUMNS = {
+    WORKSHOPS: ("code", "opened_at", "opened_by", "closed_at", "changes"),
+    SUGGESTIONS: ("seq", "workshop", "created_at", "device", "address", "status", "data",
+                  "decided_at", "decided_by", "record_id"),
+    ROOM_SECRETS: ("name", "value"),
+}
+
+
 @runtime_checkable
 class Rooms(Protocol):
     """Workshops and suggestions of one store (``rooms_of(store)``)."""
@@ -112,6 +122,8 @@ class Rooms(Protocol):
     def decide(self, seq: int, status: Status, by: str, record_id: str = "") -> Suggestion: ...
     def reopen(self, seq: int) -> Suggestion: ...
     def secret(self, new: str) -> str: ...
+    def dump(self) -> RoomRows: ...
+    def load(self, rows: RoomRows) -> None: ...
 
 
 # --- what the backends share ------------------------------------------------------------------

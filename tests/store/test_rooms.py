@@ -178,11 +178,12 @@ def test_a_store_made_before_the_tables_gets_them_on_opening(tmp_path, seed_file
     rooms_of(store).open_workshop("ACDEF", "Anna")
 
 
-def test_a_backup_keeps_pending_suggestions(tmp_path, seed_file):
-    store = open_store(tmp_path / "live.gpkg", seed_file)
+def test_a_backup_keeps_pending_suggestions(store, tmp_path):
     rooms = rooms_of(store)
     rooms.open_workshop("ACDEF", "Anna")
     rooms.submit("ACDEF", "d", "ip", {"name": "Wacht nog"})
-    copy = store.backup(tmp_path / "backup.gpkg")
-    kept = rooms_of(open_store(Path(copy))).suggestions("ACDEF")
-    assert [s.data["name"] for s in kept] == ["Wacht nog"]
+    secret = rooms.secret("geheim")
+    copy = rooms_of(open_store(Path(store.backup(tmp_path / "backup.gpkg"))))
+    assert [s.data["name"] for s in copy.suggestions("ACDEF")] == ["Wacht nog"]
+    assert copy.workshop("ACDEF").is_open and copy.secret("other") == secret
+    assert copy.dump() == rooms.dump()
