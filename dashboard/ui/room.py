@@ -100,6 +100,7 @@ def sidebar(db: store.Store, lang: str) -> None:
 def queue(db: store.Store, found: Workshop, lang: str) -> None:
     """The pending suggestions, oldest first, each with a button to review it."""
     pending = rooms_of(db).suggestions(found.code)
+    complete = {s.seq: room.complete(s) for s in pending}  # validated once per run
     with st.container(key="room_queue"):
         st.markdown(f"**{t('room_queue', lang, n=len(pending))}**")
         if not pending:
@@ -110,16 +111,16 @@ def queue(db: store.Store, found: Workshop, lang: str) -> None:
             where = data.get("place") or _municipality(data)
             text = f"{md_escape(data.get('name', ''))}" + (f" · {md_escape(where)}" if where
                                                             else "")
-            if not room.complete(suggestion):
+            if not complete[suggestion.seq]:
                 text += f" · *{t('room_incomplete', lang)}*"
             row = st.columns([0.68, 0.32], vertical_alignment="center")
             row[0].markdown(text)
             row[1].button(t("room_review", lang), key=f"room_review_{suggestion.seq}",
                           on_click=_review, args=(suggestion.seq,))
-        complete = [s for s in pending if room.complete(s)]
-        if complete:
-            st.button(t("room_approve_all", lang, n=len(complete)), key="room_approve_all",
-                      on_click=_approve_all, args=(db, [s.seq for s in complete], lang),
+        ready = [s.seq for s in pending if complete[s.seq]]
+        if ready:
+            st.button(t("room_approve_all", lang, n=len(ready)), key="room_approve_all",
+                      on_click=_approve_all, args=(db, ready, lang),
                       icon=":material/done_all:", width="stretch")
     message = st.session_state.pop("room_message", None)
     if message:

@@ -16,6 +16,7 @@ import io
 import re
 import secrets
 import unicodedata
+import weakref
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,9 +124,16 @@ def device_of(token: object, secret: str) -> str | None:
     return value if hmac.compare_digest(signature, _sign(secret, value)) else None
 
 
+_SECRETS: weakref.WeakKeyDictionary[Rooms, str] = weakref.WeakKeyDictionary()
+
+
 def device_secret(rooms: Rooms) -> str:
-    """The key device tokens are signed with: one per store, so every server process agrees."""
-    return rooms.secret(secrets.token_urlsafe(32))
+    """The key device tokens are signed with: one per store, so every server process agrees;
+    read from the store once per process (a participant's every rerun needs it)."""
+    secret = _SECRETS.get(rooms)
+    if secret is None:
+        secret = _SECRETS[rooms] = rooms.secret(secrets.token_urlsafe(32))
+    return secret
 
 
 # --- the participant's suggestion -----------------------------------------------------------
