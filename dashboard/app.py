@@ -25,6 +25,7 @@ from dashboard.ui import (
     mapframe,
     overview,
     panels,
+    participate,
     results,
     session,
     share,
@@ -33,6 +34,7 @@ from dashboard.ui import (
     timeline,
     workshop,
 )
+from dashboard.ui import room as room_ui
 from dashboard.ui.markdown import md_escape
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
@@ -333,7 +335,7 @@ def presentation_page(
     closed = years.year is None  # the timeline's button (and its keys) sit in the bar
     workshop.presentation_bar(
         db, lang, timeline_button=(lambda: timeline.timeline_bar(years, lang, large=True))
-        if closed else None)
+        if closed else None, extra=lambda: room_ui.qr_toggle(db, lang))
     workshop.tour_bar(db, frame, lang)
     map_and_panel(db, frame, shown, lang, years)
 
@@ -348,6 +350,9 @@ def log_run() -> None:
 
 def main() -> None:
     log_run()
+    if participate.wanted():  # a participant's phone: the form only, no map page
+        participate.page(get_store())
+        return
     session.init_from_url()
     ss = st.session_state
     ss.setdefault("region_names", True)
@@ -360,6 +365,8 @@ def main() -> None:
     workshop.tour_picker(db, lang)
     workshop.facilitator_gate(lang)
     editor.facilitator_tools(db, lang)
+    room_ui.sidebar(db, lang)
+    room_ui.review_dialog(db, lang)
     workshop.tour_editor_button(lang)
     sidebar.normalise_facets()
     state = session.current_filters()
@@ -387,8 +394,10 @@ def main() -> None:
         presentation_page(db, frame, shown, lang, years)
     else:
         explore_page(db, frame, shown, lang, years)
+    room_ui.qr_overlay(db, lang)
     session.sync_url(state, session.current_view())  # last: the tour may change selection
     workshop.live_updates(version)  # last: after any write this run made
+    room_ui.poller(db)
 
 
 main()

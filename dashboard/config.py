@@ -29,6 +29,7 @@ ENV_GEODATA = "KRIMPKAART_GEODATA"
 ENV_PASSCODE = "KRIMPKAART_PASSCODE"
 ENV_RUN_LOG = "KRIMPKAART_RUN_LOG"
 ENV_STRICT_I18N = "KRIMPKAART_STRICT_I18N"
+ENV_PUBLIC_URL = "KRIMPKAART_PUBLIC_URL"  # the address participants' phones open (a proxy's)
 # The command line's language comes from the locale, in POSIX order of precedence.
 LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 SECRET_KEYS = ("KRIMPKAART_PASSCODE", "passcode")  # in this order
@@ -55,6 +56,7 @@ class Settings:
     run_log: Path | None = None
     cli_lang: str = "en"  # "nl" when the locale is Dutch (see ``locale_lang``)
     strict_i18n: bool = False  # raise on a missing catalog key (tests, browser tests)
+    public_url: str | None = None  # KRIMPKAART_PUBLIC_URL: the workshop link's address
 
 
 def secrets_files(cwd: Path | None = None) -> list[Path]:
@@ -131,6 +133,7 @@ def load(
         run_log=_path(env.get(ENV_RUN_LOG)),
         cli_lang=locale_lang(env),
         strict_i18n=_flag(env.get(ENV_STRICT_I18N)),
+        public_url=_text(env.get(ENV_PUBLIC_URL)),
     )
 
 

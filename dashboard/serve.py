@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from dashboard import config, store, warmup
-from dashboard.workshop import live
+from dashboard.workshop import live, queue_route
 
 # What the page imports and keeps for the life of the process. Never a module that declares
 # a Streamlit component (streamlit_folium, dashboard.ui): a component declared outside a
@@ -82,4 +82,10 @@ def _ready_route():
     return warmup.ready_route(READINESS, warmup.route_path(_base_url_path()))
 
 
-app = st.App(config.APP_PATH, routes=[_version_route(), _ready_route()], lifespan=_lifespan)
+def _queue_route():
+    reader = queue_route.changes_reader(store.open_store)
+    return queue_route.queue_route(reader, queue_route.route_path(_base_url_path()))
+
+
+app = st.App(config.APP_PATH, routes=[_version_route(), _ready_route(), _queue_route()],
+             lifespan=_lifespan)

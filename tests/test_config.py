@@ -78,3 +78,10 @@ def test_child_environment_sets_and_removes(monkeypatch):
     env = config.child_environment(KRIMPKAART_TEST_VAR=None, **{config.ENV_STORE: "/tmp/s"})
     assert "KRIMPKAART_TEST_VAR" not in env
     assert env[config.ENV_STORE] == "/tmp/s"
+
+
+def test_the_public_url_for_workshop_links():
+    assert config.load({"KRIMPKAART_PUBLIC_URL": " https://kaart.example.nl/ "}, {}).public_url \
+        == "https://kaart.example.nl/"
+    assert config.load({"KRIMPKAART_PUBLIC_URL": " "}, {}).public_url is None
+    assert config.load({}, {}).public_url is None

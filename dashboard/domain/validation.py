@@ -111,7 +111,7 @@ class ValidationResult:
 def validate(
     data: Mapping[str, Any],
     *,
-    existing_ids: Iterable[str] | Mapping[str, Any] = (),
+    existing_ids: Container[str] | Iterable[str] | Mapping[str, Any] = (),
     convert_rd: bool = False,
     locate: Locator | None = None,
 ) -> ValidationResult:

@@ -69,6 +69,7 @@ from dashboard.store.base import next_stamp as _next_stamp
 from dashboard.store.base import now_stamp as _now
 from dashboard.store.columns import blob_points, records_frame
 from dashboard.store.gpkg_format import blob_xy, gpkg_point
+from dashboard.store.rooms import rooms_of
 
 LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
@@ -178,6 +179,7 @@ class GeoPackageStore:
         if _schema_version(self.path) < SCHEMA_VERSION:
             self._migrate()  # named steps first (they infer values) ...
         self._add_missing_fields()  # ... then any field still missing gets its default
+        rooms_of(self)  # workshops and suggestions: their tables, made when missing
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:

@@ -82,7 +82,8 @@ from dashboard.store.base import (
     with_defaults,
 )
 from dashboard.store.columns import records_frame
-from dashboard.store.geopackage import read_backup, write_backup
+from dashboard.store.geopackage import GeoPackageStore, read_backup, write_backup
+from dashboard.store.rooms import rooms_of
 
 LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
@@ -373,6 +374,7 @@ class PostGISStore:
         try:
             with self._connection() as conn:
                 _prepare(conn, self.label, create=False)
+            rooms_of(self)  # workshops and suggestions: their tables, made when missing
         except BaseException:
             self._pool.clear()
             raise
@@ -688,7 +690,9 @@ class PostGISStore:
     def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
         """A GeoPackage at ``dest`` with all records, history and tours: portable, and what
         ``restore`` reads into either backend. An existing file only with ``overwrite``."""
-        return write_backup(self.snapshot(), dest, overwrite=overwrite)
+        path = write_backup(self.snapshot(), dest, overwrite=overwrite)
+        rooms_of(GeoPackageStore(path)).load(rooms_of(self).dump())  # pending suggestions too
+        return path
 
     def restore(self, src: str | Path) -> int:
         """Replace the store's contents with a backup GeoPackage, in one transaction.

@@ -52,9 +52,10 @@ def presentation_toggle(lang: str) -> None:
                       icon=":material/slideshow:", width="stretch")
 
 
-def presentation_bar(store, lang: str, timeline_button: Callable[[], None] | None = None
-                     ) -> None:
-    """Title, story start, (closed) timeline, contrast switch and leave button in one slim row.
+def presentation_bar(store, lang: str, timeline_button: Callable[[], None] | None = None,
+                     extra: Callable[[], None] | None = None) -> None:
+    """Title, story start, (closed) timeline, extra button (the workshop's QR code), contrast
+    switch and leave button in one slim row.
 
     Buttons take the width their label needs (never cut to "Stop p…"); the title
     gives way. On a narrow screen the buttons keep their icons and hide their
@@ -69,6 +70,8 @@ def presentation_bar(store, lang: str, timeline_button: Callable[[], None] | Non
                       icon=":material/play_arrow:", width="content")
         if timeline_button is not None:
             timeline_button()
+        if extra is not None:  # e.g. the workshop's QR code button (ui/room.py)
+            extra()
         st.toggle(t("high_contrast", lang), key="high_contrast", width="content")
         st.button(t("present_leave", lang), key="leave_presentation",
                   on_click=_leave_presentation, icon=":material/close_fullscreen:",

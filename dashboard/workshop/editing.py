@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
 from dashboard import geo, text
@@ -143,7 +143,8 @@ def _validated(
 
 def new_record_from_form(
     form: Mapping[str, Any], *, point_source: PointSource,
-    existing_ids: Iterable[str] | Mapping[str, Any] = (), locate: validation.Locator | None = None,
+    existing_ids: Container[str] | Iterable[str] | Mapping[str, Any] = (),
+    locate: validation.Locator | None = None,
 ) -> ValidationResult:
     """A new record from the quick-add form, validated like an imported row.
 

@@ -54,10 +54,12 @@ from dashboard.store import (
     store_exists,
 )
 from dashboard.store.gpkg_format import gpkg_point
+from dashboard.store.rooms import ROOM_SECRETS, SUGGESTIONS, WORKSHOPS
 
 REPO = Path(__file__).resolve().parents[2]
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
+ROOM_TABLES = (WORKSHOPS, SUGGESTIONS, ROOM_SECRETS)  # workshops with participants
 SEED = {
     "type": "FeatureCollection",
     "licence": "CC BY 4.0",
@@ -192,6 +194,7 @@ def test_open_store_seeds_a_valid_geopackage(gpkg_store: GeoPackageStore):
         "initiatieven": "features", "krimpkaart_history": "attributes",
         "krimpkaart_tours": "attributes", "krimpkaart_meta": "attributes",
         "krimpkaart_batches": "attributes",
+        **dict.fromkeys(ROOM_TABLES, "attributes"),
     }
     assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
         ("initiatieven", "geom", "POINT", 4326, 0, 0)
@@ -288,6 +291,7 @@ def test_gis_tools_read_the_points(gpkg_store: GeoPackageStore):
     assert set(pyogrio.list_layers(store.path)[:, 0]) == {
         "initiatieven", "krimpkaart_history", "krimpkaart_tours", "krimpkaart_meta",
         "krimpkaart_batches",
+        *ROOM_TABLES,
     }
 
 
