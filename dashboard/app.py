@@ -324,7 +324,7 @@ def main() -> None:
     frame = load_frame(store_location(), version)
     workshop.presentation_toggle(lang)
     workshop.tour_picker(db, lang)
-    workshop.facilitator_gate(lang)
+    workshop.facilitator_gate(db, lang)
     editor.facilitator_tools(db, lang)
     workshop.tour_editor_button(lang)
     sidebar.normalise_facets()

@@ -29,6 +29,9 @@ ENV_GEODATA = "KRIMPKAART_GEODATA"
 ENV_PASSCODE = "KRIMPKAART_PASSCODE"
 ENV_RUN_LOG = "KRIMPKAART_RUN_LOG"
 ENV_STRICT_I18N = "KRIMPKAART_STRICT_I18N"
+# One secret for every worker of `krimpkaart serve`: Streamlit signs its XSRF cookie with it
+# (server.cookieSecret), and the passcode limit signs its client cookie with it.
+ENV_COOKIE_SECRET = "KRIMPKAART_COOKIE_SECRET"
 # The command line's language comes from the locale, in POSIX order of precedence.
 LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 SECRET_KEYS = ("KRIMPKAART_PASSCODE", "passcode")  # in this order
@@ -38,6 +41,18 @@ UPLOAD_LIMIT_MB = 10
 UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
 IMPORT_MAX_ROWS = 50_000
 IMPORT_MAX_COLUMNS = 200
+
+# Wrong passcode attempts (workshop/auth.py), counted in the store across reloads and
+# processes. Per client: this many free failures per window, then a delay doubling from
+# the first delay up to the cap. Across all clients: above this many failures per hour,
+# every attempt waits the global delay after the last failure. Never a hard lockout.
+PASSCODE_FREE_FAILURES = 5
+PASSCODE_CLIENT_WINDOW_S = 15 * 60
+PASSCODE_FIRST_DELAY_S = 2.0
+PASSCODE_MAX_DELAY_S = 60.0
+PASSCODE_GLOBAL_FAILURES = 50
+PASSCODE_GLOBAL_WINDOW_S = 60 * 60
+PASSCODE_GLOBAL_DELAY_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,7 @@ class Settings:
     run_log: Path | None = None
     cli_lang: str = "en"  # "nl" when the locale is Dutch (see ``locale_lang``)
     strict_i18n: bool = False  # raise on a missing catalog key (tests, browser tests)
+    cookie_secret: str | None = None  # shared by the workers of `krimpkaart serve`
 
 
 def secrets_files(cwd: Path | None = None) -> list[Path]:
@@ -127,6 +143,7 @@ def load(
         run_log=_path(env.get(ENV_RUN_LOG)),
         cli_lang=locale_lang(env),
         strict_i18n=_flag(env.get(ENV_STRICT_I18N)),
+        cookie_secret=_text(env.get(ENV_COOKIE_SECRET)),
     )
 
 
