@@ -893,6 +893,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--server-pid", type=parse_sessions, metavar="PID[,PID...]",
                    help="with --url: the server pids for CPU/RSS, e.g. every backend behind a "
                         "proxy (default: whoever listens on the URL's port, if local)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="with --start: `krimpkaart serve --workers N` (HAProxy in front) "
+                        "instead of one `krimpkaart run` process")
+    p.add_argument("--postgis", action="store_true",
+                   help="with --start: the store is a throwaway PostGIS database "
+                        "(tests/pgcluster.py, fsync on) instead of a GeoPackage file")
     p.add_argument("--profile", choices=PROFILES, default="burst")
     p.add_argument("--sessions", type=parse_sessions,
                    help="sessions, comma-separated for several rows (burst 10,30,50; "
@@ -928,22 +934,44 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
     asyncio.get_running_loop().set_default_executor(
         concurrent.futures.ThreadPoolExecutor(max_workers=64))
 
-    store_path: Path | None = args.store
+    store_path: Path | str | None = args.store
     records = None
-    if args.start:
+    cluster = None
+    if args.start and args.postgis:  # a throwaway PostgreSQL/PostGIS server, fsync on
+        from tests.pgcluster import Cluster, find_binaries
+
+        bin_dir, why = find_binaries()
+        if bin_dir is None:
+            raise browser.BenchError(f"--postgis: {why}")
+        cluster = Cluster(bin_dir, durable=True).start()
+        result["cleanup"] = cluster.stop
+        store_path = cluster.new_database()
+        records = fill_postgis(store_path, args.size)
+        log(f"PostGIS store with {records} initiatives")
+    elif args.start:
         store_path, records = synth.make_store(workdir / f"store-{args.size}.gpkg", args.size)
         log(f"store with {records} initiatives")
     result["records"] = records
+    result["store"] = "PostGIS" if args.postgis else "GeoPackage"
+    result["workers"] = args.workers
     for sessions in args.sessions:
         if args.start:
             assert store_path is not None
             if args.profile == "workshop":  # the additions of the last row are gone
-                synth.make_store(store_path, args.size)
+                if cluster is not None:
+                    fill_postgis(str(store_path), args.size)
+                else:
+                    synth.make_store(store_path, args.size)
             port = browser.free_port()
             run_log = workdir / f"runs-{sessions}.log"
             run_log.write_text("")
-            cmd = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port),
-                   "--address", "127.0.0.1", "--store", str(store_path)]
+            if args.workers:  # krimpkaart serve: N workers behind HAProxy
+                cmd = [sys.executable, "-m", "dashboard.cli", "--lang", "en", "serve",
+                       "--workers", str(args.workers), "--port", str(port),
+                       "--address", "127.0.0.1", "--store", str(store_path)]
+            else:
+                cmd = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port),
+                       "--address", "127.0.0.1", "--store", str(store_path)]
             if args.server_args:
                 cmd += ["--", *shlex.split(args.server_args)]
             env = {**os.environ, "KRIMPKAART_RUN_LOG": str(run_log)}
@@ -954,8 +982,11 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
                                     workdir / f"server-{sessions}.log")
             with server:
                 assert server.proc is not None
+                if args.workers:
+                    wait_for_line(server.log_path, "Krimpkaart serves", 180)
+                behind = f", {args.workers} workers" if args.workers else ""
                 log(f"{args.profile}: {sessions} sessions against {server.url} "
-                    f"(pid {server.proc.pid})")
+                    f"(pid {server.proc.pid}{behind})")
                 row = await run_row(args, server.url, sessions, [server.proc.pid], store_path,
                                     run_log)
         else:
@@ -967,6 +998,29 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
             row = await run_row(args, args.url, sessions, pids, store_path, None)
         result["rows"].append(row)
         save(result, args.out)
+
+
+def fill_postgis(url: str, size: int) -> int:
+    """The synthetic initiatives (bench/synth.py) in a PostGIS store, history cleared."""
+    import synth
+
+    from dashboard import store
+
+    recs = synth.records(size)
+    db = store.open_store(url)
+    db.reseed(recs)
+    db.close()
+    return len(recs)
+
+
+def wait_for_line(path: Path, text: str, timeout: float) -> None:
+    """Until ``text`` shows in a log (``krimpkaart serve`` says so once every worker is ready)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.3)
+    raise browser.BenchError(f"'{text}' not in {path} after {timeout:.0f} s")
 
 
 def _port_of(url: str) -> int | None:
@@ -1025,13 +1079,19 @@ def main(argv: list[str] | None = None) -> int:
         result.setdefault("errors", []).append(f"{type(exc).__name__}: {exc}")
         log(f"benchmark stopped early: {type(exc).__name__}: {exc}")
     finally:
+        cleanup = result.pop("cleanup", None)
+        if cleanup is not None:
+            cleanup()
         result["seconds"] = round(time.time() - started, 1)
         result["load_average_at_end"] = list(os.getloadavg())
         result["cpu_steal_pct"] = steal_pct(cpu_before, cpu_times())
         result["workdir"] = str(workdir)  # server logs
         save(result, args.out)
 
-    where = (f"krimpkaart run{' of ' + str(args.checkout) if args.checkout else ''}, "
+    server = (f"krimpkaart serve --workers {args.workers} (HAProxy)" if args.workers
+              else "krimpkaart run")
+    where = (f"{server}{' of ' + str(args.checkout) if args.checkout else ''}, "
+             f"{'PostGIS' if args.postgis else 'GeoPackage'}, "
              f"{result['records']} initiatives, server options "
              f"{result['server_args']}" if args.start else f"{args.url}")
     print(f"{args.profile}: {where}; link ?{args.query}; ramp {args.ramp:g} s"

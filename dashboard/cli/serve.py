@@ -251,14 +251,19 @@ def _raise_stop(signum: int, _frame: object) -> None:
 
 
 def _wait_ready(probe: str, served: Served) -> bool:
-    """Until HAProxy answers the readiness check through a worker (or a child gives up)."""
+    """Until every worker answers its readiness route and HAProxy answers through one
+    (False when a child gives up first, or after ``READY_TIMEOUT_S``)."""
     deadline = time.monotonic() + READY_TIMEOUT_S
+    path = probe.split("/", 3)[3]
+    waiting = list(served.workers)
     while time.monotonic() < deadline:
         if served.proxy is not None and served.proxy.poll() is not None:
             return False
-        if all(w.proc is not None and w.proc.poll() is not None for w in served.workers):
+        if any(w.proc is None or w.proc.poll() is not None for w in waiting):
             return False
-        if _get(probe) == 200:
+        waiting = [w for w in waiting
+                   if _get(f"http://127.0.0.1:{w.worker.port}/{path}") != 200]
+        if not waiting and _get(probe) == 200:
             return True
         time.sleep(0.5)
     return False

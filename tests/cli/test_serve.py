@@ -1,0 +1,92 @@
+"""``krimpkaart serve``: the HAProxy configuration, what the workers share, the readiness
+route. Running it (processes, browsers, stopping) is tested in tests/e2e/test_serve.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from starlette.applications import Starlette
+
+from dashboard import config
+from dashboard.cli import haproxy, serve
+from dashboard.cli import main as krimpkaart
+from dashboard.workshop import readiness
+from tests.workshop.test_live import get
+
+WORKERS = [haproxy.Worker("w1", 40001), haproxy.Worker("w2", 40002)]
+
+
+def test_config_sticks_by_cookie_checks_readiness_and_sets_the_forwarded_address():
+    text = haproxy.config_text("0.0.0.0", 8501, WORKERS, "/kaart/_kk/ready")
+    lines = [line.strip() for line in text.splitlines()]
+    assert "bind 0.0.0.0:8501" in lines
+    assert 'cookie kk_worker insert indirect nocache httponly attr "SameSite=Lax"' in lines
+    assert "server w1 127.0.0.1:40001 cookie w1" in lines
+    assert "server w2 127.0.0.1:40002 cookie w2" in lines
+    assert "http-check send meth GET uri /kaart/_kk/ready" in lines
+    # a client's own X-Forwarded-For is dropped before the proxy adds the real address
+    assert lines.index("http-request del-header X-Forwarded-For") < lines.index(
+        "option forwardfor")
+    assert "timeout tunnel 2h" in lines  # websockets stay open
+    assert "bind [::1]:8501" in haproxy.config_text("::1", 8501, WORKERS, "/_kk/ready")
+
+
+def test_haproxy_accepts_the_config(tmp_path):
+    binary = haproxy.find_haproxy()
+    if binary is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("haproxy is not installed; .ci/run should have installed it")
+        pytest.skip("haproxy is not installed (apt-get install haproxy)")
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(haproxy.config_text("127.0.0.1", 8501, WORKERS, "/_kk/ready"))
+    check = subprocess.run([binary, "-c", "-f", str(cfg)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_every_worker_shares_the_store_the_secret_and_trusts_only_the_proxy():
+    env = serve.worker_environment("/data/s.gpkg", "s3cret")
+    assert env[config.ENV_STORE] == "/data/s.gpkg"
+    assert env[config.ENV_COOKIE_SECRET] == env["STREAMLIT_SERVER_COOKIE_SECRET"] == "s3cret"
+    assert env["FORWARDED_ALLOW_IPS"] == "127.0.0.1"
+    assert config.load(env).cookie_secret == "s3cret"
+
+
+def test_base_url_path_is_found_among_streamlit_options():
+    assert serve.base_url_path([]) == ""
+    assert serve.base_url_path(["--server.baseUrlPath", "/kaart/"]) == "kaart"
+    assert serve.base_url_path(["--server.baseUrlPath=a", "--server.baseUrlPath", "b"]) == "b"
+
+
+def test_one_worker_per_core_by_default():
+    assert serve.default_workers() == len(os.sched_getaffinity(0))
+
+
+def test_without_haproxy_serve_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(haproxy, "find_haproxy", lambda: None)
+    assert krimpkaart(["--lang", "nl", "serve", "--workers", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "HAProxy is niet geïnstalleerd" in err and "apt-get install haproxy" in err
+
+
+def test_readiness_route_says_why_it_is_not_ready():
+    answers = {"store": True}
+
+    async def store_answers() -> bool:
+        return answers["store"]
+
+    app = Starlette(routes=[readiness.ready_route(store_answers, "/kaart/_kk/ready")])
+    readiness.not_ready("warming caches")
+    try:
+        assert get(app, "/kaart/_kk/ready")[::2] == (503, "warming caches")
+        readiness.ready()
+        assert get(app, "/kaart/_kk/ready")[::2] == (200, "ready")
+        answers["store"] = False
+        status, headers, text = get(app, "/kaart/_kk/ready")
+        assert (status, text) == (503, "store")
+        assert headers["cache-control"] == "no-store"
+    finally:
+        readiness.ready()
+    assert readiness.route_path("/kaart/") == "/kaart/_kk/ready"
+    assert readiness.route_path("") == "/_kk/ready"
