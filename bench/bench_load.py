@@ -150,8 +150,24 @@ def listener_pid(port: int) -> int | None:
     return None
 
 
+def tree_schedstat(roots: list[int]) -> dict[int, tuple[int, int]]:
+    """Per thread of the server trees: (ns on a CPU, ns runnable but waiting for one), from
+    /proc/<pid>/task/<tid>/schedstat. Waiting is the time the machine's other work took."""
+    out: dict[int, tuple[int, int]] = {}
+    for pid in {p for root in roots for p in process_tree(root)}:
+        with contextlib.suppress(OSError):
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError, ValueError, IndexError), \
+                        open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as handle:
+                    run, wait = handle.read().split()[:2]
+                    out[int(tid)] = (int(run), int(wait))
+    return out
+
+
 class Meter:
-    """Samples the server tree's CPU and RSS every 0.5 s in a thread (the loop may be busy)."""
+    """Samples the server tree's CPU and RSS every 0.5 s in a thread (the loop may be busy),
+    and how long its threads waited for a CPU (a thread that ends between two samples loses
+    at most its last 0.5 s, so the wait is a lower bound)."""
 
     def __init__(self, pids: list[int]) -> None:
         self.pids = pids
@@ -160,12 +176,15 @@ class Meter:
         self.series: list[tuple[float, int]] = []  # (seconds since start, RSS) every 10 s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sched0: dict[int, tuple[int, int]] = {}
+        self._sched: dict[int, tuple[int, int]] = {}
 
     def __enter__(self) -> Meter:
         self.t0 = time.monotonic()
         self.client0 = _own_cpu()
         if self.pids:
             self.cpu0, self.last = tree_usage(self.pids)
+            self._sched0 = tree_schedstat(self.pids)
             self.peak = self.last
             self._thread = threading.Thread(target=self._sample, daemon=True)
             self._thread.start()
@@ -173,6 +192,7 @@ class Meter:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
+            self._sched.update(tree_schedstat(self.pids))
             _, rss = tree_usage(self.pids)
             self.last, self.peak = rss, max(self.peak, rss)
             at = time.monotonic() - self.t0
@@ -188,6 +208,7 @@ class Meter:
         self.cpu = None
         if self.pids:
             cpu1, self.last = tree_usage(self.pids)
+            self._sched.update(tree_schedstat(self.pids))
             self.cpu = cpu1 - self.cpu0
             self.peak = max(self.peak, self.last)
 
@@ -202,7 +223,14 @@ class Meter:
             "client_cpu_s": round(self.client, 1),
             "client_cores": round(self.client / self.wall, 3),
             "rss_series_mb": [(at, round(rss / mb, 1)) for at, rss in self.series],
+            "server_cpu_wait_s": round(self.cpu_wait(), 1) if self.pids else None,
         }
+
+    def cpu_wait(self) -> float:
+        """Seconds the server's threads were runnable but had no CPU (all threads summed)."""
+        ns = sum(wait - self._sched0.get(tid, (0, 0))[1]
+                 for tid, (_, wait) in self._sched.items())
+        return ns / 1e9
 
 
 def rss_growth(series: list, after_s: float = 120.0) -> tuple[float, float, float] | None:
@@ -793,7 +821,8 @@ def details(result: dict) -> str:
     out = []
     for row in result["rows"]:
         out.append(f"{row['profile']} {row['sessions']} sessions: {row['wall_s']:.0f} s wall, "
-                   f"server {_f(row['server_cpu_s'], 1)} CPU s, client "
+                   f"server {_f(row['server_cpu_s'], 1)} CPU s (its threads waited "
+                   f"{_f(row.get('server_cpu_wait_s'), 1)} s for a CPU), client "
                    f"{_f(row['client_cpu_s'], 1)} CPU s; {row['sessions_ok']} sessions without "
                    f"error; reruns sent {row['reruns_sent']} ({row['auto_reruns_sent']} fragment "
                    f"auto-reruns), cached messages reused {row['ref_hash_hits']}, "
