@@ -65,6 +65,7 @@ import stclient  # noqa: E402
 from bench_map import cpu_times, log, steal_pct  # noqa: E402
 
 RESULTS = BENCH / "results" / "load.json"
+CLEANUP: list = []  # what to stop at the end (a throwaway PostgreSQL server)
 THEME_KEY = "f_thema"
 VERSION_PATH = "_kk/version"  # dashboard/workshop/live.py (--live poll)
 PROFILES = ("burst", "workshop", "idle")
@@ -973,7 +974,7 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
         if bin_dir is None:
             raise browser.BenchError(f"--postgis: {why}")
         cluster = Cluster(bin_dir, durable=True).start()
-        result["cleanup"] = cluster.stop
+        CLEANUP.append(cluster.stop)
         store_path = cluster.new_database()
         records = fill_postgis(store_path, args.size)
         log(f"PostGIS store with {records} initiatives")
@@ -1108,9 +1109,8 @@ def main(argv: list[str] | None = None) -> int:
         result.setdefault("errors", []).append(f"{type(exc).__name__}: {exc}")
         log(f"benchmark stopped early: {type(exc).__name__}: {exc}")
     finally:
-        cleanup = result.pop("cleanup", None)
-        if cleanup is not None:
-            cleanup()
+        while CLEANUP:
+            CLEANUP.pop()()
         result["seconds"] = round(time.time() - started, 1)
         result["load_average_at_end"] = list(os.getloadavg())
         result["cpu_steal_pct"] = steal_pct(cpu_before, cpu_times())
