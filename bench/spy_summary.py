@@ -17,9 +17,9 @@ from pathlib import Path
 
 CATEGORIES = (  # (label, pattern in the innermost frame's file path), first match wins
     ("pandas/numpy/shapely/pyproj", r"/(pandas|numpy|shapely|pyproj|geopandas)/"),
-    ("map (folium/branca/jinja2/streamlit_folium)", r"/(folium|branca|jinja2|streamlit_folium)/"),
+    ("map (folium/branca/jinja2/streamlit_folium)", r"(?:^|/)(folium|branca|jinja2|streamlit_folium)/"),
     ("store (sqlite3/psycopg)", r"(sqlite3|psycopg|/store/)"),
-    ("app code (dashboard/)", r"/dashboard/"),
+    ("app code (dashboard/)", r"(?:^|/)dashboard/"),
     ("Streamlit state/caching", r"streamlit/(runtime/(state|caching))"),
     ("Streamlit elements/widgets", r"streamlit/elements/"),
     ("protobuf", r"(google/protobuf|_pb2)"),
@@ -52,8 +52,8 @@ def main(argv: list[str]) -> int:
         innermost = frames[-1][1] if frames else ""
         label = next(lab for lab, pat in CATEGORIES if re.search(pat, innermost))
         by_category[label] += n
-        for func, file in {(f, p) for f, p in frames if "/dashboard/" in p}:
-            by_function[f"{func}  {file.split('/dashboard/', 1)[1]}"] += n
+        for func, file in {(f, p) for f, p in frames if re.search(r"(?:^|/)dashboard/", p)}:
+            by_function[f"{func}  {re.split(r'(?:^|/)dashboard/', file, maxsplit=1)[1]}"] += n
     print(f"{total} samples")
     print("by innermost frame:")
     for label, n in by_category.most_common():
