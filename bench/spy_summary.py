@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 CATEGORIES = (  # (label, pattern in the innermost frame's file path), first match wins
-    ("pandas/numpy/shapely/pyproj", r"/(pandas|numpy|shapely|pyproj|geopandas)/"),
-    ("map (folium/branca/jinja2/streamlit_folium)", r"(?:^|/)(folium|branca|jinja2|streamlit_folium)/"),
+    ("pandas/numpy/shapely/pyproj", r"(?:^|/)(pandas|numpy|shapely|pyproj|geopandas)/"),
+    ("map (folium/branca/jinja2)", r"(?:^|/)(folium|branca|jinja2|streamlit_folium)/"),
     ("store (sqlite3/psycopg)", r"(sqlite3|psycopg|/store/)"),
     ("app code (dashboard/)", r"(?:^|/)dashboard/"),
     ("Streamlit state/caching", r"streamlit/(runtime/(state|caching))"),

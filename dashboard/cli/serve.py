@@ -68,6 +68,18 @@ def free_port(address: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def port_free(address: str, port: int) -> bool:
+    """Whether HAProxy can bind ``address:port`` (checked before any worker starts)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
 def base_url_path(streamlit_args: list[str]) -> str:
     """``--server.baseUrlPath`` among the options for Streamlit (the last one wins)."""
     base = ""
@@ -223,6 +235,9 @@ def serve(args: argparse.Namespace) -> int:
     if check.returncode != 0:
         complain("serve", t("serve_proxy_config", lang, error=check.stderr.strip()))
         return 1
+    if not port_free(address, args.port):
+        complain("serve", t("serve_port_taken", lang, address=address, port=args.port))
+        return 1
     served = Served(workers)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -232,6 +247,8 @@ def serve(args: argparse.Namespace) -> int:
         local = "127.0.0.1" if address in ("0.0.0.0", "::", "127.0.0.1") else address
         probe = f"http://{local}:{args.port}{readiness.route_path(base)}"
         if not _wait_ready(probe, served):
+            if served.proxy.poll() is not None:
+                complain("serve", t("serve_proxy_died", lang, code=served.proxy.returncode))
             complain("serve", t("serve_not_ready", lang, seconds=int(READY_TIMEOUT_S),
                                 logs=str(workdir)))
             return 1

@@ -90,3 +90,17 @@ def test_readiness_route_says_why_it_is_not_ready():
         readiness.ready()
     assert readiness.route_path("/kaart/") == "/kaart/_kk/ready"
     assert readiness.route_path("") == "/_kk/ready"
+
+
+def test_a_port_in_use_is_refused_before_anything_starts(capsys):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert not serve.port_free("127.0.0.1", port)
+        if haproxy.find_haproxy() is None:
+            pytest.skip("haproxy is not installed")
+        assert krimpkaart(["--lang", "en", "serve", "--workers", "1", "--port", str(port)]) == 1
+    assert f"127.0.0.1:{port} is in use" in capsys.readouterr().err
