@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import itertools
 import os
 import secrets
 import signal
@@ -126,12 +127,19 @@ def _get(url: str, timeout: float = 2.0) -> int:
         return 0
 
 
-def lan_addresses() -> list[str]:
-    """This machine's non-loopback IPv4 addresses (what people in the room type in)."""
+def lan_addresses(fib_trie: Path = Path("/proc/net/fib_trie")) -> list[str]:
+    """This machine's non-loopback IPv4 addresses (what people in the room type in): the
+    kernel's local addresses on Linux, else what the host name resolves to."""
     found: set[str] = set()
     with contextlib.suppress(OSError):
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(str(info[4][0]))
+        lines = fib_trie.read_text().splitlines()
+        for before, line in itertools.pairwise(lines):
+            if line.strip() == "/32 host LOCAL":
+                found.add(before.split()[-1])
+    if not found:
+        with contextlib.suppress(OSError):
+            for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+                found.add(str(info[4][0]))
     return sorted(a for a in found if not a.startswith("127."))
 
 
@@ -207,6 +215,10 @@ def serve(args: argparse.Namespace) -> int:
     if count < 1:
         complain("serve", t("serve_bad_workers", lang))
         return 2
+    address = "127.0.0.1" if args.address == "localhost" else args.address
+    if not port_free(address, args.port):
+        complain("serve", t("serve_port_taken", lang, address=address, port=args.port))
+        return 1
     try:  # once, before the workers: they must not race to create and seed it
         location = (store.parse_location(args.store) if args.store
                     else store.default_store_location())
@@ -228,15 +240,11 @@ def serve(args: argparse.Namespace) -> int:
                                      streamlit_command(port, "127.0.0.1", extra),
                                      workdir / f"worker-{n}.log"))
     cfg = workdir / "haproxy.cfg"
-    address = "127.0.0.1" if args.address == "localhost" else args.address
     cfg.write_text(haproxy.config_text(address, args.port, [w.worker for w in workers],
                                        readiness.route_path(base)), encoding="utf-8")
     check = subprocess.run([binary, "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
     if check.returncode != 0:
         complain("serve", t("serve_proxy_config", lang, error=check.stderr.strip()))
-        return 1
-    if not port_free(address, args.port):
-        complain("serve", t("serve_port_taken", lang, address=address, port=args.port))
         return 1
     served = Served(workers)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}

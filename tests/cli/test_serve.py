@@ -104,3 +104,11 @@ def test_a_port_in_use_is_refused_before_anything_starts(capsys):
             pytest.skip("haproxy is not installed")
         assert krimpkaart(["--lang", "en", "serve", "--workers", "1", "--port", str(port)]) == 1
     assert f"127.0.0.1:{port} is in use" in capsys.readouterr().err
+
+
+def test_lan_addresses_are_the_kernels_local_ones_without_loopback(tmp_path):
+    trie = tmp_path / "fib_trie"
+    trie.write_text("Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 127.0.0.1\n        /32 host LOCAL\n"
+                    "     |-- 192.168.1.255\n        /32 link BROADCAST\n"
+                    "     |-- 192.168.1.23\n        /32 host LOCAL\n")
+    assert serve.lan_addresses(trie) == ["192.168.1.23"]
