@@ -65,6 +65,7 @@ import stclient  # noqa: E402
 from bench_map import cpu_times, log, steal_pct  # noqa: E402
 
 RESULTS = BENCH / "results" / "load.json"
+CLEANUP: list = []  # what to stop at the end (a throwaway PostgreSQL server)
 THEME_KEY = "f_thema"
 VERSION_PATH = "_kk/version"  # dashboard/workshop/live.py (--live poll)
 PROFILES = ("burst", "workshop", "idle")
@@ -150,8 +151,24 @@ def listener_pid(port: int) -> int | None:
     return None
 
 
+def tree_schedstat(roots: list[int]) -> dict[int, tuple[int, int]]:
+    """Per thread of the server trees: (ns on a CPU, ns runnable but waiting for one), from
+    /proc/<pid>/task/<tid>/schedstat. Waiting is the time the machine's other work took."""
+    out: dict[int, tuple[int, int]] = {}
+    for pid in {p for root in roots for p in process_tree(root)}:
+        with contextlib.suppress(OSError):
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError, ValueError, IndexError), \
+                        open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as handle:
+                    run, wait = handle.read().split()[:2]
+                    out[int(tid)] = (int(run), int(wait))
+    return out
+
+
 class Meter:
-    """Samples the server tree's CPU and RSS every 0.5 s in a thread (the loop may be busy)."""
+    """Samples the server tree's CPU and RSS every 0.5 s in a thread (the loop may be busy),
+    and how long its threads waited for a CPU (a thread that ends between two samples loses
+    at most its last 0.5 s, so the wait is a lower bound)."""
 
     def __init__(self, pids: list[int]) -> None:
         self.pids = pids
@@ -160,12 +177,15 @@ class Meter:
         self.series: list[tuple[float, int]] = []  # (seconds since start, RSS) every 10 s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sched0: dict[int, tuple[int, int]] = {}
+        self._sched: dict[int, tuple[int, int]] = {}
 
     def __enter__(self) -> Meter:
         self.t0 = time.monotonic()
         self.client0 = _own_cpu()
         if self.pids:
             self.cpu0, self.last = tree_usage(self.pids)
+            self._sched0 = tree_schedstat(self.pids)
             self.peak = self.last
             self._thread = threading.Thread(target=self._sample, daemon=True)
             self._thread.start()
@@ -173,6 +193,7 @@ class Meter:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
+            self._sched.update(tree_schedstat(self.pids))
             _, rss = tree_usage(self.pids)
             self.last, self.peak = rss, max(self.peak, rss)
             at = time.monotonic() - self.t0
@@ -188,6 +209,7 @@ class Meter:
         self.cpu = None
         if self.pids:
             cpu1, self.last = tree_usage(self.pids)
+            self._sched.update(tree_schedstat(self.pids))
             self.cpu = cpu1 - self.cpu0
             self.peak = max(self.peak, self.last)
 
@@ -202,7 +224,14 @@ class Meter:
             "client_cpu_s": round(self.client, 1),
             "client_cores": round(self.client / self.wall, 3),
             "rss_series_mb": [(at, round(rss / mb, 1)) for at, rss in self.series],
+            "server_cpu_wait_s": round(self.cpu_wait(), 1) if self.pids else None,
         }
+
+    def cpu_wait(self) -> float:
+        """Seconds the server's threads were runnable but had no CPU (all threads summed)."""
+        ns = sum(wait - self._sched0.get(tid, (0, 0))[1]
+                 for tid, (_, wait) in self._sched.items())
+        return ns / 1e9
 
 
 def rss_growth(series: list, after_s: float = 120.0) -> tuple[float, float, float] | None:
@@ -793,7 +822,8 @@ def details(result: dict) -> str:
     out = []
     for row in result["rows"]:
         out.append(f"{row['profile']} {row['sessions']} sessions: {row['wall_s']:.0f} s wall, "
-                   f"server {_f(row['server_cpu_s'], 1)} CPU s, client "
+                   f"server {_f(row['server_cpu_s'], 1)} CPU s (its threads waited "
+                   f"{_f(row.get('server_cpu_wait_s'), 1)} s for a CPU), client "
                    f"{_f(row['client_cpu_s'], 1)} CPU s; {row['sessions_ok']} sessions without "
                    f"error; reruns sent {row['reruns_sent']} ({row['auto_reruns_sent']} fragment "
                    f"auto-reruns), cached messages reused {row['ref_hash_hits']}, "
@@ -893,6 +923,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--server-pid", type=parse_sessions, metavar="PID[,PID...]",
                    help="with --url: the server pids for CPU/RSS, e.g. every backend behind a "
                         "proxy (default: whoever listens on the URL's port, if local)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="with --start: `krimpkaart serve --workers N` (HAProxy in front) "
+                        "instead of one `krimpkaart run` process")
+    p.add_argument("--postgis", action="store_true",
+                   help="with --start: the store is a throwaway PostGIS database "
+                        "(tests/pgcluster.py, fsync on) instead of a GeoPackage file")
     p.add_argument("--profile", choices=PROFILES, default="burst")
     p.add_argument("--sessions", type=parse_sessions,
                    help="sessions, comma-separated for several rows (burst 10,30,50; "
@@ -928,22 +964,44 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
     asyncio.get_running_loop().set_default_executor(
         concurrent.futures.ThreadPoolExecutor(max_workers=64))
 
-    store_path: Path | None = args.store
+    store_path: Path | str | None = args.store
     records = None
-    if args.start:
+    cluster = None
+    if args.start and args.postgis:  # a throwaway PostgreSQL/PostGIS server, fsync on
+        from tests.pgcluster import Cluster, find_binaries
+
+        bin_dir, why = find_binaries()
+        if bin_dir is None:
+            raise browser.BenchError(f"--postgis: {why}")
+        cluster = Cluster(bin_dir, durable=True).start()
+        CLEANUP.append(cluster.stop)
+        store_path = cluster.new_database()
+        records = fill_postgis(store_path, args.size)
+        log(f"PostGIS store with {records} initiatives")
+    elif args.start:
         store_path, records = synth.make_store(workdir / f"store-{args.size}.gpkg", args.size)
         log(f"store with {records} initiatives")
     result["records"] = records
+    result["store"] = "PostGIS" if args.postgis else "GeoPackage"
+    result["workers"] = args.workers
     for sessions in args.sessions:
         if args.start:
             assert store_path is not None
             if args.profile == "workshop":  # the additions of the last row are gone
-                synth.make_store(store_path, args.size)
+                if cluster is not None:
+                    fill_postgis(str(store_path), args.size)
+                else:
+                    synth.make_store(store_path, args.size)
             port = browser.free_port()
             run_log = workdir / f"runs-{sessions}.log"
             run_log.write_text("")
-            cmd = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port),
-                   "--address", "127.0.0.1", "--store", str(store_path)]
+            if args.workers:  # krimpkaart serve: N workers behind HAProxy
+                cmd = [sys.executable, "-m", "dashboard.cli", "--lang", "en", "serve",
+                       "--workers", str(args.workers), "--port", str(port),
+                       "--address", "127.0.0.1", "--store", str(store_path)]
+            else:
+                cmd = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(port),
+                       "--address", "127.0.0.1", "--store", str(store_path)]
             if args.server_args:
                 cmd += ["--", *shlex.split(args.server_args)]
             env = {**os.environ, "KRIMPKAART_RUN_LOG": str(run_log)}
@@ -954,8 +1012,11 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
                                     workdir / f"server-{sessions}.log")
             with server:
                 assert server.proc is not None
+                if args.workers:
+                    wait_for_line(server.log_path, "Krimpkaart serves", 180)
+                behind = f", {args.workers} workers" if args.workers else ""
                 log(f"{args.profile}: {sessions} sessions against {server.url} "
-                    f"(pid {server.proc.pid})")
+                    f"(pid {server.proc.pid}{behind})")
                 row = await run_row(args, server.url, sessions, [server.proc.pid], store_path,
                                     run_log)
         else:
@@ -967,6 +1028,29 @@ async def run_all(args: argparse.Namespace, result: dict, workdir: Path) -> None
             row = await run_row(args, args.url, sessions, pids, store_path, None)
         result["rows"].append(row)
         save(result, args.out)
+
+
+def fill_postgis(url: str, size: int) -> int:
+    """The synthetic initiatives (bench/synth.py) in a PostGIS store, history cleared."""
+    import synth
+
+    from dashboard import store
+
+    recs = synth.records(size)
+    db = store.open_store(url)
+    db.reseed(recs)
+    db.close()
+    return len(recs)
+
+
+def wait_for_line(path: Path, text: str, timeout: float) -> None:
+    """Until ``text`` shows in a log (``krimpkaart serve`` says so once every worker is ready)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.3)
+    raise browser.BenchError(f"'{text}' not in {path} after {timeout:.0f} s")
 
 
 def _port_of(url: str) -> int | None:
@@ -1025,13 +1109,18 @@ def main(argv: list[str] | None = None) -> int:
         result.setdefault("errors", []).append(f"{type(exc).__name__}: {exc}")
         log(f"benchmark stopped early: {type(exc).__name__}: {exc}")
     finally:
+        while CLEANUP:
+            CLEANUP.pop()()
         result["seconds"] = round(time.time() - started, 1)
         result["load_average_at_end"] = list(os.getloadavg())
         result["cpu_steal_pct"] = steal_pct(cpu_before, cpu_times())
         result["workdir"] = str(workdir)  # server logs
         save(result, args.out)
 
-    where = (f"krimpkaart run{' of ' + str(args.checkout) if args.checkout else ''}, "
+    server = (f"krimpkaart serve --workers {args.workers} (HAProxy)" if args.workers
+              else "krimpkaart run")
+    where = (f"{server}{' of ' + str(args.checkout) if args.checkout else ''}, "
+             f"{'PostGIS' if args.postgis else 'GeoPackage'}, "
              f"{result['records']} initiatives, server options "
              f"{result['server_args']}" if args.start else f"{args.url}")
     print(f"{args.profile}: {where}; link ?{args.query}; ramp {args.ramp:g} s"

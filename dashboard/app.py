@@ -363,7 +363,7 @@ def main() -> None:
     frame = load_frame(store_location(), version)
     workshop.presentation_toggle(lang)
     workshop.tour_picker(db, lang)
-    workshop.facilitator_gate(lang)
+    workshop.facilitator_gate(db, lang)
     editor.facilitator_tools(db, lang)
     room_ui.sidebar(db, lang)
     room_ui.review_dialog(db, lang)

@@ -30,6 +30,9 @@ ENV_PASSCODE = "KRIMPKAART_PASSCODE"
 ENV_RUN_LOG = "KRIMPKAART_RUN_LOG"
 ENV_STRICT_I18N = "KRIMPKAART_STRICT_I18N"
 ENV_PUBLIC_URL = "KRIMPKAART_PUBLIC_URL"  # the address participants' phones open (a proxy's)
+# One secret for every worker of `krimpkaart serve`: Streamlit signs its XSRF cookie with it
+# (server.cookieSecret), and the passcode limit signs its client cookie with it.
+ENV_COOKIE_SECRET = "KRIMPKAART_COOKIE_SECRET"
 # The command line's language comes from the locale, in POSIX order of precedence.
 LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 SECRET_KEYS = ("KRIMPKAART_PASSCODE", "passcode")  # in this order
@@ -44,6 +47,18 @@ IMPORT_MAX_COLUMNS = 200
 IMPORT_WHOLE_FILE_LIMIT_MB = 50
 IMPORT_WHOLE_FILE_LIMIT_BYTES = IMPORT_WHOLE_FILE_LIMIT_MB * 1024 * 1024
 
+# Wrong passcode attempts (workshop/auth.py), counted in the store across reloads and
+# processes. Per client: this many free failures per window, then a delay doubling from
+# the first delay up to the cap. Across all clients: above this many failures per hour,
+# every attempt waits the global delay after the last failure. Never a hard lockout.
+PASSCODE_FREE_FAILURES = 5
+PASSCODE_CLIENT_WINDOW_S = 15 * 60
+PASSCODE_FIRST_DELAY_S = 2.0
+PASSCODE_MAX_DELAY_S = 60.0
+PASSCODE_GLOBAL_FAILURES = 50
+PASSCODE_GLOBAL_WINDOW_S = 60 * 60
+PASSCODE_GLOBAL_DELAY_S = 10.0
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -57,6 +72,7 @@ class Settings:
     cli_lang: str = "en"  # "nl" when the locale is Dutch (see ``locale_lang``)
     strict_i18n: bool = False  # raise on a missing catalog key (tests, browser tests)
     public_url: str | None = None  # KRIMPKAART_PUBLIC_URL: the workshop link's address
+    cookie_secret: str | None = None  # shared by the workers of `krimpkaart serve`
 
 
 def secrets_files(cwd: Path | None = None) -> list[Path]:
@@ -134,6 +150,7 @@ def load(
         cli_lang=locale_lang(env),
         strict_i18n=_flag(env.get(ENV_STRICT_I18N)),
         public_url=_text(env.get(ENV_PUBLIC_URL)),
+        cookie_secret=_text(env.get(ENV_COOKIE_SECRET)),
     )
 
 

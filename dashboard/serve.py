@@ -2,8 +2,9 @@
 
 ``streamlit run dashboard/serve.py`` finds ``app`` below (an ``st.App``) and serves it
 with the same server, options and static files as ``streamlit run dashboard/app.py``,
-plus the live-update version route that every open page polls (``workshop.live``),
-under the same ``server.baseUrlPath``. The page's script stays ``app.py``.
+plus the live-update version route that every open page polls (``workshop.live``) and
+the readiness route a proxy's health check asks (``workshop.readiness``), under the same
+``server.baseUrlPath``. The page's script stays ``app.py``.
 
 Once it serves, the server runs the page once by itself to warm its caches, and its
 readiness route (``/_kk/ready``, ``warmup``) answers 200 only after that: a proxy that
@@ -28,7 +29,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from dashboard import config, store, warmup
-from dashboard.workshop import live, queue_route
+from dashboard.workshop import live, queue_route, readiness
 
 # What the page imports and keeps for the life of the process. Never a module that declares
 # a Streamlit component (streamlit_folium, dashboard.ui): a component declared outside a
@@ -62,6 +63,7 @@ async def _lifespan(_app: st.App) -> AsyncIterator[None]:
     gc.freeze()  # what is loaded now lives as long as the process: no need to scan it again
     # Serve at once (Streamlit's health check answers), warm meanwhile: the readiness
     # route tells a proxy when; a visitor who comes earlier waits for the same caches.
+    readiness.ready()  # the libraries are in; the warm-up below still holds the route at 503
     warming = asyncio.create_task(warmup.warm(READINESS), name="krimpkaart-warmup")
     try:
         yield
@@ -73,19 +75,25 @@ def _base_url_path() -> str:
     return str(st_config.get_option("server.baseUrlPath") or "")
 
 
-def _version_route():
-    reader = live.store_version_reader(store.open_store)
-    return live.version_route(reader, live.route_path(_base_url_path()))
+def _routes() -> list:
+    """The version route (every open page polls it), the readiness route (the proxy's
+    health check: warm, not held back by ``workshop.readiness``, and the store answers,
+    read from the version route's cache) and the facilitator's queue route."""
+    base = _base_url_path()
+    version = live.version_route(live.store_version_reader(store.open_store),
+                                 live.route_path(base))
+
+    async def held_back() -> str | None:
+        if not readiness.is_ready():
+            return readiness.reason()
+        if await version.cache.current() is None:  # type: ignore[attr-defined]
+            return "store"
+        return None
+
+    ready = warmup.ready_route(READINESS, readiness.route_path(base), held_back=held_back)
+    queue = queue_route.queue_route(queue_route.changes_reader(store.open_store),
+                                    queue_route.route_path(base))
+    return [version, ready, queue]
 
 
-def _ready_route():
-    return warmup.ready_route(READINESS, warmup.route_path(_base_url_path()))
-
-
-def _queue_route():
-    reader = queue_route.changes_reader(store.open_store)
-    return queue_route.queue_route(reader, queue_route.route_path(_base_url_path()))
-
-
-app = st.App(config.APP_PATH, routes=[_version_route(), _ready_route(), _queue_route()],
-             lifespan=_lifespan)
+app = st.App(config.APP_PATH, routes=_routes(), lifespan=_lifespan)

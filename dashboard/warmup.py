@@ -22,21 +22,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-READY_PATH = "_kk/ready"  # beside the version route (workshop.live.VERSION_PATH)
+from dashboard.workshop.readiness import READY_PATH
+
 NO_CACHE = {"Cache-Control": "no-store"}
 _LOG = logging.getLogger("krimpkaart.warmup")
-
-
-def route_path(base_url_path: str) -> str:
-    """The route's path under Streamlit's ``server.baseUrlPath`` (``kaart`` -> ``/kaart/_kk/…``)."""
-    base = base_url_path.strip("/")
-    return f"/{base}/{READY_PATH}" if base else f"/{READY_PATH}"
 
 
 @dataclass
@@ -96,11 +92,18 @@ def cache_entries() -> dict[str, int]:
 
 
 def ready_route(readiness: Readiness, path: str = f"/{READY_PATH}",
-                caches=cache_entries) -> Route:
-    """``GET path``: 200 with the warm-up's report once it is done, 503 until then."""
+                caches=cache_entries,
+                held_back: Callable[[], Awaitable[str | None]] | None = None) -> Route:
+    """``GET path``: 200 with the warm-up's report once it is done, 503 until then, and
+    503 with a ``reason`` while ``held_back()`` names one (``workshop.readiness``'s hook,
+    a store that does not answer)."""
 
     async def ready(request: Request) -> Response:
-        body: dict = {"ready": readiness.ready}
+        reason = await held_back() if held_back is not None and readiness.ready else None
+        body: dict = {"ready": readiness.ready and reason is None}
+        if reason is not None:
+            body["reason"] = reason
+            return JSONResponse(body, status_code=503, headers=NO_CACHE)
         if readiness.ready:
             body.update(seconds=readiness.seconds, page_ok=readiness.page_ok,
                         detail=readiness.detail)

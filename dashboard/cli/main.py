@@ -22,6 +22,7 @@ from dashboard.i18n import LANGS, t
 
 COMMAND_MODULES = (
     "dashboard.cli.run",
+    "dashboard.cli.serve",
     "dashboard.cli.geodata",
     "dashboard.cli.data",
     "dashboard.cli.store",

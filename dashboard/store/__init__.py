@@ -10,9 +10,11 @@ from dashboard.store.base import (
     Changes,
     Conflict,
     DuplicateId,
+    FailureCounts,
     InvalidRecord,
     NotFound,
     NothingToUndo,
+    PasscodeAttempts,
     PortableStore,
     Record,
     Records,
@@ -35,9 +37,10 @@ from dashboard.store.location import (
 from dashboard.store.seed import default_seed_path, default_store_location, open_store, read_seed
 
 __all__ = [
-    "BackupExists", "Change", "Changes", "Conflict", "DuplicateId", "GeoPackageStore",
-    "InvalidRecord", "Location", "NotFound", "NothingToUndo", "PortableStore", "Record",
-    "Records", "SeedError", "Snapshot", "Store", "StoreBusy", "StoreError", "check_backup",
-    "create_store", "default_seed_path", "default_store_location", "describe", "open_existing",
-    "open_store", "parse_location", "read_seed", "same_location", "store_exists",
+    "BackupExists", "Change", "Changes", "Conflict", "DuplicateId", "FailureCounts",
+    "GeoPackageStore", "InvalidRecord", "Location", "NotFound", "NothingToUndo",
+    "PasscodeAttempts", "PortableStore", "Record", "Records", "SeedError", "Snapshot", "Store",
+    "StoreBusy", "StoreError", "check_backup", "create_store", "default_seed_path",
+    "default_store_location", "describe", "open_existing", "open_store", "parse_location",
+    "read_seed", "same_location", "store_exists",
 ]

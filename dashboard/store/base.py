@@ -155,6 +155,34 @@ class Store(Protocol):
 
 
 @dataclass(frozen=True)
+class FailureCounts:
+    """Wrong passcode attempts: one client's since one moment, everyone's since another.
+
+    Times are wall-clock seconds (``time.time()``), comparable across processes.
+    """
+
+    client: int = 0
+    client_last: float | None = None
+    everyone: int = 0
+    everyone_last: float | None = None
+
+
+@runtime_checkable
+class PasscodeAttempts(Protocol):
+    """Where passcode attempts are counted, so a reload or another worker process does not
+    reset the limit (``workshop.auth.PasscodeGuard``). Writing here never changes
+    ``version()``: an attempt is not news for the open pages."""
+
+    def record_passcode_attempt(self, client: str, at: float, ok: bool,
+                                forget_before: float) -> None: ...
+    def passcode_failures(self, client: str, client_since: float,
+                          everyone_since: float) -> FailureCounts: ...
+
+
+ATTEMPTS = "krimpkaart_passcode_attempts"  # created on opening, in both backends
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything a store holds, read in one transaction: for backups and copies.
 

@@ -28,6 +28,7 @@ from dashboard.i18n import Message, msg
 from dashboard.store import gpkg_format as gpkg
 from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
+    ATTEMPTS,
     BATCH_PART,
     FIELD_NAMES,
     KEY_COLUMN,
@@ -36,6 +37,7 @@ from dashboard.store.base import (
     Change,
     Changes,
     DuplicateId,
+    FailureCounts,
     NotFound,
     NothingToUndo,
     Record,
@@ -108,6 +110,15 @@ SCHEMA: tuple[str, ...] = (
     "version INTEGER NOT NULL, schema_version INTEGER NOT NULL)",
     *gpkg_migrate.import_schema(LAYER),
 )
+# Auxiliary tables: made when a store opens without them, no schema number (not records).
+AUX_TABLES: dict[str, tuple[str, ...]] = {
+    ATTEMPTS: (
+        f"CREATE TABLE IF NOT EXISTS {ATTEMPTS} (client TEXT NOT NULL, at REAL NOT NULL, "
+        "ok BOOLEAN NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {ATTEMPTS}_at ON {ATTEMPTS} (at)",
+        f"CREATE INDEX IF NOT EXISTS {ATTEMPTS}_client ON {ATTEMPTS} (client, at)",
+    ),
+}
 
 
 
@@ -180,6 +191,7 @@ class GeoPackageStore:
             self._migrate()  # named steps first (they infer values) ...
         self._add_missing_fields()  # ... then any field still missing gets its default
         rooms_of(self)  # workshops and suggestions: their tables, made when missing
+        self._add_aux_tables()
 
     @classmethod
     def create(cls, path: str | Path, data: Iterable[RecordInput] = ()) -> GeoPackageStore:
@@ -255,6 +267,18 @@ class GeoPackageStore:
                 value = _stored_default(name, kind)
                 if value is not None:
                     conn.execute(f"UPDATE {LAYER} SET {name} = ?", (value,))
+
+    def _add_aux_tables(self) -> None:
+        """Create the auxiliary tables a store lacks; a store that has them is only read."""
+        with self._connect() as conn:
+            present = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [name for name in AUX_TABLES if name not in present]
+        if missing:
+            with self._connect(write=True) as conn, _transaction(conn):
+                for name in missing:
+                    for statement in AUX_TABLES[name]:
+                        conn.execute(statement)
 
     # initiatives ---------------------------------------------------------------------------
 
@@ -448,6 +472,29 @@ class GeoPackageStore:
                 raise NotFound(key="store_tour_not_found", id=id)
             conn.execute(f"DELETE FROM {TOURS} WHERE id = ?", (id,))
         return _tour(row)
+
+    # passcode attempts (never a version bump: no open page needs to hear of them) -----------
+
+    def record_passcode_attempt(self, client: str, at: float, ok: bool,
+                                forget_before: float) -> None:
+        """Count an attempt; a right one forgives the client's failures. Old rows go."""
+        with self._connect(write=True) as conn, _transaction(conn):
+            conn.execute(f"DELETE FROM {ATTEMPTS} WHERE at < ?", (forget_before,))
+            if ok:
+                conn.execute(f"DELETE FROM {ATTEMPTS} WHERE client = ? AND NOT ok", (client,))
+            conn.execute(f"INSERT INTO {ATTEMPTS} (client, at, ok) VALUES (?, ?, ?)",
+                         (client, at, ok))
+
+    def passcode_failures(self, client: str, client_since: float,
+                          everyone_since: float) -> FailureCounts:
+        """Failures of ``client`` since ``client_since``, of everyone since ``everyone_since``."""
+        with self._connect() as conn:
+            mine = conn.execute(f"SELECT count(*), max(at) FROM {ATTEMPTS} "
+                                "WHERE client = ? AND NOT ok AND at >= ?",
+                                (client, client_since)).fetchone()
+            all_ = conn.execute(f"SELECT count(*), max(at) FROM {ATTEMPTS} "
+                                "WHERE NOT ok AND at >= ?", (everyone_since,)).fetchone()
+        return FailureCounts(mine[0], mine[1], all_[0], all_[1])
 
     # files and copies ----------------------------------------------------------------------
 

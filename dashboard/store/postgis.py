@@ -43,6 +43,7 @@ from dashboard.domain.record import FIELD_TYPES
 from dashboard.i18n import msg
 from dashboard.store import gpkg_migrate
 from dashboard.store.base import (
+    ATTEMPTS,
     BATCH_PART,
     KEY_COLUMN,
     WRITE_BATCH,
@@ -50,6 +51,7 @@ from dashboard.store.base import (
     Change,
     Changes,
     DuplicateId,
+    FailureCounts,
     NotFound,
     NothingToUndo,
     Record,
@@ -194,6 +196,14 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[psycopg.Connection], None]], ...] = 
     (3, "duplicate keys, and imports as one change", _migration_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# Auxiliary tables: made when a store opens without them, no schema number (not records).
+AUX_TABLES: tuple[str, ...] = (
+    f"CREATE TABLE IF NOT EXISTS {ATTEMPTS} (client text NOT NULL, "
+    "at double precision NOT NULL, ok boolean NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {ATTEMPTS}_at_idx ON {ATTEMPTS} (at)",
+    f"CREATE INDEX IF NOT EXISTS {ATTEMPTS}_client_idx ON {ATTEMPTS} (client, at)",
+)
 
 
 # --- rows and records -------------------------------------------------------------------------
@@ -631,6 +641,32 @@ class PostGISStore:
                 raise NotFound(key="store_tour_not_found", id=id)
         return _tour(row)
 
+    # passcode attempts (never a version bump: no open page needs to hear of them) -----------
+
+    def record_passcode_attempt(self, client: str, at: float, ok: bool,
+                                forget_before: float) -> None:
+        """Count an attempt; a right one forgives the client's failures. Old rows go."""
+        with self._connection(ping=True) as conn, conn.transaction():
+            conn.execute(f"DELETE FROM {ATTEMPTS} WHERE at < %s", (forget_before,))
+            if ok:
+                conn.execute(f"DELETE FROM {ATTEMPTS} WHERE client = %s AND NOT ok", (client,))
+            conn.execute(f"INSERT INTO {ATTEMPTS} (client, at, ok) VALUES (%s, %s, %s)",
+                         (client, at, ok))
+
+    def passcode_failures(self, client: str, client_since: float,
+                          everyone_since: float) -> FailureCounts:
+        """Failures of ``client`` since ``client_since``, of everyone since ``everyone_since``."""
+        def read(conn: psycopg.Connection) -> FailureCounts:
+            mine = conn.execute(f"SELECT count(*), max(at) FROM {ATTEMPTS} "
+                                "WHERE client = %s AND NOT ok AND at >= %s",
+                                (client, client_since)).fetchone()
+            all_ = conn.execute(f"SELECT count(*), max(at) FROM {ATTEMPTS} "
+                                "WHERE NOT ok AND at >= %s", (everyone_since,)).fetchone()
+            assert mine is not None and all_ is not None, "aggregates return one row"
+            return FailureCounts(mine[0], mine[1], all_[0], all_[1])
+
+        return self._read(read)
+
     # backups and copies --------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
@@ -888,8 +924,10 @@ def _prepare(
             _migrate(conn, label)
             _insert_seed(conn, seed or [], now_stamp())
             conn.execute(f"UPDATE {META} SET version = version + 1 WHERE id = 1")
-            return
-        _migrate(conn, label)
+        else:
+            _migrate(conn, label)
+        for statement in AUX_TABLES:
+            conn.execute(statement)
 
 
 def _migrate(conn: psycopg.Connection, label: str) -> None:

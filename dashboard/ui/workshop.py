@@ -6,9 +6,8 @@ modules (tours, auth, live); this module only draws and wires widgets.
 from __future__ import annotations
 
 import contextlib
-import time
+import math
 from collections.abc import Callable
-from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
@@ -214,7 +213,39 @@ def remember_author(name: str) -> None:
     st.iframe(static.srcdoc("kk-cookie.js", {"name": AUTHOR_COOKIE, "value": name}), height=1)
 
 
-def facilitator_gate(lang: str) -> None:
+_CLIENT = "_kk_client"  # this session's signed client token (workshop.auth)
+
+
+def _client_token() -> str:
+    """This browser's token for the passcode limit: the cookie a reload brings back, else a
+    new one, stored in the browser so the next session (a reload) counts on."""
+    ss = st.session_state
+    if ss.get(_CLIENT):
+        return ss[_CLIENT]
+    try:
+        cookie = st.context.cookies.get(auth.CLIENT_COOKIE)
+    except Exception:  # no browser context (e.g. AppTest)
+        cookie = None
+    token = cookie if auth.valid_client_token(cookie) else auth.new_client_token()
+    ss[_CLIENT] = token
+    if token != cookie:
+        st.iframe(static.srcdoc("kk-cookie.js", {
+            "name": auth.CLIENT_COOKIE, "value": token,
+            "max_age": auth.CLIENT_COOKIE_MAX_AGE_S}), height=1)
+    return token
+
+
+def _client_address() -> str | None:
+    """The visitor's address: uvicorn takes it from X-Forwarded-For only when the proxy's
+    address is trusted (FORWARDED_ALLOW_IPS, set by `krimpkaart serve`); None on localhost."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no browser context
+        return None
+    return address if isinstance(address, str) else None  # AppTest hands out a mock
+
+
+def facilitator_gate(db, lang: str) -> None:
     """Sidebar: unlock editing with the passcode and a name; read-only without a passcode."""
     ss = st.session_state
     if not auth.passcode_configured():
@@ -227,33 +258,36 @@ def facilitator_gate(lang: str) -> None:
             st.markdown(t("facilitator_as", lang, name=md_escape(author())))
             st.button(t("lock", lang), key="lock", on_click=lambda: ss.update(facilitator=False))
             return
+        token = _client_token()
         remembered = _remembered_author()
         with st.form("unlock", border=False):
             name = st.text_input(t("your_name", lang), value=remembered, max_chars=60)
             code = st.text_input(t("passcode", lang), type="password")
             submitted = st.form_submit_button(t("unlock", lang))
         if submitted:
-            _try_unlock(name, code, lang)
+            _try_unlock(db, auth.client_key(token, _client_address()), name, code, lang)
 
 
-def _try_unlock(name: str, code: str, lang: str) -> None:
-    ss = st.session_state
-    limiter = auth.RateLimiter(**ss.get("limiter", {}))
-    allowed, wait = limiter.allowed(time.monotonic())
-    if not allowed:
-        st.error(t("too_many_attempts", lang, s=int(wait) + 1))
-        return
+def _try_unlock(db, client: str, name: str, code: str, lang: str) -> None:
+    """Check the name, then the passcode, counting the attempt in the store (per client and
+    in total: a reload or another worker process does not reset the limit)."""
     try:
         clean = auth.clean_author(name)
     except auth.AuthorError as exc:  # says what is wrong: empty, too long, a control character
         st.error(t(exc.key, lang, **exc.values))
         return
-    if auth.check_passcode(code, auth.expected_passcode()):
-        limiter.record_success()
-        ss.update(facilitator=True, author=clean, limiter=asdict(limiter))
+    try:
+        result = auth.PasscodeGuard(db).attempt(client, code, auth.expected_passcode())
+    except StoreError as exc:  # closed when the attempts cannot be counted
+        st.error(md_escape(exc.text(lang)))
+        return
+    if result.wait > 0:
+        st.error(t("too_many_attempts", lang, s=math.ceil(result.wait)))
+        return
+    if result.ok:
+        ss = st.session_state
+        ss.update(facilitator=True, author=clean)
         st.rerun()
-    limiter.record_failure(time.monotonic())
-    ss["limiter"] = asdict(limiter)
     st.error(t("wrong_passcode", lang))
 
 
