@@ -60,7 +60,7 @@ def initiatives_frame(records: Iterable[Mapping]) -> pd.DataFrame:
     for column in geo.LOCATION_COLUMNS:
         values = located[column].to_numpy(dtype=object)
         fallback = [
-            by_code[c].get(column) if (v is None and c in by_code) else v
+            by_code[c].get(column) if (pd.isna(v) and c in by_code) else v
             for v, c in zip(values, frame["gemeente_code"], strict=True)
         ]
         frame[column] = pd.Series(fallback, index=frame.index, dtype=object).fillna("")
