@@ -24,7 +24,8 @@ EXAMPLES = 3
 class Example:
     id: str
     name: str
-    where: str
+    where: str  # region and its type, in words
+    region: str  # the region's name only
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def _examples(rows: pd.DataFrame, field: str, slug: str, lang: str) -> tuple[Exa
         taken = {r["id"] for r in picked}
         picked += [r for r in ordered.to_dict("records")
                    if r["id"] not in taken][: EXAMPLES - len(picked)]
-    return tuple(Example(str(r["id"]), str(r["name"]), where_label(r, lang)) for r in picked)
+    return tuple(Example(str(r["id"]), str(r["name"]), where_label(r, lang), str(r["regio"]))
+                 for r in picked)
 
 
 def missing_here(frame: pd.DataFrame, members: Sequence[str], lang: str,
