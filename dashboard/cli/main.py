@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "dashboard.cli.data",
     "dashboard.cli.store",
     "dashboard.cli.export",
+    "dashboard.cli.brief",
 )
 
 
