@@ -80,33 +80,49 @@ class Typesetter:
         self.page = page
         self.width = width
 
+    def measure(self, text: str, size: float, weight: str = "normal") -> float:
+        """Inches ``text`` takes: its words' widths plus the spaces between them. Each word is
+        measured once per process (``page.text_size``), so wrapping a long list costs one
+        measurement per distinct word, not one per trial line."""
+        words = text.split(" ")
+        return (sum(self.page.size(word, size, fontweight=weight)[0] for word in words if word)
+                + (len(words) - 1) * self._space(size, weight))
+
+    def _space(self, size: float, weight: str) -> float:
+        wide = self.page.size("x x", size, fontweight=weight)[0]
+        return wide - 2 * self.page.size("x", size, fontweight=weight)[0]
+
     def fits(self, text: str, size: float, width: float, weight: str = "normal") -> bool:
-        return self.page.size(text, size, fontweight=weight)[0] <= width * FIT
+        return self.measure(text, size, weight) <= width * FIT
 
     def shorten(self, text: str, size: float, width: float, weight: str = "normal") -> str:
         """``text`` cut (with an ellipsis) to at most ``width`` inches."""
         if self.fits(text, size, width, weight):
             return text
-        low, high = 0, len(text)
-        while low < high:  # longest prefix that fits with the ellipsis
-            mid = (low + high + 1) // 2
-            if self.fits(text[:mid].rstrip() + ELLIPSIS, size, width, weight):
-                low = mid
-            else:
-                high = mid - 1
-        return text[:low].rstrip() + ELLIPSIS
+        room = width * FIT - self.measure(ELLIPSIS, size, weight)
+        used, cut = 0.0, 0
+        for index, char in enumerate(text):  # characters measured once each, in a cache
+            used += self._space(size, weight) if char == " " else self.page.size(
+                char, size, fontweight=weight)[0]
+            if used > room:
+                break
+            cut = index + 1
+        return text[:cut].rstrip() + ELLIPSIS
 
     def wrap(self, text: str, size: float, width: float, weight: str = "normal") -> list[str]:
         """Greedy word wrap; a single word wider than the line is shortened."""
         lines: list[str] = []
-        current = ""
+        current, used = "", 0.0
+        space = self._space(size, weight)
+        room = width * FIT
         for word in text.split():
-            trial = f"{current} {word}".strip()
-            if current and not self.fits(trial, size, width, weight):
+            word_w = self.measure(word, size, weight)
+            if current and used + space + word_w > room:
                 lines.append(current)
-                current = word
+                current, used = word, word_w
             else:
-                current = trial
+                current, used = (f"{current} {word}", used + space + word_w) if current \
+                    else (word, word_w)
         if current:
             lines.append(current)
         return [self.shorten(line, size, width, weight) for line in lines]
@@ -236,15 +252,17 @@ def plan_body(ts: Typesetter, brief: Brief, first: list[Frame],
     if brief.items and flow(heading + _more_line(ts, brief, len(brief.items)) + rest, first):
         # as many whole names as fit (the run is wrapped once: its lines hold whole names)
         run = _name_run(ts, brief)
-        fitted = 0
-        for lines, shown in reversed(run):
-            candidate = heading + lines + _more_line(ts, brief, len(brief.items) - shown) + rest
-            if flow(candidate, first) is not None:
-                fitted = shown
-                break
-        lines = next((lines for lines, shown in run if shown == fitted), [])
-        placed = flow(heading + lines + _more_line(ts, brief, len(brief.items) - fitted) + rest,
-                      first) or []
+
+        def attempt(k: int) -> list[tuple[Line, Frame, float]] | None:
+            lines, shown = run[k]
+            return flow(heading + lines + _more_line(ts, brief, len(brief.items) - shown)
+                        + rest, first)
+
+        low, high = 0, len(run) - 1  # more lines never fit better: binary search
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if attempt(mid) is not None else (low, mid - 1)
+        placed = attempt(low) or []
         whole = _list_lines(ts, brief, False, t("brief_list_full", brief.lang,
                                                 heading=brief.list_heading))
         return Plan([placed, *paginate(whole, later, first_page=1)], compact=True,

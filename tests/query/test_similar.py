@@ -156,3 +156,19 @@ def test_klushuizen_in_the_seed_learns_from_ganzedijk():
     found = index.similar("klushuizen-oostburg", "nl")
     assert found[0].id == "ganzedijk" and len(found) == 5
     assert all("Zeeuws-Vlaanderen" not in s.where for s in found)
+
+
+def test_region_suggestions_are_the_best_over_its_initiatives():
+    """The block-wise area scoring agrees with scoring each initiative on its own."""
+    frame = query.initiatives_frame(read_seed(default_seed_path()))
+    index = SimilarityIndex.build(frame)
+    here = list(frame.loc[frame["regio"] == "Oost-Groningen", "id"])
+    assert len(here) == 3
+    best: dict[str, float] = {}
+    for rid in here:
+        for j, value in index.ranked(index.position[rid], ["regio:Oost-Groningen"], 100):
+            best[index.ids[j]] = max(best.get(index.ids[j], 0.0), value)
+    expected = sorted(best.items(), key=lambda kv: (-kv[1], index.names[index.position[kv[0]]]))
+    found = index.similar_to_area(here, "regio:Oost-Groningen", "nl", limit=5)
+    assert [(s.id, s.score) for _, s in found] == [(k, round(v, 4)) for k, v in expected[:5]]
+    assert all(name in set(frame.loc[frame["id"].isin(here), "name"]) for name, _ in found)
