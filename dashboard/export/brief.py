@@ -121,9 +121,7 @@ def _figures(fig: AreaFigures, lang: str) -> list[tuple[str, str]]:
                  (t("region", lang), f"{regio} ({regiotype_label(fig.regiotype, lang)})"
                   if regio else t("brief_region_none", lang))]
     rows += [
-        (t("brief_inhabitants_2014", lang),
-         number(fig.inhabitants_2014, lang) + star if fig.inhabitants_2014 is not None
-         else "–"),
+        (t("brief_inhabitants_2014", lang), _before(fig, star, lang)),
         (t("inhabitants_2024", lang), number(fig.inhabitants_2024, lang)),
         (t("population_change", lang), percent(fig.change_pct, lang) + star),
         (t("brief_initiatives", lang), number(fig.initiatives, lang)),
@@ -137,6 +135,17 @@ def _figures(fig: AreaFigures, lang: str) -> list[tuple[str, str]]:
                                                         lang))])),
     ]
     return rows
+
+
+def _before(fig: AreaFigures, star: str, lang: str) -> str:
+    """Inhabitants 2014; where only some members have the figure, the same members' 2024
+    figure beside it, so the two are never compared across different areas."""
+    if fig.inhabitants_2014 is None:
+        return "–"
+    if not star or fig.comparable_2024 is None:
+        return number(fig.inhabitants_2014, lang)
+    return t("brief_2014_partial", lang, before=number(fig.inhabitants_2014, lang),
+             after=number(fig.comparable_2024, lang))
 
 
 def _notes(fig: AreaFigures, lang: str) -> list[str]:
@@ -160,7 +169,7 @@ def _notes(fig: AreaFigures, lang: str) -> list[str]:
         if provenance.note_text(slug, lang):
             notes.append(provenance.note_text(slug, lang))
         partial = [c for c in region.partial if fig.kind == "regio" or c == fig.code]
-        notes += [provenance.partial_note(c, lang) for c in partial
+        notes += [f"{names[c]}: {provenance.partial_note(c, lang)}" for c in partial
                   if provenance.partial_note(c, lang)]
         if partial and fig.kind == "regio":
             notes.append(t("partly_counts_whole", lang))

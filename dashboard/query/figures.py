@@ -31,6 +31,7 @@ class AreaFigures:
     members: tuple[str, ...]  # statcodes
     inhabitants_2014: float | None  # over the members with a comparable figure
     inhabitants_2024: float
+    comparable_2024: float | None  # 2024 over the same members as inhabitants_2014
     without_2014: tuple[str, ...]  # statcodes of members lacking a comparable 2014 figure
     change_pct: float | None
     initiatives: int
@@ -49,13 +50,14 @@ def _counts(frame: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in located["statcode"].value_counts().items()}
 
 
-def _change(rows: pd.DataFrame) -> tuple[float | None, float | None]:
+def _change(rows: pd.DataFrame) -> tuple[float | None, float | None, float | None]:
+    """(inhabitants 2014, the same members in 2024, change %) over the comparable rows."""
     comparable = rows[rows["inwoners_2014"].notna()]
     if comparable.empty:
-        return None, None
+        return None, None, None
     before = float(comparable["inwoners_2014"].sum())
     after = float(comparable["inwoners_2024"].sum())
-    return before, (after - before) / before * 100
+    return before, after, (after - before) / before * 100
 
 
 def _value(value: object) -> float | None:
@@ -91,7 +93,7 @@ def region_table(frame: pd.DataFrame) -> pd.DataFrame:
         total = float(members["inwoners_2024"].sum())
         rows.append({"slug": region.slug, "count": count, "inwoners": total,
                      "per_10k": count / total * 10_000 if total else None,
-                     "change": _change(members)[1]})
+                     "change": _change(members)[2]})
     return pd.DataFrame(rows).set_index("slug")
 
 
@@ -115,14 +117,14 @@ def region_figures(slug: str, frame: pd.DataFrame) -> AreaFigures | None:
         return None
     munis = geo.municipalities().set_index("statcode")
     members = munis.loc[list(region.members)]
-    before, change = _change(members)
+    before, after, change = _change(members)
     table = region_table(frame)
     row = {key: _value(value) for key, value in table.loc[slug].items()}
     provinces = geo.regions().set_index("slug").loc[slug, "provincies"]
     return AreaFigures(
         kind="regio", code=slug, name=region.name, regiotype=region.regiotype,
         provinces=str(provinces), members=region.members, inhabitants_2014=before,
-        inhabitants_2024=row["inwoners"] or 0.0,
+        inhabitants_2024=row["inwoners"] or 0.0, comparable_2024=after,
         without_2014=tuple(c for c in region.members
                            if _value(munis.at[c, "inwoners_2014"]) is None),
         change_pct=change, initiatives=int(row["count"] or 0), per_10k=row["per_10k"],
@@ -144,6 +146,7 @@ def municipality_figures(statcode: str, frame: pd.DataFrame) -> AreaFigures | No
         regiotype=str(row["regiotype"] or ""), provinces=str(row["provincie"]),
         members=(statcode,), inhabitants_2014=before,
         inhabitants_2024=_value(row["inwoners_2024"]) or 0.0,
+        comparable_2024=_value(row["inwoners_2024"]) if before is not None else None,
         without_2014=() if before is not None else (statcode,),
         change_pct=_value(row["bevolking_verandering_pct"]),
         initiatives=int(_value(counts["count"]) or 0), per_10k=_value(counts["per_10k"]),

@@ -68,6 +68,7 @@ def test_missing_2014_figures_are_named():
     munis = geo.municipalities().set_index("statcode").loc[list(fryslan.members)]
     comparable = munis[munis["inwoners_2014"].notna()]
     assert fryslan.inhabitants_2014 == comparable["inwoners_2014"].sum()
+    assert fryslan.comparable_2024 == comparable["inwoners_2024"].sum()
     assert fryslan.change_pct == pytest.approx(
         (comparable["inwoners_2024"].sum() / comparable["inwoners_2014"].sum() - 1) * 100)
 
