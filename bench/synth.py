@@ -98,3 +98,76 @@ def make_store(path: str | Path, n: int) -> tuple[Path, int]:
     recs = records(n)
     store.GeoPackageStore.create(path, recs)
     return path, len(recs)
+
+
+# --------------------------------------------------------------------------- texts and regions
+# For "leer van elkaar" and the region brief: texts that differ the way real ones do
+# (words per theme, shared verbs), and a region crowded with initiatives.
+
+THEME_WORDS = {
+    "wonen": "woningen leegstand huurhuizen starters klushuis dorpskern verbouwing",
+    "leefbaarheid": "dorpshuis buurtbus ontmoeting dorpsraad speeltuin vrijwilligers plein",
+    "natuur": "landschap bomen wandelpad beekdal bloemen essen heide",
+    "zorg": "mantelzorg ouderen thuiszorg huisarts zorgcoöperatie eenzaamheid welzijn",
+    "economie": "ondernemers werkgelegenheid winkels bedrijventerrein toerisme vakmanschap",
+    "onderwijs": "basisschool leerlingen scholing stages vakopleiding kindcentrum",
+    "mobiliteit": "vervoer buurtbus deelauto fietspad bereikbaarheid openbaar",
+    "energie": "zonnepanelen windmolen energiecoöperatie isolatie warmtenet besparing",
+    "voedsel": "streekproducten boerderijwinkel moestuin voedselbank markt",
+    "cultuur": "muziek theater erfgoed museum festival bibliotheek",
+    "netwerken": "netwerk platform kennisdeling bijeenkomst samenwerking regio",
+    "financiering": "fonds subsidie crowdfunding lening investering begroting",
+}
+VERBS = ("organiseren", "starten", "verbeteren", "versterken", "delen", "onderhouden")
+
+
+def describe(records: list[dict], seed: int = SEED) -> list[dict]:
+    """The records with a Dutch summary and description made of their themes' words."""
+    rng = random.Random(seed + 1)
+    out = []
+    for record in records:
+        words = [w for theme in record.get("themes") or [] for w in THEME_WORDS[theme].split()]
+        picked = rng.sample(words, min(len(words), 6))
+        summary = f"Bewoners {rng.choice(VERBS)} {' en '.join(picked[:2])}."
+        description = (f"In {record.get('place') or 'het dorp'} {rng.choice(VERBS)} inwoners "
+                       f"samen {', '.join(picked[2:])}; " f"ze {rng.choice(VERBS)} "
+                       f"{rng.choice(words)} met de gemeente.")
+        out.append({**record, "summary": summary, "description": description})
+    return out
+
+
+def crowded_region(slug: str, n: int, seed: int = SEED) -> list[dict]:
+    """``n`` synthetic initiatives at random points inside region ``slug``'s municipalities
+    (with texts), ids ``<slug>-<i>``: the brief's overflow case."""
+    from dashboard.geo import provenance
+
+    region = provenance.region(slug)
+    if region is None:
+        raise ValueError(f"unknown region {slug!r}")
+    rng = np.random.default_rng(seed)
+    pyrng = random.Random(seed)
+    munis = geo.municipalities().set_index("statcode").loc[list(region.members)]
+    geoms = list(munis.geometry)
+    out = []
+    for i in range(n):
+        index = i % len(geoms)
+        geom = geoms[index]
+        minx, miny, maxx, maxy = geom.bounds
+        while True:
+            x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+            if shapely.contains_xy(geom, x, y):
+                break
+        name = f"{pyrng.choice(('Stichting', 'Coöperatie', 'Buurtnetwerk', 'Dorpsraad'))} " \
+               f"{munis.iloc[index]['statnaam']} {i + 1}"
+        out.append({
+            "id": f"{slug}-{i + 1}", "name": name, "kind": pyrng.choice(LOCAL_KINDS),
+            "place": str(munis.iloc[index]["statnaam"]),
+            "gemeente_code": str(munis.index[index]),
+            "lat": round(float(y), 5), "lon": round(float(x), 5), "scope": "lokaal",
+            "themes": pyrng.sample(THEMES.slugs, pyrng.choice((1, 2, 3))),
+            "participation": pyrng.choice(PARTICIPATION.slugs),
+            "actors": pyrng.sample(ACTORS.slugs, pyrng.choice((1, 2))),
+            "start_year": pyrng.choice([None, *range(2000, 2025)]),
+            "status": pyrng.choice(STATUSES.slugs),
+        })
+    return describe(out, seed)

@@ -19,9 +19,11 @@ from dashboard import config, query, store, webmap
 from dashboard.domain.vocab import THEMES
 from dashboard.i18n import t
 from dashboard.query import profiles
+from dashboard.query.similar import SimilarityIndex
 from dashboard.ui import (
     editor,
     export_tab,
+    learn,
     mapframe,
     overview,
     panels,
@@ -68,6 +70,12 @@ def load_frame(path: str, version: int) -> pd.DataFrame:
     frame = query.initiatives_frame(open_store(path).columns())
     frame.attrs[DATA_VERSION] = version
     return frame
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def similarity_index(path: str, version: int) -> SimilarityIndex:
+    """'Leer van elkaar' over all initiatives (TF-IDF of their texts): once per data version."""
+    return SimilarityIndex.build(load_frame(path, version))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -241,8 +249,11 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
         editor.add_panel(db, frame, lang)
         return
     selected = frame[frame["id"] == ss.get("sel_id")] if ss.get("sel_id") else frame.iloc[0:0]
+    version = db.version()
     if not selected.empty:
-        panels.details(selected.iloc[0].to_dict(), lang)
+        record_id = str(selected.iloc[0]["id"])
+        panels.details(selected.iloc[0].to_dict(), lang, more=lambda: learn.similar(
+            similarity_index(store_location(), version), record_id, lang))
         if workshop.is_facilitator():
             record = db.get(str(selected.iloc[0]["id"]))
             if record:
@@ -252,7 +263,8 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
     elif ss.get("sel_ids"):
         panels.shared_point(ss["sel_ids"], shown, lang)
     elif profile := selected_area(shown, lang):
-        panels.area(profile, shown, lang)
+        panels.area(profile, shown, lang, actions=lambda: area_brief(frame, version, lang),
+                    more=lambda: elsewhere_not_here(frame, lang))
     else:
         if ss.get("sel_id"):
             st.warning(t("unknown_id", lang))
@@ -261,6 +273,39 @@ def side_panel(db: store.Store, frame: pd.DataFrame, shown: pd.DataFrame, lang: 
         state = session.current_filters()
         unbound = query.unbound(frame, state) if query.is_spatial(state) else None
         panels.without_point(shown, lang, unbound)
+
+
+def area_brief(frame: pd.DataFrame, version: int, lang: str) -> None:
+    """The area's brief (PDF) beside "zoom to": made only when the button is pressed."""
+    from dashboard.export.brief import build_brief
+    from dashboard.export.brieflayout import render_brief
+    from dashboard.geo import provenance
+
+    kind, code = selected_area_code()
+    region = provenance.region(code) if kind == "regio" else None
+    name = region.name if region else provenance.municipality_names().get(code, code)
+
+    def make() -> bytes:
+        index = similarity_index(store_location(), version)
+        return render_brief(build_brief(kind, code, frame, lang, index=index))
+
+    learn.brief_button(kind, code, name, lang, make)
+
+
+def elsewhere_not_here(frame: pd.DataFrame, lang: str) -> None:
+    """Below a region's profile: what other regions have and it has not (yet)."""
+    from dashboard.geo import provenance
+
+    kind, code = selected_area_code()
+    region = provenance.region(code) if kind == "regio" else None
+    if region is not None:
+        learn.elsewhere_not_here(frame, region.members, region.name, lang)
+
+
+def selected_area_code() -> tuple[str, str]:
+    """("gemeente", statcode) or ("regio", slug) of the selected area (as ``selected_area``)."""
+    ss = st.session_state
+    return ("gemeente", ss["sel_gm"]) if ss.get("sel_gm") else ("regio", ss["sel_regio"])
 
 
 def about(lang: str) -> None:
@@ -383,6 +428,7 @@ def main() -> None:
     with st.container(key="page_helpers"):
         # markdown, not st.html: the page already loads markdown's code, not st.html's
         st.markdown(static.style("kk-page.css"), unsafe_allow_html=True)
+        learn.styles()
         workshop.presentation_styles()
         if workshop.in_presentation() or ss.get("tour"):  # the keys only walk a tour
             workshop.keyboard_shortcuts()

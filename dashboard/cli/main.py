@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "dashboard.cli.store",
     "dashboard.cli.export",
     "dashboard.cli.undo",
+    "dashboard.cli.brief",
 )
 
 

@@ -63,9 +63,16 @@ def initiatives_frame(records: Iterable[Mapping] | pd.DataFrame) -> pd.DataFrame
     frame["start_year"] = pd.to_numeric(frame["start_year"], errors="coerce").astype("Int64")
 
     located = geo.locate_many(lon.fillna(float("nan")).to_numpy(), lat.to_numpy())
+    # A record without a point but with a municipality code lies in that municipality.
+    by_code = geo.municipality_lookup()
+    codes = frame["gemeente_code"]
+    use_code = located["statcode"].isna().to_numpy() & codes.isin(by_code.keys()).to_numpy()
     for column in geo.LOCATION_COLUMNS:
-        place = located[column].to_numpy(dtype=object)
-        frame[column] = pd.Series(place, index=frame.index, dtype=object).fillna("")
+        values = located[column].to_numpy(dtype=object)
+        if use_code.any():
+            values = values.copy()
+            values[use_code] = [by_code[c].get(column) for c in codes[use_code]]
+        frame[column] = pd.Series(values, index=frame.index, dtype=object).fillna("")
     frame["located"] = frame["statcode"] != ""
     frame["on_map"] = lat.notna() & lon.notna()
     frame["abroad"] = frame["on_map"] & ~frame["located"]

@@ -5,6 +5,8 @@ comes from ``dashboard.query.profiles``. All user text goes through ``md_escape`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -29,8 +31,8 @@ def _pick_buttons(rows: pd.DataFrame, key: str, limit: int = LIST_LIMIT) -> None
         st.caption(t("more_in_table", st.session_state.get("lang", "nl"), n=len(rows) - limit))
 
 
-def details(row: dict, lang: str) -> None:
-    """The selected initiative with all its fields."""
+def details(row: dict, lang: str, more: Callable[[], None] | None = None) -> None:
+    """The selected initiative with all its fields; ``more`` adds to the panel's foot."""
     d = profiles.initiative_details(row, lang)
     with st.container(border=True, key="details_panel"):
         top = st.columns([0.8, 0.2])
@@ -62,6 +64,8 @@ def details(row: dict, lang: str) -> None:
         if d.has_point:
             st.button(t("zoom_to", lang), key="zoom_details", icon=":material/my_location:",
                       on_click=_zoom_to_point, args=(row["lat"], row["lon"]))
+        if more:
+            more()
 
 
 def _zoom_to_point(lat: float, lon: float) -> None:
@@ -73,8 +77,11 @@ def _zoom_to_bounds(bounds: tuple[float, float, float, float]) -> None:
     session.zoom_to(center, zoom)
 
 
-def area(profile: profiles.AreaProfile, frame: pd.DataFrame, lang: str) -> None:
-    """Municipality or region profile with its initiatives."""
+def area(profile: profiles.AreaProfile, frame: pd.DataFrame, lang: str,
+         actions: Callable[[], None] | None = None,
+         more: Callable[[], None] | None = None) -> None:
+    """Municipality or region profile with its initiatives; ``actions`` adds buttons
+    beside "zoom to", ``more`` adds to the panel's foot."""
     with st.container(border=True, key="area_panel"):
         top = st.columns([0.8, 0.2])
         kind = t("municipality" if profile.kind == "gemeente" else "region", lang)
@@ -85,13 +92,18 @@ def area(profile: profiles.AreaProfile, frame: pd.DataFrame, lang: str) -> None:
         st.markdown("\n".join(f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in profile.facts))
         if profile.note:
             st.caption(md_escape(profile.note))
-        st.button(t("zoom_to", lang), key="zoom_area", icon=":material/zoom_in_map:",
-                  on_click=_zoom_to_bounds, args=(profile.bounds,))
+        with st.container(horizontal=True, key="area_actions"):
+            st.button(t("zoom_to", lang), key="zoom_area", icon=":material/zoom_in_map:",
+                      on_click=_zoom_to_bounds, args=(profile.bounds,))
+            if actions:
+                actions()
         rows = frame[frame["id"].isin(profile.initiative_ids)].sort_values("name")
         st.markdown(f"**{t('initiatives_here', lang)}** ({number(len(rows), lang)})")
         if rows.empty:
             st.caption(t("none_here", lang))
         _pick_buttons(rows, "area")
+        if more:
+            more()
 
 
 def about(lang: str) -> None:

@@ -218,3 +218,12 @@ def test_seed_answers_the_policymaker_question():
     located = kept[kept["located"]]
     assert "klushuizen-oostburg" in set(located["id"])
     assert set(located["regiotype"]) == {"krimpregio"}
+
+
+def test_frame_places_a_record_without_point_by_its_municipality_code():
+    """A record with a gemeente_code but no point still gets municipality, region and
+    province (the code is the fallback); before the fix the lookup's NaN hid it."""
+    frame = query.initiatives_frame([rec("code-only", gemeente_code="GM1714", scope="regionaal")])
+    row = frame.iloc[0]
+    assert row["statcode"] == "GM1714" and row["regio"] == "Zeeuws-Vlaanderen"
+    assert row["located"] and not row["on_map"]
