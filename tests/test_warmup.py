@@ -8,7 +8,7 @@ import json
 from starlette.applications import Starlette
 
 from dashboard import warmup
-from dashboard.workshop import readiness
+from dashboard.workshop.readiness import route_path
 from tests.workshop.test_live import _get, run
 
 
@@ -24,7 +24,7 @@ def test_ready_only_after_the_page_has_run():
             page_runs.append("finished")
             return True, "ok"
 
-        app = Starlette(routes=[warmup.ready_route(readiness, readiness.route_path("kaart"),
+        app = Starlette(routes=[warmup.ready_route(readiness, route_path("kaart"),
                                                    caches=lambda: {"load_frame": 1})])
         answers = []
         answers.append(await _get(app, "/kaart/_kk/ready"))  # before the warm-up starts
@@ -63,5 +63,5 @@ def test_a_failing_page_still_ends_the_warm_up():
 
 
 def test_route_path_follows_the_base_url_path():
-    assert readiness.route_path("") == "/_kk/ready"
-    assert readiness.route_path("/kaart/") == "/kaart/_kk/ready"
+    assert route_path("") == "/_kk/ready"
+    assert route_path("/kaart/") == "/kaart/_kk/ready"

@@ -50,15 +50,20 @@ function label(el, text) {
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector('.kk-tl') || build(parentElement);
-  const st = root.kk || (root.kk = { timer: null, scheduled: null, onKey: null, docs: [] });
+  const st = root.kk || (root.kk = { timer: null, scheduled: null, onKey: null, docs: [],
+                                   pending: null, pendingAt: 0 });
   st.data = data;
-  st.pending = null;  // a render: the page has caught up with what was sent
+  // The page has caught up with what was sent once it renders that year; a render for
+  // another reason (another component's rerun, a live update) keeps the key presses
+  // adding up, unless what was sent is long gone (a rerun that never came).
+  if (st.pending === data.year || Date.now() - (st.pendingAt || 0) > 5000) st.pending = null;
   const [first, last] = data.years.length ? data.years : [null, null];
   const active = data.year !== null && data.year !== undefined && first !== null;
   const L = data.labels;
 
   const send = (year, playing) => {
     st.pending = year;
+    st.pendingAt = Date.now();
     clearTimeout(st.timer);
     st.timer = null;
     st.scheduled = null;
