@@ -50,8 +50,12 @@ def find_code(value: str) -> str | None:
 def suggestions(value: str, n: int = 3) -> list[str]:
     """The current municipality names nearest to ``value`` (at most ``n``), best first."""
     keys, names = _index()
-    close = difflib.get_close_matches(name_key(value), list(keys), n=n, cutoff=0.5)
-    return [names[keys[k]] for k in close]
+    key = name_key(value)
+    # "Nuenen" is the start of "Nuenen, Gerwen en Nederwetten": such names come first
+    starts = sorted(k for k in keys if key and k.startswith(key) and k != key)
+    close = difflib.get_close_matches(key, list(keys), n=n, cutoff=0.5)
+    found = list(dict.fromkeys([*starts, *close]))[:n]
+    return [names[keys[k]] for k in found]
 
 
 def name_of(code: str) -> str:

@@ -92,6 +92,12 @@ def test_an_unknown_municipality_is_one_error_with_the_nearest_names():
     assert problems[0].column == "gemeente"
 
 
+def test_the_start_of_a_longer_name_suggests_it_first():
+    assert municipality.find_code("Nuenen") is None
+    assert municipality.suggestions("Nuenen")[0] == "Nuenen, Gerwen en Nederwetten"
+    assert municipality.find_code("nuenen, gerwen en nederwetten") == "GM0820"
+
+
 def test_a_point_decides_and_an_unknown_municipality_beside_it_is_only_a_warning():
     rows = [["Punt", "Nergensland", 52.78, 6.9, "zorg"]]
     report = plan_import(csv_bytes(["naam", "gemeente", "lat", "lon", "thema"], rows), "p.csv")
