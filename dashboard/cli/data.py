@@ -23,7 +23,8 @@ from dashboard import config
 from dashboard.cli.common import STORE_HELP, add_lang, cli_lang, complain, say, store_location
 from dashboard.cli.progress import ImportProgress
 from dashboard.i18n import Num, t
-from dashboard.tabular.importing import format_report, import_path, template_bytes
+from dashboard.tabular.cells import known_columns_hint, parse_target
+from dashboard.tabular.importing import columns_text, format_report, import_path, template_bytes
 
 MB = 1024 * 1024
 LIMITS_HELP = (f"CSV and XLSX files of any size are read in chunks; GeoJSON and GeoPackage "
@@ -47,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             parser.add_argument("--author", default="import",
                                 help="name recorded as the author of the change (default: import)")
         parser.add_argument("--store", type=store_location, default=None, help=STORE_HELP)
+        parser.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                            help="what a column of the file is, over the known synonyms: a "
+                                 "field (naam, bronnen, sources...), gemeente (place rows "
+                                 "without coordinates at the municipality's centre) or negeren "
+                                 "/ ignore; repeat for more columns")
         parser.add_argument("--convert-rd", action="store_true",
                             help="convert RD New (EPSG:28992) coordinates to WGS84 instead of "
                                  "rejecting them")
@@ -66,10 +72,26 @@ def _fail(command: str, text: str) -> int:
     return 2
 
 
+def parse_map(values: list[str]) -> dict[str, str] | str:
+    """``--map kolom=veld`` options -> header -> field (or ``MUNICIPALITY``, or "" to
+    ignore); the first value that is not understood, as text, otherwise."""
+    mapping: dict[str, str] = {}
+    for value in values:
+        column, sep, target = value.partition("=")
+        meaning = parse_target(target) if sep and column.strip() else None
+        if meaning is None:
+            return value
+        mapping[column.strip()] = meaning
+    return mapping
+
+
 def run_import(args: argparse.Namespace) -> int:
     command = args.command or "import"
     lang = cli_lang(args)
     path: Path = args.file
+    mapping = parse_map(args.map)
+    if isinstance(mapping, str):
+        return _fail(command, t("cli_map_bad", lang, value=mapping, known=known_columns_hint()))
     try:
         if not path.is_file():
             return _fail(command, t("cli_no_such_file", lang, path=path))
@@ -102,13 +124,14 @@ def run_import(args: argparse.Namespace) -> int:
         if missing:
             # A check must not create (and seed) a store as a side effect.
             say(lang, "cli_no_store_yet", path=store_path)
-            report = import_path(path, None, convert_rd=args.convert_rd, progress=progress)
+            report = import_path(path, None, convert_rd=args.convert_rd, progress=progress,
+                                 mapping=mapping)
         else:
             try:
                 store = open_store(location)
                 report = import_path(path, store, author=args.author,
                                      convert_rd=args.convert_rd, dry_run=args.dry_run,
-                                     progress=progress)
+                                     progress=progress, mapping=mapping)
             except (StoreError, OSError) as exc:
                 progress.close()
                 error = exc.text(lang) if isinstance(exc, StoreError) else str(exc)
@@ -119,6 +142,8 @@ def run_import(args: argparse.Namespace) -> int:
         progress.close()
         gc.enable()
         gc.unfreeze()
+    if report.columns:
+        say(lang, "cli_columns_used", columns=columns_text(report, lang))
     print(format_report(report, lang))
     if not report.ok:
         say(lang, "cli_rejected")

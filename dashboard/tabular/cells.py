@@ -26,29 +26,32 @@ from dashboard.text import fold
 # The first Dutch name is the one the Dutch template uses.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "slug"),
-    "name": ("name", "naam"),
+    "name": ("name", "naam", "naam_initiatief", "initiatiefnaam"),
     "kind": ("kind", "soort", "type"),
-    "summary": ("summary", "samenvatting"),
+    "summary": ("summary", "samenvatting", "korte_omschrijving"),
     "summary_en": ("summary_en", "samenvatting_en"),
     "description": ("description", "beschrijving", "omschrijving"),
     "description_en": ("description_en", "beschrijving_en", "omschrijving_en"),
     "notes": ("notes", "notities", "noot", "toelichting"),
     "notes_en": ("notes_en", "notities_en", "noot_en", "toelichting_en"),
-    "place": ("place", "plaats", "plaatsnaam", "woonplaats"),
+    "place": ("place", "plaats", "plaatsnaam", "woonplaats", "dorp", "kern", "town",
+              "village"),
     "gemeente_code": ("gemeente_code", "gemeentecode", "statcode", "gm_code"),
     "lat": ("lat", "latitude", "breedtegraad", "breedte"),
     "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
     "location_approximate": ("location_approximate", "locatie_bij_benadering", "bij_benadering",
                              "approximate", "approximate_location"),
     "scope": ("scope", "schaal", "reikwijdte"),
-    "themes": ("themes", "theme", "thema's", "themas", "thema"),
+    "themes": ("themes", "theme", "thema's", "themas", "thema", "onderwerp", "onderwerpen"),
     "participation": ("participation", "participatie", "participatievorm"),
     "actors": ("actors", "actoren", "actor"),
     "channels": ("channels", "kanalen", "kanaal"),
-    "start_year": ("start_year", "startjaar", "beginjaar", "jaar"),
+    "start_year": ("start_year", "startjaar", "beginjaar", "jaar", "year", "sinds",
+                   "opgericht"),
     "status": ("status",),
     "outcomes": ("outcomes", "resultaten", "uitkomsten"),
-    "sources": ("sources", "bronnen", "bron"),
+    "sources": ("sources", "bronnen", "bron", "source", "source_url", "source_urls", "bron_url",
+                "bronurl", "link", "links"),
     "website": ("website", "url", "webadres", "site"),
     "created_at": ("created_at", "aangemaakt"),
     "updated_at": ("updated_at", "bijgewerkt"),
@@ -82,6 +85,35 @@ _ALIAS_INDEX = {header_key(a): f for f, aliases in COLUMN_ALIASES.items() for a 
 def field_for_column(header: str) -> str | None:
     """The record field a column name means, or None for an unknown column."""
     return _ALIAS_INDEX.get(header_key(header))
+
+
+# A column naming the municipality: not a record field, but where a row without
+# coordinates is placed (its centre, marked approximate) and its municipality code.
+MUNICIPALITY = "municipality"
+MUNICIPALITY_ALIASES = ("gemeente", "gemeentenaam", "municipality", "municipality_name")
+_TARGET_INDEX = {**_ALIAS_INDEX, **{header_key(a): MUNICIPALITY for a in MUNICIPALITY_ALIASES}}
+
+
+def target_for_column(header: str) -> str | None:
+    """What a column name means on import: a record field, ``MUNICIPALITY``, or None."""
+    return _TARGET_INDEX.get(header_key(header))
+
+
+def is_exact_header(header: str, target: str) -> bool:
+    """Whether the column carries the field's own English or Dutch template name."""
+    own = (target, DUTCH_HEADERS.get(target, target))
+    return header_key(header) in {header_key(name) for name in own}
+
+
+IGNORE_WORDS = ("negeren", "ignore", "-")  # "leave this column out", as a user says it
+
+
+def parse_target(text: str) -> str | None:
+    """What a user names as a column's meaning (``bronnen``, ``sources``, ``gemeente``,
+    ``negeren``): a record field, ``MUNICIPALITY``, ``""`` for "ignore", or None."""
+    if header_key(text) in {header_key(w) for w in IGNORE_WORDS} or text.strip() == "-":
+        return ""
+    return target_for_column(text)
 
 
 def known_columns_hint() -> str:

@@ -33,7 +33,16 @@ from dashboard.domain.validation import Locator, Severity, make_id, validate
 from dashboard.i18n import Keyed, Message, Num, field_label, msg, t, text_of
 from dashboard.i18n import number as format_number
 from dashboard.store.base import Batch, match_key
-from dashboard.tabular.cells import cell_to_value, field_for_column, header_key, known_columns_hint
+from dashboard.tabular import municipality
+from dashboard.tabular.cells import (
+    MUNICIPALITY,
+    cell_to_value,
+    field_for_column,
+    header_key,
+    is_exact_header,
+    known_columns_hint,
+    target_for_column,
+)
 from dashboard.tabular.fastrows import FastRows
 from dashboard.tabular.reading import Row, Table, TableError, load_table, open_table, read_table
 from dashboard.tabular.seen import SeenKeys
@@ -48,9 +57,26 @@ from dashboard.tabular.writing import (
 from dashboard.text import slugify
 
 __all__ = [
-    "CITATION", "EXPORT_FORMATS", "LICENCE", "MAX_UPLOAD_BYTES", "TEMPLATE_FIELDS",
-    "ImportProblem", "ImportReport", "TableError", "export_records", "field_text",
-    "format_report", "import_file", "import_path", "plan_import", "read_table",
+    "CITATION",
+    "EXPORT_FORMATS",
+    "IGNORE",
+    "LICENCE",
+    "MAX_UPLOAD_BYTES",
+    "MUNICIPALITY",
+    "TEMPLATE_FIELDS",
+    "ColumnUse",
+    "ImportProblem",
+    "ImportReport",
+    "TableError",
+    "columns_text",
+    "export_records",
+    "field_for_column",
+    "field_text",
+    "format_report",
+    "import_file",
+    "import_path",
+    "plan_import",
+    "read_table",
     "template_bytes",
 ]
 
@@ -61,6 +87,31 @@ MAX_PROBLEMS = 10_000  # findings kept in a report; the rest are counted
 MB = 1024 * 1024
 
 Progress = Callable[[int, int, int], None]  # (rows read, bytes read, bytes in the file)
+IGNORE = ""  # a column mapped to this is left out on purpose
+Mapping_ = Mapping[str, str]  # header as in the file -> field, MUNICIPALITY or IGNORE
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """What one column of the file was taken as, and why: ``how`` is ``exact`` (the
+    field's own name), ``synonym`` (a known other name), ``chosen`` (by the user),
+    ``ignored`` (chosen to leave out) or ``unknown`` (left out, nobody said what it is)."""
+
+    column: str
+    target: str
+    how: str
+
+    @property
+    def message(self) -> Message:
+        """"kolom 'source_url' → Bronnen" in the reader's language."""
+        if self.how == "ignored":
+            return msg("imp_map_ignored", column=self.column)
+        if self.how == "unknown":
+            return msg("imp_map_unknown", column=self.column)
+        what = msg("imp_map_municipality_target") if self.target == MUNICIPALITY else \
+            field_label(self.target)
+        return msg("imp_map_chosen" if self.how == "chosen" else "imp_map_synonym",
+                   column=self.column, field=what)
 
 
 @runtime_checkable
@@ -131,6 +182,7 @@ class ImportReport:
     left_out: int = 0
     error_count: int = 0
     batch: Batch | None = None
+    columns: list[ColumnUse] = field(default_factory=list)
     _error_rows: bytearray = field(default_factory=bytearray, repr=False)
 
     @property
@@ -180,12 +232,15 @@ def plan_import(
     *,
     convert_rd: bool = False,
     progress: Progress | None = None,
+    mapping: Mapping_ | None = None,
 ) -> ImportReport:
     """Read and check a file against ``existing`` (records, or a store to ask); writes
-    nothing, never raises. The report lists the valid records."""
+    nothing, never raises. The report lists the valid records. ``mapping`` says what
+    columns are (header -> field, ``MUNICIPALITY`` or ``IGNORE``) over the synonyms."""
     report, table = _open_bytes(data, filename)
     if table is not None:
-        run = _Run(table, _lookup(existing), convert_rd, report, keep=True, progress=progress)
+        run = _Run(table, _lookup(existing), convert_rd, report, keep=True, progress=progress,
+                   mapping=mapping)
         for _ in run.chunks():
             pass
     return report
@@ -200,13 +255,15 @@ def import_file(
     convert_rd: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    mapping: Mapping_ | None = None,
 ) -> ImportReport:
     """Check a file from the page against the store and, when every row is valid, add them
     all as one change. Store errors (``store.StoreError``) propagate; nothing is written then."""
     report, table = _open_bytes(data, filename)
     if table is not None:
         table.size = table.size or len(data)
-        _check_and_write(table, report, store, store, author, convert_rd, dry_run, progress)
+        _check_and_write(table, report, store, store, author, convert_rd, dry_run, progress,
+                         mapping)
     return report
 
 
@@ -218,6 +275,7 @@ def import_path(
     convert_rd: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    mapping: Mapping_ | None = None,
 ) -> ImportReport:
     """Check a file of any size (CSV and XLSX are read in chunks; GeoJSON and GeoPackage
     whole, up to ``config.IMPORT_WHOLE_FILE_LIMIT_MB``) and, when every row is valid and
@@ -235,7 +293,7 @@ def import_path(
         return report
     lookup: ExistingLookup = store if store is not None else RecordsLookup(())
     _check_and_write(table, report, lookup, store, author, convert_rd,
-                     dry_run or store is None, progress)
+                     dry_run or store is None, progress, mapping)
     return report
 
 
@@ -273,9 +331,11 @@ class _Rejected(Exception):
 def _check_and_write(
     table: Table, report: ImportReport, lookup: ExistingLookup, store: RecordStore | None,
     author: str, convert_rd: bool, dry_run: bool, progress: Progress | None,
+    mapping: Mapping_ | None = None,
 ) -> None:
     """Check every row; write the valid ones through ``store`` while no error is found."""
-    run = _Run(table, lookup, convert_rd, report, keep=False, progress=progress)
+    run = _Run(table, lookup, convert_rd, report, keep=False, progress=progress,
+               mapping=mapping)
     chunks = run.chunks()
     first = next(chunks, None)
     if dry_run or store is None or first is None or not report.ok:
@@ -305,8 +365,10 @@ class _Run:
     valid records of each chunk."""
 
     def __init__(self, table: Table, lookup: ExistingLookup, convert_rd: bool,
-                 report: ImportReport, keep: bool, progress: Progress | None = None) -> None:
+                 report: ImportReport, keep: bool, progress: Progress | None = None,
+                 mapping: Mapping_ | None = None) -> None:
         self.table = table
+        self.mapping = dict(mapping or {})
         self.lookup = lookup
         self.convert_rd = convert_rd
         self.report = report
@@ -317,6 +379,7 @@ class _Run:
         report.row_label = table.row_label
         self.notes_done = 0
         self.rows_in_error: set[int] = set()
+        self.unplaced: set[int] = set()  # rows whose municipality is unknown (said so)
         self.columns: dict[str, str] | None = None
         self.by_field: dict[str, str] = {}
         self.fast: FastRows | None = None
@@ -324,14 +387,18 @@ class _Run:
     def chunks(self) -> Iterator[list[Record]]:
         report, table = self.report, self.table
         self._report_notes()
-        self.columns = _map_columns(table, report)
+        self.columns = _map_columns(table, report, self.mapping)
         if self.columns is None:
             return
+        rows: Iterator[Row] = iter(table.rows)
+        placed_by = [h for h, name in self.columns.items() if name == MUNICIPALITY]
+        if placed_by:
+            rows = _MunicipalityPlacer(placed_by[0], self.columns, report,
+                                       self.rows_in_error, self.unplaced).rows(rows)
         for header, name in self.columns.items():
             self.by_field.setdefault(name, header)
         if len(self.by_field) == len(self.columns):  # one column per field: check in bulk
             self.fast = FastRows(self.by_field, self.convert_rd)
-        rows = iter(table.rows)
         broken: TableError | None = None
         while True:
             chunk: list[Row] = []
@@ -411,6 +478,8 @@ class _Run:
                 for p in result.problems:
                     if name_missing and p.field == "name":
                         continue
+                    if p.field == "location" and number in self.unplaced:
+                        continue  # "no such municipality" says it better
                     report.add(number, p.field, p.message, p.severity,
                                _column(p.field, by_field))
                 given_id = data.get("id")
@@ -558,20 +627,39 @@ class _TakenIds(Mapping[str, Message]):
             self.run.ids.add(rid, row)
 
 
-def _map_columns(table: Table, report: ImportReport) -> dict[str, str] | None:
-    """header -> field; file-level problems for unknown, doubled or missing columns."""
+def _map_columns(table: Table, report: ImportReport,
+                 chosen: Mapping_ | None = None) -> dict[str, str] | None:
+    """header -> field (or ``MUNICIPALITY``); what each column is taken as goes into
+    ``report.columns``; file-level problems for unknown, doubled or missing columns.
+    ``chosen`` (header -> field or ``IGNORE``) comes before the synonyms."""
     columns: dict[str, str] = {}
     by_field: dict[str, str] = {}
     unknown = []
+    chosen = chosen or {}
+    for header in chosen:
+        if header not in table.columns:
+            report.add(0, "", msg("imp_map_no_column", column=header,
+                                  shown=", ".join(f"'{h}'" for h in table.columns if h)))
     for header in table.columns:
         if not header:
             continue
-        name = field_for_column(header)
+        if header in chosen:
+            name: str | None = chosen[header]
+            how = "ignored" if name == IGNORE else "chosen"
+        else:
+            name = target_for_column(header)
+            how = "unknown" if name is None else "exact" if is_exact_header(header, name) \
+                else "synonym"
+        report.columns.append(ColumnUse(header, name or IGNORE, how))
+        if name == IGNORE:
+            continue
         if name is None:
             unknown.append(header)
         elif name in by_field and table.row_label == "row":
+            label = msg("imp_map_municipality_target") if name == MUNICIPALITY else \
+                field_label(name)
             report.add(0, name, msg("imp_same_field", first=by_field[name], second=header,
-                                    field=field_label(name)), column=header)
+                                    field=label), column=header)
         else:  # features may name a field differently each: checked per feature
             columns[header] = name
             by_field.setdefault(name, header)
@@ -586,6 +674,76 @@ def _map_columns(table: Table, report: ImportReport) -> dict[str, str] | None:
     if "name" not in by_field and table.format in ("csv", "xlsx"):
         report.add(0, "name", msg("imp_no_name_column"))
     return columns
+
+
+class _MunicipalityPlacer:
+    """Puts a row without coordinates at its municipality's centre, marked approximate.
+
+    The municipality column is taken out of ``columns``; the row's cells for
+    ``gemeente_code``, ``lat``, ``lon`` and ``location_approximate`` are filled (in the
+    file's own columns for them, else in added ones named after the municipality
+    column), so the rest of the import checks the row as if the file had said so. A
+    row with a point keeps it: the point decides the municipality, as always.
+    """
+
+    FIELDS = ("gemeente_code", "lat", "lon", "location_approximate")
+
+    def __init__(self, header: str, columns: dict[str, str], report: ImportReport,
+                 rows_in_error: set[int], unplaced: set[int]) -> None:
+        self.header = header
+        self.unplaced = unplaced
+        self.report = report
+        self.rows_in_error = rows_in_error
+        del columns[header]
+        given = {name: h for h, name in columns.items()}
+        self.cell: dict[str, str] = {}
+        for name in self.FIELDS:
+            if name not in given:
+                given[name] = f"{header} ({name})"
+                columns[given[name]] = name
+            self.cell[name] = given[name]
+
+    def rows(self, rows: Iterator[Row]) -> Iterator[Row]:
+        cell = self.cell
+        for number, cells in rows:
+            value = cells.get(self.header)
+            if value is None or not str(value).strip():
+                yield number, cells
+                continue
+            has_point = any(_filled(cells.get(cell[f])) for f in ("lat", "lon"))
+            code = municipality.find_code(str(value))
+            if code is None:
+                self._unknown(number, str(value).strip(), has_point)
+                yield number, cells
+                continue
+            if has_point:
+                yield number, cells
+                continue
+            lat, lon = geo.municipality_centre(code)
+            cells = dict(cells)
+            if not _filled(cells.get(cell["gemeente_code"])):
+                cells[cell["gemeente_code"]] = code
+            cells[cell["lat"]], cells[cell["lon"]] = lat, lon
+            cells[cell["location_approximate"]] = "true"
+            yield number, cells
+
+    def _unknown(self, number: int, name: str, has_point: bool) -> None:
+        """A name that is no (current) municipality: an error when the row needs it."""
+        close = municipality.suggestions(name)
+        severity: Severity = "warning" if has_point else "error"
+        if close:
+            found = msg("imp_municipality_unknown", name=name,
+                        suggestions=" / ".join(close))
+        else:
+            found = msg("imp_municipality_unknown_plain", name=name)
+        self.report.add(number, "gemeente_code", found, severity, self.header)
+        if severity == "error":
+            self.rows_in_error.add(number)
+            self.unplaced.add(number)
+
+
+def _filled(value: object) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
 
 
 def _row_data(
@@ -664,12 +822,29 @@ def field_text(problem: ImportProblem, lang: str) -> str:
     return label
 
 
+def columns_text(report: ImportReport, lang: str) -> str:
+    """What every column was taken as, on one line: ``naam → Naam, bron → Bronnen, x → –``."""
+    parts = []
+    for use in report.columns:
+        if use.target == IGNORE:
+            what = t("imp_map_left_out", lang)
+        elif use.target == MUNICIPALITY:
+            what = t("imp_map_municipality_short", lang)
+        else:
+            what = text_of(field_label(use.target), lang)
+        parts.append(f"{use.column} → {what}")
+    return ", ".join(parts)
+
+
 def format_report(report: ImportReport, lang: str = "en") -> str:
     """Plain-text report: a summary line, then one line per problem (file first, then rows)."""
     lines = [t("report_summary", lang, file=report.filename,
                read=msg(f"count_{report.row_label}s", n=report.rows_read),
                valid=format_number(report.valid, lang),
                bad=format_number(report.error_row_count, lang))]
+    for use in report.columns:
+        if use.how in ("synonym", "chosen", "ignored"):
+            lines.append("  " + use.message.text(lang))
     for p in sorted(report.problems, key=lambda p: p.row):
         where = t("report_file", lang) if p.row == 0 else report.where(p.row).text(lang)
         what = field_text(p, lang)

@@ -17,7 +17,12 @@ from typing import Any, Literal
 
 from dashboard.domain.record import RECORD_FIELDS
 from dashboard.domain.vocab import VOCABULARIES
-from dashboard.tabular.cells import DUTCH_HEADERS, record_cells
+from dashboard.tabular.cells import (
+    COLUMN_ALIASES,
+    DUTCH_HEADERS,
+    MUNICIPALITY_ALIASES,
+    record_cells,
+)
 
 ExportFormat = Literal["csv", "geojson", "xlsx"]
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "geojson", "xlsx")
@@ -77,7 +82,7 @@ def template_bytes(fmt: Literal["csv", "xlsx"], lang: str = "nl") -> bytes:
         return _csv(headers, [record_cells(TEMPLATE_EXAMPLE, TEMPLATE_FIELDS, formula_guard=True)])
     if fmt == "xlsx":
         rows = [record_cells(TEMPLATE_EXAMPLE, TEMPLATE_FIELDS, formula_guard=False)]
-        return _xlsx(headers, rows, extra=_vocabulary_rows(lang))
+        return _xlsx(headers, rows, extra=_vocabulary_rows(lang), more=_synonym_rows(lang))
     raise ValueError(f"unknown template format '{fmt}'; use csv or xlsx")
 
 
@@ -90,7 +95,8 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
 
 
 def _xlsx(
-    headers: list[str], rows: list[list[Any]], extra: tuple[str, list[list[Any]]] | None = None
+    headers: list[str], rows: list[list[Any]], extra: tuple[str, list[list[Any]]] | None = None,
+    more: tuple[str, list[list[Any]]] | None = None,
 ) -> bytes:
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -104,6 +110,8 @@ def _xlsx(
     sheets = [(book.active, "initiatieven", headers, rows)]
     if extra:
         sheets.append((book.create_sheet(), extra[0], extra[1][0], extra[1][1:]))
+    if more:
+        sheets.append((book.create_sheet(), more[0], more[1][0], more[1][1:]))
     for sheet, title, head, body in sheets:
         sheet.title = title
         sheet.append(head)
@@ -153,6 +161,34 @@ def _vocabulary_rows(lang: str) -> tuple[str, list[list[Any]]]:
          "yes when the point is exactly the middle of its municipality"],
     ]
     return title, rows + notes_nl
+
+
+def _synonym_rows(lang: str) -> tuple[str, list[list[Any]]]:
+    """Sheet listing the other column names an import understands, per field, and the
+    municipality column that places rows without coordinates."""
+    nl = lang == "nl"
+    rows: list[list[Any]] = [["kolom" if nl else "column",
+                              "ook herkend als" if nl else "also understood"]]
+    for fieldname, aliases in COLUMN_ALIASES.items():
+        own = DUTCH_HEADERS[fieldname] if nl else fieldname
+        others = [a for a in aliases if a != own]
+        if others:
+            rows.append([own, ", ".join(others)])
+    rows.append(["gemeente" if nl else "municipality",
+                 ", ".join(a for a in MUNICIPALITY_ALIASES if a != ("gemeente" if nl else
+                                                                     "municipality"))])
+    rows.append(["", ""])
+    rows.append(["gemeente" if nl else "municipality",
+                 "naam van de gemeente (CBS 2024, hoofdletters en accenten maken niet uit, "
+                 "bijv. Súdwest-Fryslân, Bergen (NH)); een rij zonder breedtegraad/lengtegraad "
+                 "komt in het midden van de gemeente, gemarkeerd als bij benadering" if nl else
+                 "name of the municipality (CBS 2024, case and accents do not matter, e.g. "
+                 "Súdwest-Fryslân, Bergen (NH)); a row without latitude/longitude is placed at "
+                 "the middle of the municipality, marked approximate"])
+    rows.append(["", "andere kolommen: kies in de app wat ze zijn, of gebruik krimpkaart import "
+                 "--map kolom=veld" if nl else "other columns: choose what they are in the app, "
+                 "or use krimpkaart import --map column=field"])
+    return ("kolomnamen" if nl else "column names"), rows
 
 
 def _geojson(records: list[Mapping[str, Any]]) -> bytes:

@@ -20,7 +20,7 @@ from dashboard import config, store, webmap
 from dashboard.domain.vocab import KINDS, THEMES
 from dashboard.i18n import t, text_of
 from dashboard.tabular import importing
-from dashboard.ui import edit_dialog, placement, session, workshop
+from dashboard.ui import column_map, edit_dialog, placement, session, workshop
 from dashboard.ui.markdown import md_escape
 from dashboard.ui.problems import show_problems
 from dashboard.workshop import editing
@@ -226,21 +226,29 @@ def facilitator_tools(db: store.Store, lang: str) -> None:
 
 
 def upload_import(db: store.Store, lang: str) -> None:
-    """Upload CSV/XLSX/GeoJSON/GeoPackage: a report per row; written only when all are valid."""
+    """Upload CSV/XLSX/GeoJSON/GeoPackage: a report per row; written only when all are valid.
+    Columns the import does not know get a mapping step (``column_map``)."""
     st.caption(t("import_help", lang, mb=config.UPLOAD_LIMIT_MB))
     upload = st.file_uploader(t("import_file", lang), key="import_upload",
                               type=["csv", "xlsx", "geojson", "json", "gpkg"])
     if upload is None:
         return
     data = upload.getvalue()
-    plan_key = (upload.file_id, db.version())
-    cached = st.session_state.get("import_plan")
-    if cached and cached[0] == plan_key:
-        report = cached[1]
-    else:  # parse once per file and store state, not on every rerun
-        with _progress(lang) as progress:
-            report = importing.plan_import(data, upload.name, db, progress=progress)
-        st.session_state["import_plan"] = (plan_key, report)
+    mappings: dict[str, dict[str, str]] = st.session_state.setdefault("import_mappings", {})
+    mapping = mappings.get(upload.file_id)
+    report = _plan(db, data, upload.name, upload.file_id, mapping or {}, lang)
+    if mapping is None:  # first look at this file: a mapping remembered for its header?
+        mapping = mappings[upload.file_id] = column_map.remembered(db, report)
+        if mapping:
+            report = _plan(db, data, upload.name, upload.file_id, mapping, lang)
+            st.session_state["import_map_used"] = upload.file_id
+    if st.session_state.get("import_map_used") == upload.file_id:
+        st.info(t("import_map_remembered", lang))
+    applied = column_map.mapping_step(db, report, lang, upload.file_id)
+    if applied is not None:
+        mappings[upload.file_id] = applied
+        report = _plan(db, data, upload.name, upload.file_id, applied, lang)
+        mapping = applied
     if report.problems:
         st.dataframe(import_table(report, lang), hide_index=True)
     if not report.ok:
@@ -250,12 +258,26 @@ def upload_import(db: store.Store, lang: str) -> None:
     if st.button(t("import_go", lang, n=len(report.records)), key="import_go"):
         with _progress(lang) as progress:
             done = importing.import_file(data, upload.name, db, author=workshop.author(),
-                                         progress=progress)
+                                         progress=progress, mapping=mapping)
         if done.ok:
             workshop.mark_seen(db)
             st.success(t("import_done", lang, n=done.written))
         else:
             st.error(_rejected(done, lang))
+
+
+def _plan(db: store.Store, data: bytes, name: str, file_id: str, mapping: dict[str, str],
+          lang: str) -> importing.ImportReport:
+    """The file's report with this mapping: parsed once per file, mapping and store state,
+    not on every rerun."""
+    plan_key = (file_id, db.version(), tuple(sorted(mapping.items())))
+    cached = st.session_state.get("import_plan")
+    if cached and cached[0] == plan_key:
+        return cached[1]
+    with _progress(lang) as progress:
+        report = importing.plan_import(data, name, db, progress=progress, mapping=mapping)
+    st.session_state["import_plan"] = (plan_key, report)
+    return report
 
 
 PROGRESS_AFTER_S = 2.0

@@ -710,12 +710,16 @@ def test_template_imports_cleanly(fmt: str, lang: str) -> None:
 
 def test_template_xlsx_lists_allowed_values() -> None:
     book = openpyxl.load_workbook(io.BytesIO(template_bytes("xlsx")))
-    assert book.sheetnames == ["initiatieven", "toegestane waarden"]
+    assert book.sheetnames == ["initiatieven", "toegestane waarden", "kolomnamen"]
     assert [c.value for c in book.worksheets[0][1]][:3] == ["id", "naam", "soort"]
     values = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
     assert ["thema's", "wonen", "Wonen", "Housing"] in values
     assert all(["thema's", s, THEMES.label(s), THEMES.label(s, "en")] in values
                for s in THEMES.slugs)
+    synonyms = [[c.value for c in row] for row in book.worksheets[2].iter_rows()]
+    also = {row[0]: row[1] for row in reversed(synonyms)}  # the first row per column
+    assert "source_url" in also["bronnen"] and "link" in also["bronnen"]
+    assert "url" in also["website"] and "gemeentenaam" in also["gemeente"]
 
 
 def test_template_csv_header() -> None:
