@@ -118,13 +118,25 @@ def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pop
 
 
 def _get(url: str, timeout: float = 2.0) -> int:
+    return _answer(url, timeout=timeout)[0]
+
+
+def _answer(url: str, cookie: str = "", timeout: float = 2.0) -> tuple[int, str]:
+    """Status and the answering worker's name (HAProxy's header; "" when absent)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return int(resp.status)
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return int(resp.status), resp.headers.get(haproxy.WORKER_HEADER, "")
     except urllib.error.HTTPError as err:
-        return int(err.code)
+        return int(err.code), err.headers.get(haproxy.WORKER_HEADER, "")
     except OSError:
-        return 0
+        return 0, ""
+
+
+def _proxy_sees(probe: str, name: str) -> bool:
+    """HAProxy sends a browser pinned to worker ``name`` to that worker (it counts it up:
+    until its next health check it may still send that cookie to another worker)."""
+    return _answer(probe, cookie=f"{haproxy.COOKIE}={name}") == (200, name)
 
 
 def lan_addresses(fib_trie: Path = Path("/proc/net/fib_trie")) -> list[str]:
@@ -276,8 +288,9 @@ def _raise_stop(signum: int, _frame: object) -> None:
 
 
 def _wait_ready(probe: str, served: Served) -> bool:
-    """Until every worker answers its readiness route and HAProxy answers through one
-    (False when a child gives up first, or after ``READY_TIMEOUT_S``)."""
+    """Until every worker answers its readiness route and HAProxy sends each worker's
+    sticky cookie to that worker (False when a child gives up first, or after
+    ``READY_TIMEOUT_S``)."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     path = probe.split("/", 3)[3]
     waiting = list(served.workers)
@@ -288,7 +301,7 @@ def _wait_ready(probe: str, served: Served) -> bool:
             return False
         waiting = [w for w in waiting
                    if _get(f"http://127.0.0.1:{w.worker.port}/{path}") != 200]
-        if not waiting and _get(probe) == 200:
+        if not waiting and all(_proxy_sees(probe, w.worker.name) for w in served.workers):
             return True
         time.sleep(0.5)
     return False
