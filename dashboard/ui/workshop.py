@@ -216,23 +216,29 @@ def remember_author(name: str) -> None:
 _CLIENT = "_kk_client"  # this session's signed client token (workshop.auth)
 
 
-def _client_token() -> str:
+def _client_token() -> tuple[str, bool]:
     """This browser's token for the passcode limit: the cookie a reload brings back, else a
-    new one, stored in the browser so the next session (a reload) counts on."""
+    new one; the flag says it still has to be stored in the browser (`_store_client_token`),
+    so the next session (a reload) counts on."""
     ss = st.session_state
     if ss.get(_CLIENT):
-        return ss[_CLIENT]
+        return ss[_CLIENT], False
     try:
         cookie = st.context.cookies.get(auth.CLIENT_COOKIE)
     except Exception:  # no browser context (e.g. AppTest)
         cookie = None
     token = cookie if auth.valid_client_token(cookie) else auth.new_client_token()
     ss[_CLIENT] = token
-    if token != cookie:
-        st.iframe(static.srcdoc("kk-cookie.js", {
-            "name": auth.CLIENT_COOKIE, "value": token,
-            "max_age": auth.CLIENT_COOKIE_MAX_AGE_S}), height=1)
-    return token
+    return token, token != cookie
+
+
+def _store_client_token(token: str) -> None:
+    """Write the token cookie. Rendered after the form, never before it: an element that is
+    there on the first run only would shift the form, and during the next run the page would
+    show the old and the new password field side by side."""
+    st.iframe(static.srcdoc("kk-cookie.js", {
+        "name": auth.CLIENT_COOKIE, "value": token,
+        "max_age": auth.CLIENT_COOKIE_MAX_AGE_S}), height=1)
 
 
 def _client_address() -> str | None:
@@ -258,12 +264,14 @@ def facilitator_gate(db, lang: str) -> None:
             st.markdown(t("facilitator_as", lang, name=md_escape(author())))
             st.button(t("lock", lang), key="lock", on_click=lambda: ss.update(facilitator=False))
             return
-        token = _client_token()
+        token, unstored = _client_token()
         remembered = _remembered_author()
         with st.form("unlock", border=False):
             name = st.text_input(t("your_name", lang), value=remembered, max_chars=60)
             code = st.text_input(t("passcode", lang), type="password")
             submitted = st.form_submit_button(t("unlock", lang))
+        if unstored:
+            _store_client_token(token)
         if submitted:
             _try_unlock(db, auth.client_key(token, _client_address()), name, code, lang)
 

@@ -178,6 +178,16 @@ def test_upload_lands_and_the_other_worker_shows_it_within_5_s(browser, served, 
         view_ctx.close()
 
 
+PASSWORD_FIELDS_WATCH = """() => {
+    const count = () => document.querySelectorAll(
+        '[data-testid="stSidebar"] input[type="password"]').length;
+    window.kkMostPasswordFields = count();
+    new MutationObserver(() => {
+        window.kkMostPasswordFields = Math.max(window.kkMostPasswordFields, count());
+    }).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
 def failures_of(path: Path, client: str) -> int:
     with closing(sqlite3.connect(path)) as conn:
         return conn.execute("SELECT count(*) FROM krimpkaart_passcode_attempts "
@@ -195,6 +205,7 @@ def test_passcode_limit_survives_a_reload_onto_the_other_worker(browser, served,
         token = next(c["value"] for c in context.cookies()
                      if c["name"] == auth.CLIENT_COOKIE)
         client = auth.client_key(token, None)  # through a local proxy: no address
+        page.evaluate(PASSWORD_FIELDS_WATCH)
         for n in range(1, 6):
             sidebar.get_by_label("Wachtwoord begeleider").fill(f"fout-{n}")
             sidebar.get_by_role("button", name="Ontgrendelen").click()
@@ -202,6 +213,8 @@ def test_passcode_limit_survives_a_reload_onto_the_other_worker(browser, served,
             while failures_of(path, client) < n:  # counted under the cookie's token
                 assert time.monotonic() < deadline, f"attempt {n} was not counted"
                 page.wait_for_timeout(100)
+        # The form keeps its place across the reruns: never an old and a new field at once.
+        assert page.evaluate("() => window.kkMostPasswordFields") == 1
         # Five failures are free; make the wait after them long enough to outlast a reload
         # (the delay doubles: 2 s after the fifth, 32 s after the ninth).
         db = store.open_store(path)

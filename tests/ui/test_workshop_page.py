@@ -57,6 +57,23 @@ def test_wrong_passcode_is_refused_then_rate_limited(monkeypatch):
     assert "geheim" not in str(at.query_params)
 
 
+def _unlock_form_place(at: AppTest) -> list[int]:
+    """Where the unlock form sits in the facilitator expander (its delta path)."""
+    gate = next(e for e in at.sidebar.expander if "Begeleider" in e.label)
+    return [i for i, child in gate.children.items() if child.type == "form"]
+
+
+def test_the_unlock_form_keeps_its_place_across_runs(monkeypatch):
+    """The first run also writes the client-token cookie; written before the form it would
+    move the form on the next run, and the page would show two password fields meanwhile."""
+    monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
+    config.reload()
+    at = page()
+    first = _unlock_form_place(at)
+    at = unlock(at, "fout")
+    assert first and _unlock_form_place(at) == first
+
+
 def test_an_unusable_name_is_refused_with_the_reason(monkeypatch):
     monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
     config.reload()
