@@ -1,5 +1,5 @@
 /* Krimpkaart: the initiatives on the map, from the compact point array that
-   webmap/markers.py passes as JSON:
+   webmap/markers.py passes as JSON (packed by columns when large, see rows()):
      point = [lat, lon, style index, count, selected, ids, labels, approximate]
    where labels are plain text lines ("name \u00b7 place"); they are escaped here
    (kk.esc) before they become HTML. Each tooltip ends in a hidden "id:a,b" key
@@ -167,12 +167,26 @@
     };
 
     if (typeof o.points !== 'string') { build(o.points); return; }
-    // A large layer travels deflated: a third of the bytes to send and to parse.
+    // A large layer travels packed (webmap/markers.py pack_points): deflated JSON
+    // with a column per field and coordinates as steps of 1e-5 degree.
     // No fetch() of a data: URL, so a strict Content-Security-Policy cannot block it.
     var raw = atob(o.points), bytes = new Uint8Array(raw.length), i;
     for (i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
     new Response(new Blob([bytes]).stream()
       .pipeThrough(new DecompressionStream('deflate'))).json()
-      .then(build, function (err) { console.error('Krimpkaart markers:', err); });
+      .then(function (c) { build(rows(c)); },
+            function (err) { console.error('Krimpkaart markers:', err); });
+  };
+
+  /* The packed columns back into point rows (the inverse of pack_points). */
+  var rows = function (c) {
+    var pts = new Array(c.ids.length), lat = 0, lon = 0, i;
+    for (i = 0; i < pts.length; i++) {
+      lat += c.lat[i];
+      lon += c.lon[i];
+      pts[i] = [lat / 1e5, lon / 1e5, c.look[i], c.n[i], 0, c.ids[i], c.labels[i], c.rough[i]];
+    }
+    for (i = 0; i < c.selected.length; i++) { pts[c.selected[i]][4] = 1; }
+    return pts;
   };
 })();

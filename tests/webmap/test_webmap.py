@@ -172,7 +172,8 @@ def test_marker_data_is_packed_only_when_large_and_unpacks_exactly():
     small = [[52.1, 5.1, 0, 1, 0, "a", "Één </script> · Plaats"]]
     assert webmap.pack_points(small) == small  # a readable list
     assert webmap.unpack_points(webmap.pack_points(small)) == small
-    large = [[52.0 + i * 1e-4, 5.0, i % 12, 1, 0, f"id-{i}", f"Naam {i} <b>"] for i in range(3000)]
+    large = [[round(52.0 + i * 1e-4, 5), round(5.0 - i * 3e-5, 5), i % 12, 1 + i % 3,
+              int(i == 7), f"id-{i}", f"Naam {i} <b>\nTweede", i % 2] for i in range(3000)]
     packed = webmap.pack_points(large)
     plain = json.dumps(large, ensure_ascii=False, separators=(",", ":"))
     assert isinstance(packed, str) and len(packed) < len(plain) / 2
