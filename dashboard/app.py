@@ -38,6 +38,7 @@ from dashboard.ui import (
 )
 from dashboard.ui import room as room_ui
 from dashboard.ui.markdown import md_escape
+from dashboard.webmap import names
 
 st.set_page_config(page_title="Krimpkaart", page_icon="🗺️", layout="wide")
 
@@ -70,6 +71,24 @@ def load_frame(path: str, version: int) -> pd.DataFrame:
     frame = query.initiatives_frame(open_store(path).columns())
     frame.attrs[DATA_VERSION] = version
     return frame
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def names_table(path: str, version: int) -> names.NamesTable:
+    """The pins' names of all initiatives, which a large map layer refers to by row."""
+    return names.names_table(load_frame(path, version))
+
+
+def layer_names(shown: pd.DataFrame) -> names.NamesTable | None:
+    """The names table for this data version, registered for the server's names route;
+    None when the server has no such route (a bare ``streamlit run``) or the frame did not
+    come from the store (the layer then carries the names itself)."""
+    version = shown.attrs.get(DATA_VERSION)
+    if version is None or not names.REGISTRY.served:
+        return None
+    table = names_table(store_location(), version)
+    names.REGISTRY.register(table)
+    return table
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -219,9 +238,10 @@ def render_map(shown: pd.DataFrame, lang: str) -> None:
     _forget_spent_zoom(options)
     selected = ss.get("sel_id", "")
     focus = map_focus(session.current_filters(), shown)
+    table = layer_names(shown)  # every run: a cached layer may refer to it
     mapframe.show_map(
         options, THEMES.labels(lang),
-        lambda: webmap.initiatives_layer(shown, lang, selected, focus),
+        lambda: webmap.initiatives_layer(shown, lang, selected, focus, table),
         layer_key=_layer_key(shown, lang, selected, focus),
         key="map_state",
         height=options.height_px,  # kk-page.css fits the frame to the window

@@ -29,6 +29,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from dashboard import config, store, warmup
+from dashboard.webmap import names
 from dashboard.workshop import live, queue_route, readiness
 
 # What the page imports and keeps for the life of the process. Never a module that declares
@@ -78,7 +79,8 @@ def _base_url_path() -> str:
 def _routes() -> list:
     """The version route (every open page polls it), the readiness route (the proxy's
     health check: warm, not held back by ``workshop.readiness``, and the store answers,
-    read from the version route's cache) and the facilitator's queue route."""
+    read from the version route's cache), the facilitator's queue route, and the pins'
+    names of a large map (``webmap.names``)."""
     base = _base_url_path()
     version = live.version_route(live.store_version_reader(store.open_store),
                                  live.route_path(base))
@@ -93,7 +95,7 @@ def _routes() -> list:
     ready = warmup.ready_route(READINESS, readiness.route_path(base), held_back=held_back)
     queue = queue_route.queue_route(queue_route.changes_reader(store.open_store),
                                     queue_route.route_path(base))
-    return [version, ready, queue]
+    return [version, ready, queue, names.names_route(names.REGISTRY, names.route_path(base))]
 
 
 app = st.App(config.APP_PATH, routes=_routes(), lifespan=_lifespan)

@@ -1,5 +1,7 @@
 /* Krimpkaart: the initiatives on the map, from the compact point array that
-   webmap/markers.py passes as JSON (packed by columns when large, see rows()):
+   webmap/markers.py passes as JSON (packed by columns when large, see rows(); a
+   large layer in the app names its pins by row in the names table that
+   webmap/names.py serves, fetched once per data version, see names()):
      point = [lat, lon, style index, count, selected, ids, labels, approximate]
    where labels are plain text lines ("name \u00b7 place"); they are escaped here
    (kk.esc) before they become HTML. Each tooltip ends in a hidden "id:a,b" key
@@ -68,15 +70,23 @@
       return marker;
     };
 
-    var build = function (pts) {
-      var i;
+    /* waiting: a promise while the pins' names are still on their way (a large layer
+       refers to the names table, see names()); clusters need none, pins wait. */
+    var build = function (pts, waiting) {
+      var i, ready = !waiting;
+      var whenNamed = function (fn) { if (ready) { fn(); } else { waiting.then(fn); } };
       if (pts.length <= o.threshold || typeof Supercluster === 'undefined') {
-        for (i = 0; i < pts.length; i++) { group.addLayer(pin(pts[i])); }
+        whenNamed(function () {
+          for (var j = 0; j < pts.length; j++) { group.addLayer(pin(pts[j])); }
+        });
         return;
       }
       var features = [];
       for (i = 0; i < pts.length; i++) {
-        if (pts[i][4]) { group.addLayer(pin(pts[i])); continue; }  // selected: own pin
+        if (pts[i][4]) {  // selected: its own pin, never inside a cluster
+          whenNamed(function (p) { return function () { group.addLayer(pin(p)); }; }(pts[i]));
+          continue;
+        }
         features.push({type: 'Feature', properties: {i: i, n: pts[i][3]},
                        geometry: {type: 'Point', coordinates: [pts[i][1], pts[i][0]]}});
       }
@@ -134,7 +144,7 @@
           if (item.properties.cluster) {
             key = 'c' + item.id;
             next[key] = shown[key] || cluster(item);
-          } else {
+          } else if (ready) {
             key = 'p' + item.properties.i;
             next[key] = pins[key] || (pins[key] = pin(pts[item.properties.i]));
           }
@@ -164,6 +174,7 @@
         shown = {};
       });
       if (group._map) { group.fire('add'); }  // unpacked after the group was added
+      if (!ready) { waiting.then(function () { ready = true; draw(); }); }
     };
 
     if (typeof o.points !== 'string') { build(o.points); return; }
@@ -174,19 +185,69 @@
     for (i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
     new Response(new Blob([bytes]).stream()
       .pipeThrough(new DecompressionStream('deflate'))).json()
-      .then(function (c) { build(rows(c)); },
-            function (err) { console.error('Krimpkaart markers:', err); });
+      .then(function (c) {
+        var pts = rows(c);
+        build(pts, c.names ? names(c.names, o.namesPath).then(function (table) {
+          nameRows(pts, c, table, o.listMax);
+        }) : null);
+      }, function (err) { console.error('Krimpkaart markers:', err); });
   };
 
   /* The packed columns back into point rows (the inverse of pack_points). */
   var rows = function (c) {
-    var pts = new Array(c.ids.length), lat = 0, lon = 0, i;
+    var pts = new Array(c.look.length), lat = 0, lon = 0, i;
     for (i = 0; i < pts.length; i++) {
       lat += c.lat[i];
       lon += c.lon[i];
-      pts[i] = [lat / 1e5, lon / 1e5, c.look[i], c.n[i], 0, c.ids[i], c.labels[i], c.rough[i]];
+      pts[i] = [lat / 1e5, lon / 1e5, c.look[i], c.n[i], 0, c.ids ? c.ids[i] : null,
+                c.labels ? c.labels[i] : null, c.rough[i]];
     }
     for (i = 0; i < c.selected.length; i++) { pts[c.selected[i]][4] = 1; }
     return pts;
+  };
+
+  /* A layer that refers to the names table by row: fill in each point's ids and
+     labels (as marker_points makes them: all ids, the first listMax labels). */
+  var nameRows = function (pts, c, table, listMax) {
+    var row = 0, i, j, more = {}, rs, ids, labels;
+    for (i = 0; i < c.also.length; i++) { more[c.also[i][0]] = c.also[i].slice(1); }
+    for (i = 0; i < pts.length; i++) {
+      row += c.row[i];
+      rs = more[i] ? [row].concat(more[i]) : [row];
+      ids = [];
+      labels = [];
+      for (j = 0; j < rs.length; j++) {
+        ids.push(table.ids[rs[j]]);
+        if (j < listMax) { labels.push(table.labels[rs[j]]); }
+      }
+      pts[i][5] = ids.join(',');
+      pts[i][6] = labels.join('\n');
+    }
+  };
+
+  /* The names table, once per page and data version (the server's names route,
+     below the page's own path; the browser may keep it: its name is its content).
+     A failed fetch is tried again after a pause; pins wait for it, clusters do not. */
+  var tables = {};
+  var names = function (key, path) {
+    if (tables[key]) { return tables[key]; }
+    var here = window.location.pathname, cut = here.indexOf('/component/');
+    var url = (cut >= 0 ? here.slice(0, cut) : '') + '/' + path + '/' + key;
+    var get = function (tries) {
+      return fetch(url, {credentials: 'same-origin'}).then(function (response) {
+        if (!response.ok) { throw new Error('names: HTTP ' + response.status); }
+        return response.json();
+      }).catch(function (err) {
+        if (tries <= 1) { throw err; }
+        return new Promise(function (ok) { setTimeout(ok, 2000); })
+          .then(function () { return get(tries - 1); });
+      });
+    };
+    tables[key] = get(3);
+    tables[key].catch(function (err) {
+      delete tables[key];
+      console.error('Krimpkaart markers:', err);
+    });
+    return tables[key];
   };
 })();

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from dashboard import store
+from dashboard import store, webmap
 from tests.e2e.conftest import map_frame, running_app
 
-GRID = 400  # with the seed well above the clustering threshold
+GRID = 900  # with the seed above the clustering threshold and the packing threshold: the
+# layer refers to the names table by row (webmap/names.py), fetched from the server
 
 VISIBLE = """(_body, sel) => {
     const c = document.querySelector('.leaflet-container').getBoundingClientRect();
@@ -22,7 +23,7 @@ def _grid_store(path):
     db = store.open_store(path)
     db.add_many([{"id": f"raster-{i}", "name": f"Rasterproject {i}", "themes": ["zorg"],
                   "kind": "initiatief", "scope": "lokaal",
-                  "lat": 51.95 + (i // 20) * 0.015, "lon": 5.30 + (i % 20) * 0.045}
+                  "lat": 51.95 + (i // 30) * 0.01, "lon": 5.30 + (i % 30) * 0.03}
                  for i in range(GRID)], author="test")
     return path
 
@@ -61,6 +62,9 @@ def test_cluster_click_zooms_without_rerun_and_pin_selects(offline_page, tmp_pat
     path = _grid_store(tmp_path / "raster.gpkg")
     with running_app(path, {"KRIMPKAART_RUN_LOG": str(log)}) as url:
         page = offline_page.page
+        fetched: list[tuple[int, str]] = []
+        page.on("response", lambda r: fetched.append((r.status, r.headers.get(
+            "content-encoding", ""))) if f"/{webmap.markers.NAMES_PATH}/" in r.url else None)
         page.goto(url + "/?kaart=geen")
         frame = map_frame(page)
         frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
@@ -99,8 +103,12 @@ def test_cluster_click_zooms_without_rerun_and_pin_selects(offline_page, tmp_pat
         assert _runs(log) == runs  # zooming into clusters does not rerun the page
 
         picked = pin.get_attribute("data-ids")
-        pin.click()
         name = "Rasterproject " + picked.removeprefix("raster-")
+        # the pin's name came from the names table: one fetch, compressed
+        assert fetched == [(200, "gzip")], fetched
+        wrap = frame.locator(".leaflet-marker-icon", has=frame.locator(f'[data-ids="{picked}"]'))
+        assert (wrap.get_attribute("aria-label") or "").startswith(name)
+        pin.click()
         page.get_by_role("heading", name=name).wait_for(timeout=15_000)
         page.wait_for_function("i => location.href.includes('id=' + i)", arg=picked,
                                timeout=15_000)

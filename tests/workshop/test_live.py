@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
 
 from starlette.applications import Starlette
 
 from dashboard.store import GeoPackageStore, StoreBusy
 from dashboard.workshop import live
-
-
-def run(coro):
-    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps a loop
-    running in this one."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from tests.asgi import get_bytes, run
 
 
 def get(app, path: str) -> tuple[int, dict[str, str], str]:
     """One ``GET path`` through the ASGI app: (status, headers, body)."""
-    return run(_get(app, path))
-
-
-async def _get(app, path: str) -> tuple[int, dict[str, str], str]:
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "root_path": "", "headers": [],
-             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
-    sent: list[dict] = []
-
-    async def receive() -> dict:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    headers = {k.decode(): v.decode() for k, v in start["headers"]}
-    return start["status"], headers, body.decode()
+    status, headers, body = get_bytes(app, path)
+    return status, headers, body.decode()
 
 
 def app_for(store: GeoPackageStore, max_age: float = 0.0, base: str = "") -> Starlette:
