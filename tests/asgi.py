@@ -15,10 +15,10 @@ def run(coro):
 
 def get_bytes(app, path: str) -> tuple[int, dict[str, str], bytes]:
     """``GET path``: (status, headers, the body as sent)."""
-    return run(_get(app, path))
+    return run(get_async(app, path))
 
 
-async def _get(app, path: str) -> tuple[int, dict[str, str], bytes]:
+async def get_async(app, path: str) -> tuple[int, dict[str, str], bytes]:
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
              "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
              "query_string": b"", "root_path": "", "headers": [],

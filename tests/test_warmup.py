@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 
 from dashboard import warmup
 from dashboard.workshop.readiness import route_path
-from tests.workshop.test_live import _get, run
+from tests.asgi import get_async, run
 
 
 def test_ready_only_after_the_page_has_run():
@@ -27,14 +27,14 @@ def test_ready_only_after_the_page_has_run():
         app = Starlette(routes=[warmup.ready_route(readiness, route_path("kaart"),
                                                    caches=lambda: {"load_frame": 1})])
         answers = []
-        answers.append(await _get(app, "/kaart/_kk/ready"))  # before the warm-up starts
+        answers.append(await get_async(app, "/kaart/_kk/ready"))  # before the warm-up starts
         task = asyncio.create_task(warmup.warm(readiness, run_page))
         await asyncio.sleep(0.05)
         assert page_runs == ["started"]
-        answers.append(await _get(app, "/kaart/_kk/ready"))  # while the page runs
+        answers.append(await get_async(app, "/kaart/_kk/ready"))  # while the page runs
         page_may_finish.set()
         await task
-        answers.append(await _get(app, "/kaart/_kk/ready"))
+        answers.append(await get_async(app, "/kaart/_kk/ready"))
         return [(status, json.loads(body)) for status, _headers, body in answers]
 
     (before, during, after) = run(scenario())
