@@ -233,6 +233,10 @@ def upload_import(db: store.Store, lang: str) -> None:
                               type=["csv", "xlsx", "geojson", "json", "gpkg"])
     if upload is None:
         return
+    written = st.session_state.get("import_written")
+    if written and written[0] == upload.file_id:  # imported: say so, do not plan it again
+        st.success(t("import_done", lang, n=written[1]))
+        return
     data = upload.getvalue()
     mappings: dict[str, dict[str, str]] = st.session_state.setdefault("import_mappings", {})
     mapping = mappings.get(upload.file_id)
@@ -260,8 +264,11 @@ def upload_import(db: store.Store, lang: str) -> None:
             done = importing.import_file(data, upload.name, db, author=workshop.author(),
                                          progress=progress, mapping=mapping)
         if done.ok:
+            # Run again at once: this run drew the page before the import, and the live
+            # poll will not (it knows this session wrote them).
             workshop.mark_seen(db)
-            st.success(t("import_done", lang, n=done.written))
+            st.session_state["import_written"] = (upload.file_id, done.written)
+            st.rerun()
         else:
             st.error(_rejected(done, lang))
 

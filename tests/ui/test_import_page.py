@@ -134,6 +134,11 @@ def test_an_import_on_the_page_is_undone_as_one_change(monkeypatch):
     added = {r["id"] for r in db.list()} - before
     assert len(added) == 3
     assert {db.get(i)["author"] for i in added} == {"Fien"}
+    # the facilitator's own page shows them at once (it does not wait for the live poll,
+    # which knows this session wrote them) and says what happened
+    total = len(before) + 3
+    assert any(f"{total}** van {total} initiatieven" in m.value for m in at.markdown)
+    assert "3 initiatieven geïmporteerd." in [s.value for s in at.sidebar.success]
 
     at.sidebar.button(key="undo").click().run()
     assert not at.exception

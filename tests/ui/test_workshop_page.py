@@ -111,6 +111,8 @@ def test_facilitator_adds_by_municipality_then_undoes(monkeypatch):
     assert len(added) == 1 and added[0]["gemeente_code"] == "GM1714"
     assert added[0]["author"] == "Fien"
     assert at.query_params["id"] == added[0]["id"]
+    total = len(db.list())  # the page shows it at once, not after the next poll
+    assert any(f"{total}** van {total} initiatieven" in m.value for m in at.markdown)
 
     at.sidebar.button(key="undo").click().run()
     assert any("Ongedaan gemaakt" in s.value for s in at.sidebar.success)
