@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,12 +43,26 @@ def server(name: str, checkout: Path, store: Path, workdir: Path) -> tuple[brows
     return browser.Server(name, cmd, env, port, checkout, workdir / f"server-{name}.log"), run_log
 
 
+def own_store(checkout: Path, path: Path, size: int) -> Path:
+    """The same synthetic store, written by the checkout's own code: an older version may
+    not open a store in the current schema (a newer one migrates an older store on open,
+    so the two sides cannot share one)."""
+    subprocess.run([PYTHON, "-c", "import sys, synth; synth.make_store(sys.argv[1], "
+                    "int(sys.argv[2]))", str(path), str(size)],
+                   cwd=checkout / "bench", env={**os.environ, "PYTHONPATH": str(checkout)},
+                   check=True)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--a", type=Path, required=True, help="checkout A (the baseline)")
     parser.add_argument("--b", type=Path, required=True, help="checkout B (the change)")
     parser.add_argument("--size", type=int, default=10000, help="synthetic initiatives")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--own-stores", action="store_true",
+                        help="A gets its own copy of the store, written by A's code (for an "
+                             "A from before a store schema change)")
     parser.add_argument("--loads", type=int, default=3, help="loads per round (first cold)")
     parser.add_argument("--changes", type=int, default=2, help="theme changes per round")
     parser.add_argument("--timeout", type=float, default=120)
@@ -61,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="krimpkaart-ab-"))
     store, count = synth.make_store(workdir / "store.gpkg", args.size)
+    stores = {"A": own_store(sides["A"], workdir / "store-a.gpkg", args.size), "B": store} \
+        if args.own_stores else {"A": store, "B": store}
     values: dict[str, dict[str, list[float]]] = {s: {m: [] for m in METRICS} for s in sides}
-    servers = {name: server(name, path, store, workdir) for name, path in sides.items()}
+    servers = {name: server(name, path, stores[name], workdir)
+               for name, path in sides.items()}
     started = time.time()
     load_start = os.getloadavg()[0]
     with servers["A"][0], servers["B"][0], sync_playwright() as pw:
