@@ -52,6 +52,8 @@ ALLOWED: set[tuple[str, str]] = {
      "kk.fitOnLoad({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/viewport.py", "kk.metricScale({{ this._parent.get_name() }});"),
     ("webmap/clicks.py", "kk.clickWhereDown({{ this._parent.get_name() }});"),
+    ("webmap/skiplink.py",
+     "kk.skipLink({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/pending.py",
      "kk.pendingPin({{ this._parent.get_name() }}, {{ this.options|tojson }});"),
     ("webmap/legend.py",

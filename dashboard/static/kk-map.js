@@ -426,6 +426,35 @@
      script), this puts the press position into the event object that the
      later handlers, streamlit-folium's "last_clicked" among them, read. The
      screen position tells a still pointer: it does not change with a scroll. */
+  /* "Skip the map": the first stop in the map's tab order, hidden until focused; it
+     moves focus to the page's panel beside the map (o.target in the parent page).
+     Not added outside the app's frame (the HTML export, the map on its own).
+     o: {label, target: CSS selector in the parent page} */
+  kk.skipLink = function (map, o) {
+    var panel = function () {
+      try {
+        return window.parent !== window
+          ? window.parent.document.querySelector(o.target) : null;
+      } catch (err) { return null; }  // another origin: nothing to skip to
+    };
+    try {  // in the app's frame only (the page may draw its panel after the map)
+      if (window.parent === window || !window.parent.document) { return; }
+    } catch (err) { return; }
+    var link = document.createElement('a');
+    link.href = '#';
+    link.className = 'kk-skip';
+    link.textContent = o.label;
+    link.addEventListener('click', function (e) {
+      e.preventDefault();
+      var target = panel();  // the page may have drawn it anew since
+      if (!target) { return; }
+      if (!target.hasAttribute('tabindex')) { target.setAttribute('tabindex', '-1'); }
+      target.focus();
+    });
+    var container = map.getContainer();
+    container.parentNode.insertBefore(link, container);
+  };
+
   kk.clickWhereDown = function (map) {
     var down = null;
     map.on('mousedown', function (e) {

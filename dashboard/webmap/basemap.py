@@ -32,6 +32,7 @@ from dashboard.webmap.layers import (
 )
 from dashboard.webmap.legend import Attribution, Legend
 from dashboard.webmap.options import BASEMAPS, NL_BOUNDS, NL_CENTER, MapOptions
+from dashboard.webmap.skiplink import SkipLink
 from dashboard.webmap.templates import template
 from dashboard.webmap.viewport import FitOnLoad, MetricScale
 
@@ -68,6 +69,7 @@ def base_map(options: MapOptions, theme_labels: dict[str, str] | None = None) ->
     Attribution(t("credit_boundaries", options.lang), t("sources", options.lang)).add_to(m)
     MetricScale().add_to(m)
     ClickWhereDown().add_to(m)
+    SkipLink(options.lang).add_to(m)
     # One fit only: a second one, while the first zooms (animated), is ignored by Leaflet.
     FitOnLoad(options.fit_bounds or NL_BOUNDS, options.fit_avoid_panels,
               options.view).add_to(m)

@@ -154,9 +154,11 @@ def test_every_pin_has_a_name_and_a_keyboard_user_selects_one(browser, axe_url, 
         klus.focus()
         outline = klus.evaluate("el => getComputedStyle(el).outlineStyle")
         page.keyboard.press("Enter")
+        # (the region's profile lists it too: wait for the selection, then its details)
+        page.wait_for_function("() => location.href.includes('id=klushuizen-oostburg')",
+                               timeout=20_000)
         page.locator(".st-key-details_panel").get_by_text("KLUShuizen").first.wait_for(
             timeout=20_000)
-        assert "id=klushuizen-oostburg" in page.url
         frame.locator('.kk-pin-wrap[aria-pressed="true"]').wait_for(timeout=20_000)
         page.wait_for_function(
             """sel => { const f = [...document.querySelectorAll(sel)].pop();
@@ -165,5 +167,24 @@ def test_every_pin_has_a_name_and_a_keyboard_user_selects_one(browser, axe_url, 
             arg=FRAME_TITLE, timeout=20_000)
         assert outline != "none"  # a visible focus ring (Leaflet hides it for mouse users)
         page.screenshot(path=str(artifacts / "a11y-keyboard-pick.png"))
+
+        # The map's first tab stop skips it: to the panel with the picked one's details
+        skip = frame.locator("a.kk-skip")
+        first = frame.locator("body").evaluate(
+            "() => document.querySelector('a[href], button, [tabindex]:not([tabindex=\"-1\"])')"
+            ".className")
+        assert first == "kk-skip"
+        assert skip.inner_text() == "Sla de kaart over: naar het detailpaneel"
+        skip.focus()
+        box, frame_box = skip.bounding_box(), page.locator(FRAME_TITLE).last.bounding_box()
+        assert box and frame_box and box["y"] >= frame_box["y"]  # in sight once focused
+        page.screenshot(path=str(artifacts / "a11y-skip-link.png"))
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.closest"
+            "('.st-key-side_panel') !== null", timeout=10_000)
+        page.keyboard.press("Tab")  # and on from there, through the panel
+        assert page.evaluate("() => document.activeElement.closest('.st-key-side_panel') "
+                             "!== null")
     finally:
         context.close()
