@@ -112,8 +112,8 @@ def test_a_typed_place_of_located_initiatives_takes_their_point(rooms, _private_
     rooms.open_workshop("ACDEF", "Anna")
     at = page(workshop="ACDEF", lang="en")
     by_label(at.text_input, "Village or town").input("nieuw buinen").run()
-    assert "Found: Nieuw-Buinen (where the initiative there already is on the map, " \
-           "approximate)" in texts(at)
+    assert "Found: Nieuw-Buinen (where 1 initiative on the map already is, approximate)" \
+        in texts(at)
     by_label(at.text_input, "Name of the initiative").input("Buurtkamer 2")
     at = at.button(key="FormSubmitter:room_form-Send").click().run()
     sent = rooms.suggestions("ACDEF")[0].data
