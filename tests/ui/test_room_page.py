@@ -139,3 +139,23 @@ def test_an_unknown_place_name_is_said_and_asks_for_a_tap_or_a_municipality(
     at = at.button(key=f"FormSubmitter:room_form-{'Versturen' if lang == 'nl' else 'Send'}")\
         .click().run()
     assert rooms.suggestions("ACDEF") == []  # still no point: nothing sent
+
+
+def test_the_review_dialog_finds_look_alikes_without_reading_every_record(monkeypatch, rooms,
+                                                                          _private_store):
+    monkeypatch.setenv("KRIMPKAART_PASSCODE", "geheim")
+    config.reload()
+    db = store.open_store(_private_store)
+    db.add({"id": "buurtbus", "name": "Buurtbus  Beerta", "lat": 53.1915, "lon": 7.0290},
+           "anna")
+    rooms.open_workshop("ACDEF", "Anna")
+    rooms.submit("ACDEF", "phone", "ip", GOOD)
+    at = unlock(page(), "geheim")
+    reads = []
+    real_list = type(db).list
+    monkeypatch.setattr(type(db), "list", lambda self: reads.append(1) or real_list(self))
+    at = by_label(at.sidebar.button, "Bekijken").click().run()
+    assert not at.exception
+    assert "Lijkt op een initiatief dat er al is (binnen 2 km): Buurtbus  Beerta" in " ".join(
+        str(w.value) for w in at.warning)
+    assert reads == []  # the look-alikes came from the page's cached frame
