@@ -431,7 +431,7 @@ def main() -> None:
     workshop.facilitator_gate(db, lang)
     editor.facilitator_tools(db, lang)
     room_ui.sidebar(db, lang)
-    room_ui.review_dialog(db, lang)
+    room_ui.review_dialog(db, frame, lang)
     workshop.tour_editor_button(lang)
     sidebar.normalise_facets()
     state = session.current_filters()

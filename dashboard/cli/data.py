@@ -22,9 +22,16 @@ from typing import Literal
 from dashboard import config
 from dashboard.cli.common import STORE_HELP, add_lang, cli_lang, complain, say, store_location
 from dashboard.cli.progress import ImportProgress
-from dashboard.i18n import Num, t
-from dashboard.tabular.cells import known_columns_hint, parse_target
-from dashboard.tabular.importing import columns_text, format_report, import_path, template_bytes
+from dashboard.i18n import Num, field_label, t, text_of
+from dashboard.tabular.cells import MUNICIPALITY, known_columns_hint, parse_target
+from dashboard.tabular.importing import (
+    IGNORE,
+    columns_text,
+    format_report,
+    import_path,
+    template_bytes,
+)
+from dashboard.tabular.reading import open_table
 
 MB = 1024 * 1024
 LIMITS_HELP = (f"CSV and XLSX files of any size are read in chunks; GeoJSON and GeoPackage "
@@ -49,10 +56,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                 help="name recorded as the author of the change (default: import)")
         parser.add_argument("--store", type=store_location, default=None, help=STORE_HELP)
         parser.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                            help="what a column of the file is, over the known synonyms: a "
-                                 "field (naam, bronnen, sources...), gemeente (place rows "
-                                 "without coordinates at the municipality's centre) or negeren "
-                                 "/ ignore; repeat for more columns")
+                            help="what a column of the file is, over the known synonyms and "
+                                 "over the mapping the store remembers for this header (saved "
+                                 "from the page): a field (naam, bronnen, sources...), gemeente "
+                                 "(place rows without coordinates at the municipality's "
+                                 "centre) or negeren / ignore; repeat for more columns")
         parser.add_argument("--convert-rd", action="store_true",
                             help="convert RD New (EPSG:28992) coordinates to WGS84 instead of "
                                  "rejecting them")
@@ -83,6 +91,53 @@ def parse_map(values: list[str]) -> dict[str, str] | str:
             return value
         mapping[column.strip()] = meaning
     return mapping
+
+
+def file_header(path: Path) -> list[str]:
+    """The file's column names as the page remembers them (blank ones left out); [] when
+    the file cannot be read (the import itself then says why)."""
+    try:
+        table = open_table(path, config.IMPORT_WHOLE_FILE_LIMIT_BYTES)
+    except Exception:  # any reader failure: the import itself reports it
+        return []
+    close = getattr(table.rows, "close", None)  # a streamed file: let go of it now
+    if close is not None:
+        close()
+    return [str(column) for column in table.columns if column]
+
+
+def mapping_text(mapping: dict[str, str], lang: str) -> str:
+    """``webpagina → Bronnen, x → weggelaten`` for a header -> target mapping."""
+    def what(target: str) -> str:
+        if target == IGNORE:
+            return t("imp_map_left_out", lang)
+        if target == MUNICIPALITY:
+            return t("imp_map_municipality_short", lang)
+        return text_of(field_label(target), lang)
+
+    return ", ".join(f"{column} → {what(target)}" for column, target in mapping.items())
+
+
+def with_remembered(path: Path, store: object, given: dict[str, str],
+                    lang: str) -> dict[str, str]:
+    """The mapping saved in the store for this file's header (from the page's mapping
+    step), with ``--map`` over it per column; says which it used and where it came from."""
+    from dashboard.store.mappings import mappings_of
+
+    header = file_header(path)
+    try:
+        saved = mappings_of(store).remembered(header) if header else None
+    except TypeError:  # a store that keeps no mappings
+        saved = None
+    if not saved:
+        return given
+    saved = {column: saved[column] for column in header if column in saved}  # file order
+    say(lang, "cli_map_remembered", columns=mapping_text(saved, lang))
+    overridden = {column: target for column, target in given.items()
+                  if column in saved and saved[column] != target}
+    if overridden:
+        say(lang, "cli_map_overrides", columns=mapping_text(overridden, lang))
+    return {**saved, **given}
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -129,6 +184,7 @@ def run_import(args: argparse.Namespace) -> int:
         else:
             try:
                 store = open_store(location)
+                mapping = with_remembered(path, store, mapping, lang)
                 report = import_path(path, store, author=args.author,
                                      convert_rd=args.convert_rd, dry_run=args.dry_run,
                                      progress=progress, mapping=mapping)

@@ -35,6 +35,7 @@ from dashboard.store import (
     same_location,
     store_exists,
 )
+from dashboard.store.rooms import SUGGESTIONS, rooms_of
 
 YES = {"y", "yes", "j", "ja"}
 
@@ -188,21 +189,25 @@ def _exists(where: Location) -> bool:
 
 
 def _counts(store: PortableStore) -> dict[str, int]:
+    """What a copy would replace: a store holding only suggestions is not empty either."""
     return {"records": len(store.list()), "changes": len(store.history(limit=1_000_000)),
-            "tours": len(store.list_tours())}
+            "tours": len(store.list_tours()),
+            "suggestions": len(rooms_of(store).suggestions(status=None))}
 
 
 def _snapshot_counts(snapshot: Snapshot) -> dict[str, int]:
     return {"records": len(snapshot.records), "changes": len(snapshot.history),
-            "tours": len(snapshot.tours)}
+            "tours": len(snapshot.tours),
+            "suggestions": len(snapshot.carried.get(SUGGESTIONS, []))}
 
 
 def _phrases(counts: dict[str, int], lang: str) -> dict[str, str]:
-    """``{records: "3 initiatives", changes: ..., tours: ...}`` in ``lang``."""
+    """``{records: "3 initiatives", changes: ..., tours: ..., suggestions: ...}`` in ``lang``."""
     return {
         "records": t("cli_count_initiatives", lang, n=counts["records"]),
         "changes": t("cli_count_changes", lang, n=counts["changes"]),
         "tours": t("cli_count_tours", lang, n=counts["tours"]),
+        "suggestions": t("cli_count_suggestions", lang, n=counts["suggestions"]),
     }
 
 

@@ -186,6 +186,9 @@ ATTEMPTS = "krimpkaart_passcode_attempts"  # created on opening, in both backend
 class Snapshot:
     """Everything a store holds, read in one transaction: for backups and copies.
 
+    ``carried`` is what is not public data (workshops, suggestions, column mappings);
+    a table missing from it (a backup written before the table existed) ends empty.
+
     ``history`` is oldest first; each change comes with the seq of the undo that
     reverted it (``undone_by``), so undo keeps working in the copy.
     """
@@ -195,6 +198,8 @@ class Snapshot:
     tours: TourRecords
     version: int
     batches: dict[int, list[str]] = field(default_factory=dict)  # import seq -> record ids
+    # Workshops, suggestions and column mappings: table -> rows (``store.carried``).
+    carried: dict[str, list[tuple]] = field(default_factory=dict)
 
 
 @runtime_checkable

@@ -69,8 +69,10 @@ from dashboard.store.base import clean_record as _clean
 from dashboard.store.base import clean_tour as _clean_tour
 from dashboard.store.base import next_stamp as _next_stamp
 from dashboard.store.base import now_stamp as _now
+from dashboard.store.carried import CARRIED_COLUMNS, insert_sql, select_sql
 from dashboard.store.columns import blob_points, records_frame
 from dashboard.store.gpkg_format import blob_xy, gpkg_point
+from dashboard.store.mappings import mappings_of
 from dashboard.store.rooms import rooms_of
 
 LAYER = "initiatieven"
@@ -499,7 +501,7 @@ class GeoPackageStore:
     # files and copies ----------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        """Records, history, tours and version, read in one transaction."""
+        """Records, history, tours, version and the carried tables, read in one transaction."""
         with self._connect() as conn:
             return _read_snapshot(conn)
 
@@ -507,12 +509,17 @@ class GeoPackageStore:
         """Replace everything with ``snapshot`` in one transaction; returns the records written.
 
         History keeps its sequence numbers (undo works on in the copy) and the version
-        ends above both the store's and the snapshot's, so open screens notice.
+        ends above both the store's and the snapshot's, so open screens notice. The
+        workshops, suggestions and column mappings are replaced too (``store.carried``);
+        the passcode attempts stay as they are.
         """
+        mappings_of(self)  # its table is made on first use: make it now
         with self._write() as conn:
-            for table in (LAYER, HISTORY, TOURS, BATCHES):
+            for table in (LAYER, HISTORY, TOURS, BATCHES, *CARRIED_COLUMNS):
                 conn.execute(f"DELETE FROM {table}")
             conn.executemany(_INSERT, (_row_params(r) for r in snapshot.records))
+            for table, rows in snapshot.carried.items():
+                conn.executemany(insert_sql(table, "?"), rows)
             conn.executemany(
                 f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -643,9 +650,13 @@ def _read_snapshot(conn: sqlite3.Connection) -> Snapshot:
                        for c, undone in history]
         tours = sort_tours(_tour(r) for r in conn.execute(f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
         version = conn.execute(f"SELECT version FROM {META} WHERE fid = 1").fetchone()[0]
+        present = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        carried = {table: [tuple(r) for r in conn.execute(select_sql(table))]
+                   for table in CARRIED_COLUMNS if table in present}  # old files lack some
     finally:
         conn.execute("ROLLBACK")
-    return Snapshot(records, history, tours, version, batches)
+    return Snapshot(records, history, tours, version, batches, carried)
 
 
 # --- backup destinations --------------------------------------------------------------------

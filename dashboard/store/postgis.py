@@ -83,9 +83,11 @@ from dashboard.store.base import (
     updated_record,
     with_defaults,
 )
+from dashboard.store.carried import CARRIED_COLUMNS, insert_sql, select_sql
 from dashboard.store.columns import records_frame
-from dashboard.store.geopackage import GeoPackageStore, read_backup, write_backup
-from dashboard.store.rooms import rooms_of
+from dashboard.store.geopackage import read_backup, write_backup
+from dashboard.store.mappings import mappings_of
+from dashboard.store.rooms import SUGGESTIONS, rooms_of
 
 LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
@@ -670,7 +672,8 @@ class PostGISStore:
     # backups and copies --------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        """Records, history, tours and version as of one moment (a repeatable-read view)."""
+        """Records, history, tours, version and the carried tables (workshops, suggestions,
+        column mappings) as of one moment (a repeatable-read view)."""
 
         def read(conn: psycopg.Connection) -> Snapshot:
             with conn.transaction():
@@ -684,7 +687,10 @@ class PostGISStore:
                 tours = sort_tours(_tour(r) for r in conn.execute(
                     f"SELECT {_TOUR_COLUMNS} FROM {TOURS}"))
                 version = _one(conn.execute(_VERSION))
-            return Snapshot(records, history, tours, version, batches)
+                carried = {table: [tuple(r) for r in conn.execute(select_sql(table))]
+                           for table in CARRIED_COLUMNS if _one(conn.execute(
+                               "SELECT to_regclass(%s) IS NOT NULL", (table,)))}
+            return Snapshot(records, history, tours, version, batches, carried)
 
         return self._read(read)
 
@@ -695,10 +701,19 @@ class PostGISStore:
         number on after them, and the version ends above both the store's and the
         snapshot's, so open screens notice.
         """
+        mappings_of(self)  # its table is made on first use: make it now
         with self._write() as conn:
-            for table in (LAYER, HISTORY, TOURS, BATCHES):
+            for table in (LAYER, HISTORY, TOURS, BATCHES, *CARRIED_COLUMNS):
                 conn.execute(f"DELETE FROM {table}")
             _copy_records(conn, snapshot.records, self.label)
+            with conn.cursor() as cur:
+                for table, rows in snapshot.carried.items():
+                    cur.executemany(insert_sql(table, "%s"), rows)
+            conn.execute(  # new suggestions number on after every one ever numbered here
+                f"SELECT setval(pg_get_serial_sequence('{SUGGESTIONS}', 'seq'), GREATEST("
+                f"(SELECT coalesce(max(seq), 0) FROM {SUGGESTIONS}), coalesce("
+                f"pg_sequence_last_value(pg_get_serial_sequence('{SUGGESTIONS}', 'seq')::regclass),"
+                f" 0), 1))")
             with conn.cursor() as cur:
                 cur.executemany(
                     f"INSERT INTO {HISTORY} ({_HISTORY_COLUMNS}, undone_by) "
@@ -724,11 +739,10 @@ class PostGISStore:
         return len(snapshot.records)
 
     def backup(self, dest: str | Path, *, overwrite: bool = False) -> Path:
-        """A GeoPackage at ``dest`` with all records, history and tours: portable, and what
-        ``restore`` reads into either backend. An existing file only with ``overwrite``."""
-        path = write_backup(self.snapshot(), dest, overwrite=overwrite)
-        rooms_of(GeoPackageStore(path)).load(rooms_of(self).dump())  # pending suggestions too
-        return path
+        """A GeoPackage at ``dest`` with all records, history, tours, workshops, suggestions
+        and column mappings: portable, and what ``restore`` reads into either backend. An
+        existing file only with ``overwrite``."""
+        return write_backup(self.snapshot(), dest, overwrite=overwrite)
 
     def restore(self, src: str | Path) -> int:
         """Replace the store's contents with a backup GeoPackage, in one transaction.

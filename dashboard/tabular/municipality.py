@@ -47,6 +47,13 @@ def find_code(value: str) -> str | None:
     return None
 
 
+def code_by_name(value: str) -> str | None:
+    """The statcode of the municipality named ``value`` (folded as ``name_key``), or None;
+    unlike ``find_code`` a number is no code here (a typed place name is never one)."""
+    key = name_key(value)
+    return _index()[0].get(key) if key else None
+
+
 def suggestions(value: str, n: int = 3) -> list[str]:
     """The current municipality names nearest to ``value`` (at most ``n``), best first."""
     keys, names = _index()

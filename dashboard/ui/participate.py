@@ -1,7 +1,9 @@
 """The participant's page (``?workshop=CODE``): a short form for a phone, no passcode, no account.
 
-Where the initiative is comes from a municipality (its centre, marked approximate)
-or a tap on the small map (``placement``), shown before sending. What is sent goes
+Where the initiative is comes from a municipality (its centre, marked approximate),
+a typed place name (``tabular.place_lookup``: a municipality, or a place the map's
+initiatives already have; approximate) or a tap on the small map (``placement``),
+shown before sending. What is sent goes
 to the workshop's queue (``workshop.room.submit``), never to the map itself. The
 browser keeps a signed device token in a cookie, so the per-device limit survives
 a reload.
@@ -15,6 +17,7 @@ from dashboard import store
 from dashboard.domain.vocab import THEMES
 from dashboard.i18n import LANGS, t
 from dashboard.store.rooms import RateLimited, Rooms, WorkshopClosed, WorkshopUnknown, rooms_of
+from dashboard.tabular import place_lookup
 from dashboard.ui import placement, static
 from dashboard.ui.markdown import md_escape
 from dashboard.webmap import DEFAULT_BASEMAP, NL_CENTER
@@ -24,6 +27,7 @@ DEVICE_COOKIE = "krimpkaart_apparaat"
 PLACE = "room_place"  # the small map's key
 COUNTRY_ZOOM = 6.5
 AREA_ZOOM = 11.0
+PLACE_ZOOM = 13.0  # a village found among the initiatives' places
 FORM_KEYS = ("room_name", "room_place_name", "room_themes", "room_description", "room_link",
              "room_gm")
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
@@ -78,37 +82,93 @@ def _code_form(lang: str) -> None:
 
 def _gm_chosen() -> None:
     code = st.session_state.get("room_gm")
+    st.session_state.pop("room_found", None)
     if code:
         placement.set_point(PLACE, editing.municipality_centre(code))
         st.session_state.update(room_placed=True, room_approx=True, room_zoom=AREA_ZOOM)
 
 
 def _tapped(_point: placement.Point) -> None:
+    st.session_state.pop("room_found", None)
     st.session_state.update(room_placed=True, room_approx=False, room_zoom=None)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _known_places(_db: store.Store, where: str, version: int) -> place_lookup.PlaceIndex:
+    """The located initiatives' places, once per data version (``where`` names the store)."""
+    columns = _db.columns()
+    if columns.empty:
+        return place_lookup.PlaceIndex([])
+    return place_lookup.PlaceIndex(zip(columns["place"], columns["lat"], columns["lon"],
+                                       strict=True))
+
+
+def _place_typed(db: store.Store) -> None:
+    """Locate the typed place name and put the pin there (approximate), or say it is unknown.
+
+    A name that is not found leaves a point chosen before where it was."""
+    ss = st.session_state
+    typed = str(ss.get("room_place_name") or "").strip()
+    ss.pop("room_found", None)
+    if not typed:
+        return
+    where = str(getattr(db, "path", None) or getattr(db, "label", ""))
+    found = place_lookup.locate_place(typed, _known_places(db, where, db.version()))
+    if found is None:
+        ss["room_found"] = ("none", typed, 0)
+        return
+    placement.set_point(PLACE, (found.lat, found.lon))
+    zoom = AREA_ZOOM if found.kind == "municipality" else PLACE_ZOOM
+    ss.update(room_placed=True, room_approx=True, room_zoom=zoom,
+              room_found=(found.kind, found.name, found.records))
+    if found.gemeente_code:
+        ss["room_gm"] = found.gemeente_code
+
+
+def _say_found(lang: str) -> bool:
+    """What the typed place name matched (or that it matched nothing); whether it said so."""
+    found = st.session_state.get("room_found")
+    if not found:
+        return False
+    kind, name, records = found
+    if kind == "none":
+        st.warning(t("room_found_none", lang, name=md_escape(name)), icon=":material/search_off:")
+    elif kind == "municipality":
+        st.success(t("room_found_municipality", lang, name=md_escape(name)),
+                   icon=":material/location_on:")
+    else:
+        st.success(t("room_found_place", lang, name=md_escape(name), n=records),
+                   icon=":material/location_on:")
+    return True
 
 
 def _reset() -> None:
     ss = st.session_state
-    for key in (*FORM_KEYS, "room_sent", "room_placed", "room_approx", "room_zoom"):
+    for key in (*FORM_KEYS, "room_sent", "room_placed", "room_approx", "room_zoom",
+                "room_found"):
         ss.pop(key, None)
     placement.clear(PLACE)
 
 
-def _where(lang: str) -> dict:
-    """The municipality picker and the small map; the point chosen so far (or nothing)."""
+def _where(db: store.Store, lang: str) -> dict:
+    """The municipality picker, the place name, the small map; the point chosen so far (or
+    nothing). The place name is outside the form: typing it moves the pin before sending."""
     ss = st.session_state
     st.markdown(f"**{t('room_field_where', lang)}**")
     st.caption(t("room_where_help", lang))
     names = placement.municipality_names()
     st.selectbox(t("room_field_municipality", lang), list(names), format_func=names.get,
                  key="room_gm", index=None, placeholder=t("choose", lang), on_change=_gm_chosen)
+    st.text_input(t("room_field_place", lang), key="room_place_name",
+                  max_chars=room.FIELD_LIMITS["place"], on_change=_place_typed, args=(db,))
+    said = _say_found(lang)
     point = placement.pick_point(PLACE, NL_CENTER, ss.get("room_zoom") or COUNTRY_ZOOM, lang,
                                  basemap=DEFAULT_BASEMAP, height=230, on_change=_tapped)
     if not (ss.get("room_placed") and point):
         st.info(t("room_point_none", lang))
         return {}
     placement.point_status(point, lang)
-    if ss.get("room_approx"):
+    if ss.get("room_approx") and not said:
         st.caption(t("room_point_approx", lang))
     return {"lat": point[0], "lon": point[1], "location_approximate": bool(ss.get("room_approx"))}
 
@@ -160,13 +220,12 @@ def page(db: store.Store) -> None:
                       key="room_another")
             return
         st.markdown(t("room_intro", lang))
-        form = _where(lang)
+        form = _where(db, lang)
+        form["place"] = ss.get("room_place_name") or ""
         limits = room.FIELD_LIMITS
         with st.form("room_form", border=False):
             form["name"] = st.text_input(t("room_field_name", lang) + " *", key="room_name",
                                          max_chars=limits["name"])
-            form["place"] = st.text_input(t("room_field_place", lang), key="room_place_name",
-                                          max_chars=limits["place"])
             form["themes"] = st.multiselect(
                 t("room_field_themes", lang), THEMES.slugs, key="room_themes",
                 format_func=lambda v: THEMES.label(v, lang), placeholder=t("choose_many", lang),

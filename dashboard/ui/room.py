@@ -10,6 +10,7 @@ Markdown-escaped where it is shown here; widgets show it as plain text.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import config, geo, store
@@ -18,7 +19,7 @@ from dashboard.i18n import t
 from dashboard.store.rooms import Suggestion, Workshop, rooms_of
 from dashboard.ui import edit_dialog, editor, placement, session, static, workshop
 from dashboard.ui.markdown import md_escape
-from dashboard.workshop import live, queue_route, room
+from dashboard.workshop import editing, live, queue_route, room
 
 REVIEWING = "room_reviewing"  # session state: the seq of the suggestion being reviewed
 QR_SHOWN = "room_qr"
@@ -207,8 +208,11 @@ def qr_overlay(db: store.Store, lang: str) -> None:
 # --------------------------------------------------------------------------- review
 
 
-def review_dialog(db: store.Store, lang: str) -> None:
-    """The review dialog while one is open (drawn on every run, so a rerun keeps it)."""
+def review_dialog(db: store.Store, frame: pd.DataFrame, lang: str) -> None:
+    """The review dialog while one is open (drawn on every run, so a rerun keeps it).
+
+    ``frame`` is the page's cached frame of all initiatives: the look-alikes and merge
+    choices come from its rows near the suggestion, not from the store on every rerun."""
     seq = st.session_state.get(REVIEWING)
     if seq is None or st.session_state.get(edit_dialog.OPEN) or \
             st.session_state.get(editor.DELETING):
@@ -221,15 +225,16 @@ def review_dialog(db: store.Store, lang: str) -> None:
         _close_review()
         return
     st.dialog(t("room_review_title", lang), width="large", icon=":material/inbox:",
-              on_dismiss=_close_review)(_review_body)(db, suggestion, lang)
+              on_dismiss=_close_review)(_review_body)(db, frame, suggestion, lang)
 
 
-def _review_body(db: store.Store, suggestion: Suggestion, lang: str) -> None:
+def _review_body(db: store.Store, frame: pd.DataFrame, suggestion: Suggestion,
+                 lang: str) -> None:
     data = suggestion.data
     who = data.get("first_name") or t("room_someone", lang)
     st.caption(t("room_from", lang, who=md_escape(who), at=suggestion.created_at,
                  code=suggestion.workshop))
-    records = db.list()
+    records = _near(frame, suggestion)
     similar = room.duplicates(records, suggestion)
     if similar:
         st.warning(t("room_duplicates", lang, names=", ".join(
@@ -294,6 +299,15 @@ def _review_body(db: store.Store, suggestion: Suggestion, lang: str) -> None:
         workshop.mark_seen(db)
         session.select_initiative(added["id"])
         _done(t("room_approved", lang, name=md_escape(added["name"])))
+
+
+def _near(frame: pd.DataFrame, suggestion: Suggestion) -> list[dict]:
+    """The initiatives a look-alike or a merge choice can be: those near the suggestion."""
+    data = suggestion.data
+    if data.get("lat") is None or data.get("lon") is None:
+        return []
+    radius = max(MERGE_RADIUS_KM, editing.NEARBY_KM)
+    return room.records_near(frame, float(data["lat"]), float(data["lon"]), radius)
 
 
 def _merge_part(db: store.Store, suggestion: Suggestion, records: list, similar: list,

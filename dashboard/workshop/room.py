@@ -13,13 +13,14 @@ import base64
 import hashlib
 import hmac
 import io
+import math
 import re
 import secrets
 import unicodedata
 import weakref
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import segno
@@ -33,6 +34,9 @@ from dashboard.store import Store, StoreError
 from dashboard.store.base import DuplicateId
 from dashboard.store.rooms import Rooms, Suggestion, Workshop, rooms_of
 from dashboard.workshop import editing
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Letters and digits nobody reads as another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6, Q, U/V).
 CODE_ALPHABET = "ACDEFHJKMNPRTWXY34679"
@@ -273,6 +277,22 @@ def as_record(suggestion: Suggestion,
     ids: Container[str] = (existing_ids if isinstance(existing_ids, Container)
                            else set(existing_ids))
     return editing.new_record_from_form(form, point_source="click", existing_ids=ids)
+
+
+def records_near(frame: pd.DataFrame, lat: float, lon: float, radius_km: float) -> list[dict]:
+    """The initiatives of ``frame`` (the page's cached frame) in a box of ``radius_km``
+    around the point, as ``{id, name, lat, lon}``: what look-alike detection and the merge
+    choices need, without reading every record from the store on every rerun."""
+    if frame.empty or "lat" not in frame:
+        return []
+    dlat = radius_km / 110.5  # km per degree of latitude, rounded down: the box is never short
+    dlon = radius_km / (111.4 * max(math.cos(math.radians(abs(lat) + dlat)), 0.01))
+    lats, lons = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
+    inside = ((lats >= lat - dlat) & (lats <= lat + dlat)
+              & (lons >= lon - dlon) & (lons <= lon + dlon))  # NaN (no point) is never inside
+    near = frame.loc[inside, ["id", "name", "lat", "lon"]]
+    return [{"id": str(i), "name": str(n), "lat": float(y), "lon": float(x)}
+            for i, n, y, x in near.itertuples(index=False, name=None)]
 
 
 def duplicates(records: Iterable[Mapping[str, Any]], suggestion: Suggestion) -> list[dict]:

@@ -63,7 +63,8 @@ def test_copy_gpkg_to_postgis_and_back_keeps_everything(tmp_path, seed_file, pg_
     url = pg_database()
     assert cli.main(["store", "copy", str(source.path), url, "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Copied 5 initiatives, 5 changes in the history and 1 tour" in out
+    assert ("Copied 5 initiatives, 5 changes in the history, 1 tour and 0 workshop "
+            "suggestions") in out
 
     pg = open_existing(url)
     assert same_contents(pg.snapshot(), original)
@@ -92,7 +93,8 @@ def test_copy_refuses_a_store_with_contents_unless_forced(tmp_path, seed_file, p
 
     assert cli.main(["store", "copy", str(source.path), url, "--lang", "nl"]) == 1
     err = capsys.readouterr().err
-    assert "is niet leeg (4 initiatieven, 1 wijziging in de geschiedenis, 0 verhalen)" in err
+    assert ("is niet leeg (4 initiatieven, 1 wijziging in de geschiedenis, 0 verhalen, "
+            "0 voorstellen uit workshops)") in err
     assert "--force" in err and "Traceback" not in err
     assert same_contents(target.snapshot(), before)
 

@@ -70,16 +70,17 @@ def alive(pid: int) -> bool:
 class Serve:
     """``krimpkaart serve`` as a subprocess, ready once it says so."""
 
-    def __init__(self, store_path: Path, workers: int, env: dict[str, str] | None = None):
+    def __init__(self, store_path: Path, workers: int, env: dict[str, str] | None = None,
+                 address: str = "127.0.0.1"):
         _haproxy()
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{address}:{self.port}"
         self.log = ARTIFACTS / f"serve-{self.port}.log"
         environ = {**os.environ, "KRIMPKAART_STRICT_I18N": "1", **(env or {})}
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "dashboard.cli", "--lang", "en", "serve",
-                 "--workers", str(workers), "--port", str(self.port), "--address", "127.0.0.1",
+                 "--workers", str(workers), "--port", str(self.port), "--address", address,
                  "--store", str(store_path)],
                 env=environ, stdout=out, stderr=subprocess.STDOUT, cwd=ARTIFACTS)
         deadline = time.monotonic() + 180
@@ -258,3 +259,35 @@ def test_no_orphans_after_ctrl_c_or_kill(artifacts, tmp_path, sig):
     while [pid for pid in kids if alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in kids if alive(pid)], "children outlived serve"
+
+
+def test_a_suggestion_counts_the_visitors_address_not_the_proxys(browser, tmp_path):
+    """The per-address ceiling behind HAProxy: the worker sees the visitor's address (from
+    X-Forwarded-For, trusted from the proxy only), not the proxy's ("local"). Served on a LAN
+    address so the visitor is not loopback. The browser also sends a made-up X-Forwarded-For:
+    HAProxy drops it (and uvicorn would take the rightmost untrusted address anyway)."""
+    from dashboard.cli.serve import lan_addresses
+    from dashboard.store.rooms import SUGGESTIONS, rooms_of
+    from tests.e2e.test_room import fill_suggestion, send
+
+    lan = next(iter(lan_addresses()), None)
+    if lan is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to serve on")
+    path = tmp_path / "initiatieven.gpkg"
+    rooms_of(store.open_store(path)).open_workshop("ACDEF", "Anna")
+    server = Serve(path, 1, address=lan)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True,
+                                  extra_http_headers={"X-Forwarded-For": "203.0.113.9"})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/?workshop=ACDEF")
+        fill_suggestion(page, "Adres-test Beerta")
+        send(page)
+        page.get_by_text("Verstuurd —").wait_for(timeout=30_000)
+    finally:
+        context.close()
+        server.stop()
+    with closing(sqlite3.connect(path)) as conn:
+        addresses = [r[0] for r in conn.execute(f"SELECT address FROM {SUGGESTIONS}")]
+    assert addresses == [lan]  # not "local" (the proxy, 127.0.0.1), not the made-up one

@@ -170,3 +170,44 @@ def test_the_cli_refuses_a_map_it_does_not_understand(tmp_path, store_path, caps
     path.write_bytes(csv_bytes(["naam"], [["A"]]))
     assert cli.main(["import", str(path), "--lang", "en", "--map", "naam=zomaar"]) == 2
     assert "--map 'naam=zomaar'" in capsys.readouterr().err
+
+
+def test_the_cli_uses_the_mapping_the_page_saved_and_map_overrides_it(tmp_path, store_path,
+                                                                      capsys):
+    from dashboard.store.mappings import mappings_of
+
+    header = ["naam", "plek", "webpagina", "opmerking", "gemeente"]
+    mappings_of(GeoPackageStore.create(store_path)).remember(
+        header, {"naam": "name", "plek": "place", "webpagina": "sources", "opmerking": IGNORE})
+    path = tmp_path / "lijst.csv"
+    path.write_bytes(csv_bytes(header, [["A", "Eext", "https://example.org/a", "weg",
+                                         "Aa en Hunze"]]))
+
+    assert cli.main(["validate", str(path), "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert ("Kolomindeling uit de opslag (op de pagina onthouden voor deze kolommen): "
+            "naam → Naam, plek → Plaats, webpagina → Bronnen, opmerking → genegeerd") in out
+    assert "webpagina → Bronnen" in out.split("Kolommen: ")[1]
+
+    # --map goes over the remembered mapping, per column; the rest still comes from it.
+    code = cli.main(["import", str(path), "--lang", "en", "--map", "opmerking=notes"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Column mapping from the store" in out
+    assert "--map overrides it: opmerking → Note" in out
+    record = open_existing(store_path).get("a")
+    assert record["place"] == "Eext" and record["notes"] == "weg"
+    assert record["sources"][0]["url"] == "https://example.org/a"
+
+
+def test_a_header_the_store_does_not_know_uses_only_the_synonyms(tmp_path, store_path, capsys):
+    from dashboard.store.mappings import mappings_of
+
+    mappings_of(GeoPackageStore.create(store_path)).remember(["andere", "kolommen"],
+                                                             {"andere": "name"})
+    path = tmp_path / "lijst.csv"
+    path.write_bytes(csv_bytes(["naam", "gemeente", "bron"],
+                               [["A", "Emmen", "https://example.org/a"]]))
+    assert cli.main(["validate", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "from the store" not in out and "bron → Sources" in out

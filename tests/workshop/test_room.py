@@ -210,3 +210,28 @@ def test_script_payloads_are_stored_as_text(db, rooms):
                           first_name=XSS[:40])
     added = db.get(room.approve(db, suggestion, "Anna")["id"])
     assert added["name"] == XSS[:120] and added["summary"] == XSS
+
+
+def test_records_near_holds_every_record_within_the_radius_and_few_beyond():
+    import random
+
+    import pandas as pd
+
+    from dashboard import geo
+    from dashboard.query import initiatives_frame
+
+    rng = random.Random(7)
+    records = [{"id": f"r{i}", "name": f"R {i}", "lat": 53.0 + rng.uniform(-0.3, 0.3),
+                "lon": 6.5 + rng.uniform(-0.5, 0.5)} for i in range(3000)]
+    records.append({"id": "nowhere", "name": "Zonder punt", "lat": None, "lon": None})
+    frame = initiatives_frame(records)
+    for radius in (2.0, 10.0):
+        near = room.records_near(frame, 53.0, 6.5, radius)
+        ids = {r["id"] for r in near}
+        within = {r["id"] for r in records if r["lat"] is not None
+                  and geo.haversine_km(53.0, 6.5, r["lat"], r["lon"]) <= radius}
+        assert within and within <= ids  # none missed
+        assert len(ids) <= 1.4 * len(within) + 3  # a box, not the whole frame
+        assert "nowhere" not in ids
+    assert room.records_near(pd.DataFrame(), 53.0, 6.5, 2.0) == []
+    assert set(near[0]) == {"id", "name", "lat", "lon"}
