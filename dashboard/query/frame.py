@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from dashboard import geo
-from dashboard.text import fold_many, slugify
+from dashboard.text import fold, slugify
 
 LIST_COLUMNS = ("themes", "actors", "channels")
 TEXT_COLUMNS = ("kind", "scope", "status", "participation", "place", "gemeente_code",
@@ -109,5 +109,5 @@ def _slugs(names: pd.Series) -> pd.Series:
 def search_texts(frame: pd.DataFrame) -> list[str]:
     """The folded text the search box matches: name, place and every description."""
     columns = [frame[k].tolist() if k in frame else [""] * len(frame) for k in SEARCH_FIELDS]
-    texts = [" ".join(part or "" for part in parts) for parts in zip(*columns, strict=True)]
-    return [text.replace("-", " ") for text in fold_many(texts)]
+    return [fold(" ".join(part or "" for part in parts)).replace("-", " ")
+            for parts in zip(*columns, strict=True)]
