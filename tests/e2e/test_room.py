@@ -11,6 +11,7 @@ import time
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import store
 from tests.e2e.conftest import OfflinePage, running_app
@@ -46,8 +47,16 @@ def open_workshop(page) -> str:
     sidebar = page.locator('[data-testid="stSidebar"]')
     panel = sidebar.locator(".st-key-room_sidebar")
     if not panel.get_by_text("Workshop sluiten").is_visible():
-        panel.get_by_text("Workshop met deelnemers").click()
-        panel.get_by_role("button", name="Workshop openen").click()
+        opener = panel.get_by_role("button", name="Workshop openen")
+        for _ in range(3):  # under load a click on a just-drawn expander can go unseen
+            if panel.locator("details").first.get_attribute("open") is None:
+                panel.get_by_text("Workshop met deelnemers").click()
+            try:
+                opener.wait_for(timeout=5_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        opener.click()
     code = panel.locator('[data-testid="stCode"]')
     code.wait_for(timeout=15_000)
     return code.inner_text().strip()
