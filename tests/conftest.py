@@ -35,6 +35,18 @@ def source_dir() -> Path:
     return SOURCE_DIR
 
 
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty GeoPackage store that the app and the CLI use (``KRIMPKAART_STORE``)."""
+    from dashboard.store import GeoPackageStore
+
+    path = tmp_path / "store.gpkg"
+    GeoPackageStore.create(path, [])
+    monkeypatch.setenv("KRIMPKAART_STORE", str(path))
+    config.reload()
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _private_store(tmp_path_factory, monkeypatch):
     """Every test gets its own store file; nothing touches the user's data folder.

@@ -7,7 +7,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 
 from dashboard import cli, config
@@ -27,15 +26,6 @@ def big_csv(path: Path, rows: int, description: int = 2000, start: int = 0,
         out.write(HEADER)
         for i in range(start, start + rows):
             out.write(f"Dorpshuis {i};Emmen;52,78;6,9;zorg;{text}\n")
-    return path
-
-
-@pytest.fixture
-def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store.gpkg"
-    GeoPackageStore.create(path, [])
-    monkeypatch.setenv("KRIMPKAART_STORE", str(path))
-    config.reload()
     return path
 
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
-import pytest
-
-from dashboard import cli, config, geo
+from dashboard import cli, geo
 from dashboard.store import GeoPackageStore, open_existing
 from dashboard.tabular import municipality
 from dashboard.tabular.cells import MUNICIPALITY, parse_target
@@ -138,15 +135,6 @@ def test_a_mapping_for_a_column_the_file_lacks_is_an_error():
     data = csv_bytes(["naam", "gemeente"], [["A", "Emmen"]])
     report = plan_import(data, "x.csv", mapping={"bron": "sources"})
     assert [p.key for p in report.errors] == ["imp_map_no_column"]
-
-
-@pytest.fixture
-def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store.gpkg"
-    GeoPackageStore.create(path, [])
-    monkeypatch.setenv("KRIMPKAART_STORE", str(path))
-    config.reload()
-    return path
 
 
 def test_the_cli_takes_map_and_prints_the_mapping_it_used(tmp_path, store_path, capsys):

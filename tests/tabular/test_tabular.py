@@ -731,17 +731,6 @@ def test_template_csv_header() -> None:
 # --------------------------------------------------------------------------- store + CLI
 
 
-@pytest.fixture
-def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from dashboard.store import GeoPackageStore
-
-    path = tmp_path / "store.gpkg"
-    GeoPackageStore.create(path, [])
-    monkeypatch.setenv("KRIMPKAART_STORE", str(path))
-    config.reload()
-    return path
-
-
 def stored(path: Path) -> list[dict[str, Any]]:
     from dashboard.store import open_store
 
