@@ -227,27 +227,25 @@
 
   /* The names table, once per page and data version (the server's names route,
      below the page's own path; the browser may keep it: its name is its content).
-     A failed fetch is tried again after a pause; pins wait for it, clusters do not. */
+     A failed fetch (a worker that restarted, say) is tried again, waiting 2 s, then
+     longer, up to 30 s between tries, for as long as the page shows the layer:
+     pins wait for it, clusters do not. */
   var tables = {};
   var names = function (key, path) {
     if (tables[key]) { return tables[key]; }
     var here = window.location.pathname, cut = here.indexOf('/component/');
     var url = (cut >= 0 ? here.slice(0, cut) : '') + '/' + path + '/' + key;
-    var get = function (tries) {
+    var get = function (pause) {
       return fetch(url, {credentials: 'same-origin'}).then(function (response) {
         if (!response.ok) { throw new Error('names: HTTP ' + response.status); }
         return response.json();
       }).catch(function (err) {
-        if (tries <= 1) { throw err; }
-        return new Promise(function (ok) { setTimeout(ok, 2000); })
-          .then(function () { return get(tries - 1); });
+        console.error('Krimpkaart markers:', err, '- trying again in', pause / 1000, 's');
+        return new Promise(function (ok) { setTimeout(ok, pause); })
+          .then(function () { return get(Math.min(pause * 2, 30000)); });
       });
     };
-    tables[key] = get(3);
-    tables[key].catch(function (err) {
-      delete tables[key];
-      console.error('Krimpkaart markers:', err);
-    });
+    tables[key] = get(2000);
     return tables[key];
   };
 })();

@@ -199,6 +199,7 @@ def _delete_body(db: store.Store, record: dict, lang: str) -> None:
 def _undo(db: store.Store) -> None:
     outcome = editing.undo_for_session(db, workshop.author())
     st.session_state["undo_message"] = (outcome.ok, outcome.key, outcome.values)
+    st.session_state.pop("import_written", None)  # an undone import is no longer "imported"
     if outcome.ok:
         workshop.mark_seen(db)
 

@@ -285,8 +285,9 @@ def records_near(frame: pd.DataFrame, lat: float, lon: float, radius_km: float) 
     choices need, without reading every record from the store on every rerun."""
     if frame.empty or "lat" not in frame:
         return []
-    dlat = radius_km / 110.5  # km per degree of latitude, rounded down: the box is never short
-    dlon = radius_km / (111.4 * max(math.cos(math.radians(abs(lat) + dlat)), 0.01))
+    # km per degree, rounded down (latitude 110.6, longitude 111.2 x cos): never short
+    dlat = radius_km / 110.5
+    dlon = radius_km / (111.0 * max(math.cos(math.radians(abs(lat) + dlat)), 0.01))
     lats, lons = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
     inside = ((lats >= lat - dlat) & (lats <= lat + dlat)
               & (lons >= lon - dlon) & (lons <= lon + dlon))  # NaN (no point) is never inside

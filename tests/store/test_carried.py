@@ -17,7 +17,7 @@ from dashboard import cli
 from dashboard.store import GeoPackageStore, open_existing, open_store
 from dashboard.store.carried import CARRIED_COLUMNS
 from dashboard.store.mappings import COLUMN_MAPPINGS, mappings_of
-from dashboard.store.rooms import SUGGESTIONS, WORKSHOPS, rooms_of
+from dashboard.store.rooms import ROOM_SECRETS, SUGGESTIONS, WORKSHOPS, rooms_of
 from tests.store.test_store import BACKENDS, seed_file  # noqa: F401
 
 HEADER = ["naam", "webpagina", "gemeente"]
@@ -126,8 +126,11 @@ def test_a_backup_from_before_the_tables_restores_with_none(seed_file, tmp_path)
         for table in CARRIED_COLUMNS:
             conn.execute(f"DROP TABLE {table}")
     target = room_store(tmp_path / "target.gpkg", seed_file)
+    before = rooms_of(target).dump()
+    assert before[WORKSHOPS] and before[SUGGESTIONS]  # the target had its own to lose
     target.restore(backup)
-    assert rooms_of(target).dump()[WORKSHOPS] == []
+    after = rooms_of(target).dump()
+    assert after[WORKSHOPS] == [] and after[SUGGESTIONS] == [] and after[ROOM_SECRETS] == []
     assert mappings_of(target).remembered(HEADER) is None
     assert not any(r[0] == COLUMN_MAPPINGS for r in sqlite3.connect(backup).execute(
         "SELECT name FROM sqlite_master"))  # the backup was only read
