@@ -22,13 +22,13 @@ from typing import Literal
 from dashboard import config
 from dashboard.cli.common import STORE_HELP, add_lang, cli_lang, complain, say, store_location
 from dashboard.cli.progress import ImportProgress
-from dashboard.i18n import Num, field_label, t, text_of
-from dashboard.tabular.cells import MUNICIPALITY, known_columns_hint, parse_target
+from dashboard.i18n import Num, t
+from dashboard.tabular.cells import known_columns_hint, parse_target
 from dashboard.tabular.importing import (
-    IGNORE,
     columns_text,
     format_report,
     import_path,
+    target_text,
     template_bytes,
 )
 from dashboard.tabular.reading import open_table
@@ -108,14 +108,8 @@ def file_header(path: Path) -> list[str]:
 
 def mapping_text(mapping: dict[str, str], lang: str) -> str:
     """``webpagina → Bronnen, x → weggelaten`` for a header -> target mapping."""
-    def what(target: str) -> str:
-        if target == IGNORE:
-            return t("imp_map_left_out", lang)
-        if target == MUNICIPALITY:
-            return t("imp_map_municipality_short", lang)
-        return text_of(field_label(target), lang)
-
-    return ", ".join(f"{column} → {what(target)}" for column, target in mapping.items())
+    return ", ".join(f"{column} → {target_text(target, lang)}"
+                     for column, target in mapping.items())
 
 
 def with_remembered(path: Path, store: object, given: dict[str, str],

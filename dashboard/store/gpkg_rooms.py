@@ -212,15 +212,6 @@ class GeoPackageRooms:
         with self._store._connect() as conn:
             return read(conn)
 
-    def load(self, rows: RoomRows) -> None:
-        """Add rows dumped from another store; rows already here (same key) stay as they are."""
-        with self._write() as conn:
-            for table, columns in ROW_COLUMNS.items():
-                marks = ", ".join(["?"] * len(columns))
-                for row in rows.get(table, []):
-                    conn.execute(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
-                                 f"VALUES ({marks})", row)
-
 
 def _get_workshop(conn: sqlite3.Connection, code: str) -> Workshop | None:
     return _workshop(conn.execute(f"{_WORKSHOP} WHERE code = ?", (code,)).fetchone())

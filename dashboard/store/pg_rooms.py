@@ -197,15 +197,6 @@ class PostGISRooms:
 
         return self._store._read(read)
 
-    def load(self, rows: RoomRows) -> None:
-        """Add rows dumped from another store; rows already here (same key) stay as they are."""
-        with self._write() as conn:
-            for table, columns in ROW_COLUMNS.items():
-                marks = ", ".join(["%s"] * len(columns))
-                for row in rows.get(table, []):
-                    conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) "
-                                 f"VALUES ({marks}) ON CONFLICT DO NOTHING", row)
-
 
 def _get_workshop(conn: psycopg.Connection, code: str, lock: bool = False) -> Workshop | None:
     sql = f"{_WORKSHOP} WHERE code = %s" + (" FOR UPDATE" if lock else "")

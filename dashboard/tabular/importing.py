@@ -822,18 +822,18 @@ def field_text(problem: ImportProblem, lang: str) -> str:
     return label
 
 
+def target_text(target: str, lang: str, ignored_key: str = "imp_map_left_out") -> str:
+    """What a column is taken as, in words: a field's label, the municipality, or left out."""
+    if target == IGNORE:
+        return t(ignored_key, lang)
+    if target == MUNICIPALITY:
+        return t("imp_map_municipality_short", lang)
+    return text_of(field_label(target), lang)
+
+
 def columns_text(report: ImportReport, lang: str) -> str:
     """What every column was taken as, on one line: ``naam → Naam, bron → Bronnen, x → –``."""
-    parts = []
-    for use in report.columns:
-        if use.target == IGNORE:
-            what = t("imp_map_left_out", lang)
-        elif use.target == MUNICIPALITY:
-            what = t("imp_map_municipality_short", lang)
-        else:
-            what = text_of(field_label(use.target), lang)
-        parts.append(f"{use.column} → {what}")
-    return ", ".join(parts)
+    return ", ".join(f"{use.column} → {target_text(use.target, lang)}" for use in report.columns)
 
 
 def format_report(report: ImportReport, lang: str = "en") -> str:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.domain.record import RECORD_FIELDS
-from dashboard.i18n import field_label, t, text_of
+from dashboard.i18n import t
 from dashboard.store.mappings import ColumnMappings, mappings_of
 from dashboard.tabular import importing
 from dashboard.ui.markdown import md_escape
@@ -40,11 +40,7 @@ def remembered(db: store.Store, report: importing.ImportReport) -> dict[str, str
 
 
 def choice_label(choice: str, lang: str) -> str:
-    if choice == importing.IGNORE:
-        return t("import_map_ignore", lang)
-    if choice == importing.MUNICIPALITY:
-        return t("imp_map_municipality_short", lang)
-    return text_of(field_label(choice), lang)
+    return importing.target_text(choice, lang, ignored_key="import_map_ignore")
 
 
 def mapping_step(db: store.Store, report: importing.ImportReport, lang: str,

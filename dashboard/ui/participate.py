@@ -121,8 +121,8 @@ def _place_typed(db: store.Store) -> None:
     zoom = AREA_ZOOM if found.kind == "municipality" else PLACE_ZOOM
     ss.update(room_placed=True, room_approx=True, room_zoom=zoom,
               room_found=(found.kind, found.name, found.records))
-    if found.gemeente_code:
-        ss["room_gm"] = found.gemeente_code
+    # the pick follows the point; none when the point lies in no municipality (at sea)
+    ss["room_gm"] = found.gemeente_code or None
 
 
 def _say_found(lang: str) -> bool:
