@@ -311,6 +311,7 @@ class Tab:
     ready_at: float | None = None
     first_run_s: float | None = None
     change_s: list[float] = field(default_factory=list)
+    change_sent: list[float] = field(default_factory=list)  # monotonic send time per change_s
     errors: list[str] = field(default_factory=list)
     timeouts: int = 0
     attempts: int = 0  # changes tried
@@ -403,6 +404,7 @@ class Tab:
                                      f"{list(view.chosen)}")
                 self.stale_runs += 1  # a run that began before ours: wait for ours
             self.change_s.append(run.finished - sent)
+            self.change_sent.append(sent)
             self.view = view
         except Exception as exc:
             self.fail(f"change to {list(target) or 'no filter'}", exc)
@@ -681,6 +683,18 @@ def _r(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def changes_by_addition(tabs: list[Tab], added: list[tuple[float, int]],
+                        window: float = 4.0) -> dict:
+    """Change latencies split by whether the change was sent within ``window`` s after an
+    addition (while the pages rerun for it) or not: where the workshop's tail comes from."""
+    times = [at for at, _ in added]
+    near, far = [], []
+    for tab in tabs:
+        for sent, took in zip(tab.change_sent, tab.change_s, strict=True):
+            (near if any(0 <= sent - at < window for at in times) else far).append(took)
+    return {"window_s": window, "near": spread(near), "away": spread(far)}
+
+
 def additions_seen(tabs: list[Tab], added: list[tuple[float, int]], within: float) -> dict:
     """Per session: seconds from each addition until a result line counted it."""
     per_session, misses, total = [], 0, 0
@@ -748,6 +762,7 @@ async def run_row(args: argparse.Namespace, url: str, sessions: int, pids: list[
     }
     if args.profile == "workshop":
         row["additions_visible"] = additions_seen(tabs, row["additions"], args.see_within)
+        row["change_s_by_addition"] = changes_by_addition(tabs, row["additions"])
         row["additions"] = len(row["additions"])
     return row
 
@@ -853,6 +868,13 @@ def details(result: dict) -> str:
             out.append("    per session 'addition visible' p50/max s:")
             for i in range(0, len(cells), 5):
                 out.append("      " + "   ".join(c.ljust(22) for c in cells[i:i + 5]).rstrip())
+        if "change_s_by_addition" in row:
+            split = row["change_s_by_addition"]
+            near, away = split["near"], split["away"]
+            out.append(f"    changes sent within {split['window_s']:.0f} s after an addition: "
+                       f"{near['n']}, p50/p95/max {_f(near['p50'])}/{_f(near['p95'])}/"
+                       f"{_f(near['max'])} s; the others: {away['n']}, "
+                       f"{_f(away['p50'])}/{_f(away['p95'])}/{_f(away['max'])} s")
         growth = rss_growth(row.get("rss_series_mb") or [])
         if growth:
             out.append(f"    server RSS after 2 min {growth[0]:.0f} MB, at the end "

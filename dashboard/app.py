@@ -62,13 +62,20 @@ def get_store() -> store.Store:
 DATA_VERSION = "krimpkaart_version"  # frame.attrs key; filtering keeps attrs
 
 
+@st.cache_resource
+def newest_frames() -> query.NewestFrames:
+    """The newest frame per store in this process, for the next version to start from."""
+    return query.NewestFrames()
+
+
 @st.cache_resource(max_entries=4)
 def load_frame(path: str, version: int) -> pd.DataFrame:
-    """All initiatives with their location columns; rebuilt only when the store changes.
+    """All initiatives with their location columns; made anew only when the store changes.
 
     Read column-wise (``Store.columns()``): at 100,000 initiatives a dict per record
-    made this the 26 s the first visitor after a server start waited for."""
-    frame = query.initiatives_frame(open_store(path).columns())
+    made this the 26 s the first visitor after a server start waited for. A new version
+    re-reads only the records written since the newest frame (``query.current_frame``)."""
+    frame = newest_frames().frame(path, version, open_store(path))
     frame.attrs[DATA_VERSION] = version
     return frame
 

@@ -14,7 +14,7 @@ import math
 import queue
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -129,11 +129,14 @@ class Store(Protocol):
 
     ``list()`` gives the records as dicts (for editing, imports, exports); ``columns()``
     gives the same records as one DataFrame, read column-wise, for the page's frame
-    (``store.columns.records_frame`` says what the columns hold).
+    (``store.columns.records_frame`` says what the columns hold); ``stamps()`` each
+    record's ``updated_at``, which changes with every write of the record, so a frame
+    can be brought up to date by reading only what changed (``query.refreshed_frame``).
     """
 
     def list(self) -> Records: ...
-    def columns(self) -> pd.DataFrame: ...
+    def columns(self, ids: Collection[str] | None = None) -> pd.DataFrame: ...
+    def stamps(self) -> dict[str, str]: ...
     def get(self, id: str) -> Record | None: ...
     def add(self, record: RecordInput, author: str) -> Record: ...
     def add_many(self, records: Iterable[RecordInput], author: str) -> Records: ...

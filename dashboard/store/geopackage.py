@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
@@ -290,10 +290,15 @@ class GeoPackageStore:
             rows = conn.execute(_SELECT).fetchall()
         return sort_records(_from_row(r) for r in rows)
 
-    def columns(self) -> pd.DataFrame:
-        """All records as one DataFrame, read column-wise, in ``list()``'s order."""
+    def columns(self, ids: Collection[str] | None = None) -> pd.DataFrame:
+        """All records (or those with these ids) as one DataFrame, read column-wise, in
+        ``list()``'s order."""
         with self._connect() as conn:
-            rows = conn.execute(_SELECT).fetchall()
+            if ids is None:
+                rows = conn.execute(_SELECT).fetchall()
+            else:
+                rows = conn.execute(f"{_SELECT} WHERE id IN {_IDS}",
+                                    (json.dumps(list(ids)),)).fetchall()
         geoms, *fields = zip(*rows, strict=True) if rows else [()] * (len(FIELDS) + 1)
         lon, lat = blob_points(geoms)
         return records_frame(fields, lon, lat)
@@ -302,6 +307,12 @@ class GeoPackageStore:
         """The record with this id, or None."""
         with self._connect() as conn:
             return _get(conn, id)
+
+    def stamps(self) -> dict[str, str]:
+        """Each record's id and ``updated_at``: what changed since a frame was read."""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT id, COALESCE(updated_at, '') FROM {LAYER}").fetchall()
+        return dict(rows)
 
     def add(self, record: RecordInput, author: str) -> Record:
         """Add a new record; sets timestamps and author. Raises ``DuplicateId``."""

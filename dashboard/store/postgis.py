@@ -27,7 +27,7 @@ import re
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -457,13 +457,19 @@ class PostGISStore:
         rows = self._read(lambda conn: conn.execute(_SELECT).fetchall())
         return sort_records(_from_row(r) for r in rows)
 
-    def columns(self) -> pd.DataFrame:
-        """All records as one DataFrame, read column-wise, in ``list()``'s order.
+    def columns(self, ids: Collection[str] | None = None) -> pd.DataFrame:
+        """All records (or those with these ids) as one DataFrame, read column-wise, in
+        ``list()``'s order.
 
         List fields come as JSON text, each distinct text parsed once (``records_frame``)
         into what psycopg would have made of it, then read as ``list()`` reads that.
         """
-        rows = self._read(lambda conn: conn.execute(_SELECT_TEXT).fetchall())
+        if ids is None:
+            rows = self._read(lambda conn: conn.execute(_SELECT_TEXT).fetchall())
+        else:
+            wanted = list(ids)
+            rows = self._read(lambda conn: conn.execute(
+                f"{_SELECT_TEXT} WHERE id = ANY(%s)", (wanted,)).fetchall())
         xs, ys, *fields = zip(*rows, strict=True) if rows else [()] * (len(_FIELDS) + 2)
         lon = np.array(xs, dtype=float)
         lat = np.array(ys, dtype=float)
@@ -495,6 +501,12 @@ class PostGISStore:
             conn.execute("SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
                          (str(IMPORT_IDLE_TIMEOUT_S * 1000),))
             return _import(conn, records, author, now_stamp(), keep=False, label=self.label)[0]
+
+    def stamps(self) -> dict[str, str]:
+        """Each record's id and ``updated_at``: what changed since a frame was read."""
+        rows = self._read(lambda conn: conn.execute(
+            f"SELECT id, COALESCE(updated_at, '') FROM {LAYER}").fetchall())
+        return dict(rows)
 
     def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:
         """``id -> name`` of those of ``ids`` that the store holds (one indexed query)."""

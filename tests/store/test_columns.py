@@ -282,3 +282,92 @@ def test_today_frame_places_a_pointless_record_by_its_municipality():
     frame = today_frame([{"id": "a", "name": "A", "gemeente_code": "GM1714"}])
     assert frame.loc[0, "statcode"] == "GM1714"
     assert json.dumps(frame.loc[0, "themes"]) == "[]"
+
+
+# --- a frame brought up to date from the records that changed (query.refreshed_frame) ----------
+
+
+class _Counting:
+    """A store whose ``columns(ids)`` calls are noted: which records a refresh read."""
+
+    def __init__(self, store: PortableStore) -> None:
+        self.store, self.reads = store, []
+
+    def columns(self, ids=None) -> pd.DataFrame:
+        self.reads.append(None if ids is None else sorted(ids))
+        return self.store.columns(ids)
+
+    def stamps(self) -> dict[str, str]:
+        return self.store.stamps()
+
+
+def _writes(db: PortableStore) -> Iterator[tuple[str, list[str] | None]]:
+    """Each kind of write the page's frame must follow, with the ids a refresh reads."""
+    base = {"kind": "initiatief", "scope": "lokaal", "status": "lopend"}
+    db.add({**base, "id": "nieuw", "name": "Nieuw in Emmen", "lat": 52.78, "lon": 6.9,
+            "themes": ["wonen"]}, "test")
+    yield "add", ["nieuw"]
+    db.add({**base, "id": "nieuw-2", "name": "nieuw in emmen", "gemeente_code": "GM0114"}, "test")
+    yield "add a record without a point that sorts beside another", ["nieuw-2"]
+    moved = {**db.get("klus"), "name": "Aaa eerst", "lat": 52.4797, "lon": -1.9026}
+    db.update(moved, "test")
+    yield "rename (moves in the order) and move abroad", ["klus"]
+    db.delete("kust", "test")
+    yield "delete", []
+    db.undo_last("test")
+    yield "undo the delete", ["kust"]
+    db.undo_last("test")
+    yield "undo the rename and move (the undo before went back one change)", ["klus"]
+
+
+def test_refreshed_frame_is_a_full_read_after_each_write(awkward_store):
+    previous = query.initiatives_frame(awkward_store.columns())
+    counting = _Counting(awkward_store)
+    for what, read in _writes(awkward_store):
+        counting.reads.clear()
+        refreshed = query.refreshed_frame(previous, counting)
+        assert refreshed is not None, what
+        pd.testing.assert_frame_equal(refreshed, query.initiatives_frame(awkward_store.columns()),
+                                      obj=what)
+        assert counting.reads == ([read] if read else []), what
+        previous = refreshed
+
+
+def test_refresh_leaves_the_shared_frame_alone(awkward_store):
+    previous = query.initiatives_frame(awkward_store.columns())
+    before = previous.copy(deep=True)
+    for _ in _writes(awkward_store):
+        query.refreshed_frame(previous, awkward_store)
+    pd.testing.assert_frame_equal(previous, before)
+
+
+def test_unchanged_store_gives_an_equal_frame_without_reading(awkward_store):
+    previous = query.initiatives_frame(awkward_store.columns())
+    counting = _Counting(awkward_store)
+    refreshed = query.refreshed_frame(previous, counting)
+    assert refreshed is not previous and counting.reads == []
+    pd.testing.assert_frame_equal(refreshed, previous)
+
+
+def test_many_changes_read_everything(awkward_store):
+    previous = query.initiatives_frame(awkward_store.columns())
+    for record in awkward_store.list()[:3]:
+        awkward_store.delete(record["id"], "test")
+    assert query.refreshed_frame(previous, awkward_store) is None  # 3 of 12 > 20 %
+    counting = _Counting(awkward_store)
+    frame = query.current_frame(counting, previous)
+    assert counting.reads == [None]
+    pd.testing.assert_frame_equal(frame, query.initiatives_frame(awkward_store.columns()))
+
+
+def test_newest_frames_start_from_the_newest(awkward_store, tmp_path):
+    frames = query.NewestFrames()
+    counting = _Counting(awkward_store)
+    frames.frame("here", 1, counting)
+    awkward_store.add({"id": "n", "name": "N", "kind": "initiatief", "scope": "lokaal",
+                       "status": "lopend"}, "test")
+    frame = frames.frame("here", 2, counting)
+    assert counting.reads == [None, ["n"]]
+    frames.frame("elders", 1, counting)  # another store starts from nothing
+    assert counting.reads[-1] is None
+    assert "n" in set(frame["id"])
