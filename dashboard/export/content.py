@@ -23,7 +23,7 @@ from dashboard.export.layout import render
 from dashboard.export.mapdraw import nl_extent, shorten
 from dashboard.export.presets import PRESETS, resolve
 from dashboard.export.scene import Box, MapPoint, Scene
-from dashboard.geo.crs import to_rd
+from dashboard.geo.crs import rd_xy
 from dashboard.i18n import number, regiotype_label, t
 from dashboard.query import filtering
 from dashboard.query.state import FilterState
@@ -78,7 +78,7 @@ def rd_extent(bbox: LonLatBox | None) -> Box:
         return nl_extent()
     lons = np.concatenate([np.linspace(bbox[0], bbox[2], 9)] * 2 + [[bbox[0]] * 9, [bbox[2]] * 9])
     lats = np.concatenate([[bbox[1]] * 9, [bbox[3]] * 9] + [np.linspace(bbox[1], bbox[3], 9)] * 2)
-    xs, ys = to_rd().transform(lons, lats)
+    xs, ys = rd_xy(lons, lats)
     return (float(np.min(xs)), float(np.min(ys)), float(np.max(xs)), float(np.max(ys)))
 
 
@@ -90,8 +90,8 @@ def map_points(drawn: pd.DataFrame) -> list[MapPoint]:
     for row in drawn.assign(_rough=rough).to_dict("records"):
         groups.setdefault((round(row["lat"], 5), round(row["lon"], 5)), []).append(row)
     points = []
-    for (lat, lon), rows in groups.items():
-        x, y = to_rd().transform(lon, lat)
+    xs, ys = rd_xy([lon for _, lon in groups], [lat for lat, _ in groups])
+    for x, y, rows in zip(xs, ys, groups.values(), strict=True):
         colour, symbol = style.marker_style(rows[0]["themes"])
         label = shorten(str(rows[0]["name"]))
         if len(rows) > 1:

@@ -2,12 +2,19 @@
 
 Building a pyproj ``Transformer`` costs milliseconds; importing a file with
 RD coordinates converts row after row, so the transformers are made once.
+
+pyproj makes a thread's own PROJ object on a transformer's first use in that thread
+(that is how it is thread-safe), about 35 ms each time, and Streamlit runs every
+script run in a new thread: a page run that located one new point paid it every time.
+``rd_xy`` therefore converts in one long-lived thread of its own.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
+import numpy as np
 from pyproj import Transformer
 
 RD_NEW = 28992
@@ -24,6 +31,18 @@ def to_rd() -> Transformer:
 def to_wgs84() -> Transformer:
     """RD New (x, y) -> WGS84 (lon, lat)."""
     return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+
+
+_PROJECTION_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="krimpkaart-proj")
+
+
+def rd_xy(lon: object, lat: object) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon/lat arrays -> RD New x/y arrays, converted in the projection thread."""
+    def convert() -> tuple[np.ndarray, np.ndarray]:
+        x, y = to_rd().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    return _PROJECTION_THREAD.submit(convert).result()
 
 
 def rd_to_wgs84(x: float, y: float) -> tuple[float, float]:

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from dashboard import config
-from dashboard.geo.crs import RD_NEW, WGS84
+from dashboard.geo.crs import RD_NEW, rd_xy
 
 # The shipped municipalities are simplified with a 300 m tolerance, so a point
 # on the coast or a border can fall just outside every polygon.
@@ -96,9 +96,8 @@ def locate_many(lons: object, lats: object) -> pd.DataFrame:
     finite = np.isfinite(lon) & np.isfinite(lat)
     if not finite.any():
         return result
-    points = gpd.GeoSeries(
-        shapely.points(lon[finite], lat[finite]), index=np.flatnonzero(finite), crs=WGS84
-    ).to_crs(RD_NEW)
+    x, y = rd_xy(lon[finite], lat[finite])  # not GeoSeries.to_crs: see geo.crs
+    points = gpd.GeoSeries(shapely.points(x, y), index=np.flatnonzero(finite), crs=RD_NEW)
     target = _municipalities_rd()
     tree = target.sindex
     hit_points, hit_polys = tree.query(points.values, predicate="within")
