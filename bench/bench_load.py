@@ -544,18 +544,22 @@ class KeepAlive:
         self.reader = self.writer = None
 
 
-async def poller(tab: Tab, url: str, interval: float) -> None:
+async def poller(tab: Tab, url: str, interval: float, spread_default: float = 0.0) -> None:
     """The page's JavaScript (static/kk-live.mjs): poll the version URL every ``interval``
     s (+-10 %) over a kept-open connection and ask for a rerun when the version differs
-    from the one the page was drawn from (its live component's data). A page without that
-    component (an older app) asks when the answer changed between polls. Runs until the
-    session closes.
+    from the one the page was drawn from (its live component's data), after a random wait
+    of up to its ``spread_ms``. Interval and spread come from the page when it says them.
+    A page without that component (an older app) asks when the answer changed between
+    polls. Runs until the session closes.
     """
     last, asked, asked_at = None, None, 0.0
     http = KeepAlive(url)
     try:
         while tab.client.closed is None:
-            await asyncio.sleep(interval * tab.rng.uniform(0.9, 1.1))
+            data = tab.client.component_data.get(LIVE_COMPONENT, {})  # the page's settings
+            every = data.get("interval_ms", interval * 1000) / 1000
+            spread = data.get("spread_ms", spread_default * 1000) / 1000
+            await asyncio.sleep(every * tab.rng.uniform(0.9, 1.1))
             try:
                 status, body = await http.get()
                 if status != 200:
@@ -575,6 +579,10 @@ async def poller(tab: Tab, url: str, interval: float) -> None:
                 if news:
                     asked, asked_at = version, now
             last = version
+            if news and spread > 0:  # kk-live.mjs: a random wait, so a room's pages
+                await asyncio.sleep(tab.rng.uniform(0, spread))  # do not rerun at once
+                shown = tab.client.component_data.get(LIVE_COMPONENT, {}).get("version")
+                news = shown is None or shown < version  # a rerun meanwhile showed it
             if news and tab.view is not None:
                 with contextlib.suppress(stclient.ClientError):
                     await tab.client.rerun()

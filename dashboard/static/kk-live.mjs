@@ -1,12 +1,15 @@
 /* Krimpkaart: live updates, an st.components.v2 component (ui/workshop.live_updates
-   passes this module's text). Every ~2.5 s it asks the server's version route
+   passes this module's text). Every ~2 s it asks the server's version route
    (workshop/live.py) for the store's version and asks Streamlit for a rerun only when
    it differs from the version this page was drawn from, so an open tab costs the
    server one tiny HTTP request per poll instead of a script run. It does not poll
    while the tab is hidden (and polls at once when it is shown again), and while the
    route cannot be reached it retries ever more slowly, up to once a minute, with one
-   console warning per outage.
-   data: {version, path, interval_ms, max_interval_ms} */
+   console warning per outage. A new version is asked for after a random wait of up to
+   spread_ms, so the pages of a room (30 tabs that all see a facilitator's addition
+   within one poll interval) do not all rerun at the same moment, which made every
+   filter change in those seconds wait behind them.
+   data: {version, path, interval_ms, max_interval_ms, spread_ms} */
 
 /* Ask again only if the rerun we asked for has not come after a minute (a lost request).
    Sooner would hurt: on a busy server a rerun asked for again restarts the one under way. */
@@ -39,6 +42,7 @@ export class Poller {
     this.failures = 0;
     this.asked = null; // the version we last asked a rerun for, and when
     this.askedAt = 0;
+    this.pending = null; // the timer of a rerun asked for after the spread wait
     this.lower = null; // a version lower than the page's, seen once
     this.onVisibility = () => this.visibilityChanged();
     env.document.addEventListener('visibilitychange', this.onVisibility);
@@ -100,7 +104,14 @@ export class Poller {
     if (version === this.asked && now - this.askedAt < RETRIGGER_MS) { return; }
     this.asked = version;
     this.askedAt = now;
-    this.trigger('changed', version);
+    const spread = this.data.spread_ms || 0;
+    if (spread <= 0) { this.trigger('changed', version); return; }
+    this.env.clearTimeout(this.pending);
+    this.pending = this.env.setTimeout(() => {
+      this.pending = null;
+      // A rerun meanwhile (the user's own change) may already show this version.
+      if (!this.stopped && this.data.version < version) { this.trigger('changed', version); }
+    }, Math.round(spread * this.env.random()));
   }
 
   visibilityChanged() {
@@ -115,7 +126,9 @@ export class Poller {
   stop() {
     this.stopped = true;
     this.env.clearTimeout(this.timer);
+    this.env.clearTimeout(this.pending);
     this.timer = null;
+    this.pending = null;
     this.env.document.removeEventListener('visibilitychange', this.onVisibility);
   }
 }

@@ -322,6 +322,7 @@ def live_updates(drawn_version: int) -> None:
         "path": live.VERSION_PATH,
         "interval_ms": int(live.POLL_INTERVAL_S * 1000),
         "max_interval_ms": 60_000,
+        "spread_ms": int(live.RERUN_SPREAD_S * 1000),
     })
 
 

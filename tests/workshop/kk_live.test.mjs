@@ -168,6 +168,33 @@ const checks = {
     assert.deepEqual(fake.requests.map((r) => r.at), [2500, 5000, 7500, 10000]);
     assert.equal(fake.timers.size, 1);
   },
+  async 'with a spread, the rerun is asked for after a random wait within it'() {
+    const fake = new FakeEnv(); // random() is 0.5: half the spread
+    const { triggers } = start(fake, { ...DATA, spread_ms: 1500 });
+    fake.answer = () => ({ ok: true, status: 200, text: async () => '6' });
+    await fake.advance(2500 + 700);
+    assert.deepEqual(triggers, []);
+    await fake.advance(100);
+    assert.deepEqual(triggers, [['changed', 6]]);
+  },
+  async 'a rerun during the wait that shows the version cancels the ask'() {
+    const fake = new FakeEnv();
+    const { poller, triggers } = start(fake, { ...DATA, spread_ms: 1500 });
+    fake.answer = () => ({ ok: true, status: 200, text: async () => '6' });
+    await fake.advance(2500 + 100);
+    poller.update({ ...DATA, spread_ms: 1500, version: 6 }, poller.trigger); // user's own change
+    await fake.advance(5000);
+    assert.deepEqual(triggers, []);
+  },
+  async 'stop during the wait asks for nothing'() {
+    const fake = new FakeEnv();
+    const { poller, triggers } = start(fake, { ...DATA, spread_ms: 1500 });
+    fake.answer = () => ({ ok: true, status: 200, text: async () => '6' });
+    await fake.advance(2500 + 100);
+    poller.stop();
+    await fake.advance(5000);
+    assert.deepEqual(triggers, []);
+  },
   async 'stop ends the polling and forgets the page'() {
     const fake = new FakeEnv();
     const { poller } = start(fake);

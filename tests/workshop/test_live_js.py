@@ -37,6 +37,9 @@ MUTATIONS = [
     ("no backoff", "interval * Math.pow(2, failures)", "interval"),
     ("reruns on every poll", "if (version === shown) { this.lower = null; return; }", ""),
     ("each rerun postpones the poll", "if (this.timer === null && !this.busy) {", "if (true) {"),
+    ("no spread", "if (spread <= 0) {", "if (true) {"),
+    ("asks although a rerun showed it", "if (!this.stopped && this.data.version < version)",
+     "if (!this.stopped)"),
 ]
 
 
