@@ -25,7 +25,7 @@ from dashboard.store import Store, StoreError
 
 VERSION_PATH = "_kk/version"  # below the page's own path, like Streamlit's _stcore/
 POLL_INTERVAL_S = 2.0  # the page's poll (+-10 %)
-RERUN_SPREAD_S = 1.5  # then a random wait, so a room's pages do not rerun all at once
+RERUN_SPREAD_S = 1.0  # then a random wait, so a room's pages do not rerun all at once
 MAX_AGE_S = 0.5  # an edit shows within MAX_AGE_S + 1.1 x POLL_INTERVAL_S + SPREAD + a rerun
 NO_CACHE = {"Cache-Control": "no-store"}
 
