@@ -110,13 +110,6 @@ def facet_counts(path: str, version: int, state: query.FilterState) -> dict:
     return query.facet_counts(load_frame(path, version), state)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def filtered(path: str, version: int, state: query.FilterState) -> pd.DataFrame:
-    """The initiatives these filters keep, shared by sessions with the same filters (a
-    room's pages rerun together for each addition); read-only, like the frame."""
-    return query.apply(load_frame(path, version), state)
-
-
 def on_map_click() -> None:
     """Select what was clicked (its key hides in the tooltip), or place a new initiative."""
     ss = st.session_state
@@ -453,7 +446,7 @@ def main() -> None:
     sidebar.filters(frame, counts, lang)
     sidebar.map_options(lang)
     state = session.current_filters()
-    shown = filtered(store_location(), version, state)
+    shown = query.apply(frame, state)
     years = timeline.current(shown)  # the timeline's year shows what started by then
     if years.step is not None:
         shown = years.step.shown

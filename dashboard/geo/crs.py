@@ -11,12 +11,17 @@ script run in a new thread: a page run that located one new point paid it every 
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 from pyproj import Transformer
 
+T = TypeVar("T")
 RD_NEW = 28992
 WGS84 = 4326
 
@@ -33,7 +38,34 @@ def to_wgs84() -> Transformer:
     return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
 
 
-_PROJECTION_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="krimpkaart-proj")
+class _ProjectionThread:
+    """One long-lived thread for conversions; made anew in a forked child (a fork keeps
+    no threads), and bypassed from inside itself or after interpreter shutdown began."""
+
+    def __init__(self) -> None:
+        self._start()
+        os.register_at_fork(after_in_child=self._start)
+
+    def _start(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="krimpkaart-proj")
+        self._ident: int | None = None
+
+    def run(self, work: Callable[[], T]) -> T:
+        if threading.get_ident() == self._ident:
+            return work()
+
+        def marked() -> T:
+            self._ident = threading.get_ident()
+            return work()
+
+        try:
+            future = self._executor.submit(marked)
+        except RuntimeError:  # shutting down: no new threads, so convert here
+            return work()
+        return future.result()
+
+
+_PROJECTION_THREAD = _ProjectionThread()
 
 
 def rd_xy(lon: object, lat: object) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +74,7 @@ def rd_xy(lon: object, lat: object) -> tuple[np.ndarray, np.ndarray]:
         x, y = to_rd().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
-    return _PROJECTION_THREAD.submit(convert).result()
+    return _PROJECTION_THREAD.run(convert)
 
 
 def rd_to_wgs84(x: float, y: float) -> tuple[float, float]:

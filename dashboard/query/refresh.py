@@ -2,17 +2,24 @@
 
 Every write (a facilitator's addition in a workshop) is a new store version, and every
 worker process needs the frame of that version. Reading and locating every record again
-took 0.25 CPU s at 10,000 initiatives (2.5 s at 100,000) per process per addition, and the
-open pages' reruns for that addition waited behind it. A record's ``updated_at`` changes
-with every write of it, so comparing the stamps (``Store.stamps()``, one narrow query)
-with the previous frame's says which records to read: usually one.
+took 0.2 CPU s at 10,000 initiatives (2.4 s at 100,000) per process per addition, and the
+open pages' reruns for that addition waited behind it.
+
+``Store.stamps()`` gives each record a token of its row id and ``updated_at``: every write
+by this app changes it (an update stamps the record anew; a re-added, restored or reseeded
+record gets a new row id, which the stores never reuse). Comparing the tokens with those
+the previous frame was read with says which records to read again: usually one.
+A tool that edits the store file behind the app's back (QGIS, psql) changes no token,
+so a full read still happens at least every ``FULL_READ_EVERY_S`` when data changes.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Collection
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Protocol
 
 import pandas as pd
@@ -20,6 +27,7 @@ import pandas as pd
 from dashboard.query.frame import initiatives_frame
 
 MOST_CHANGED = 0.2  # above this share of changed records, reading everything is as quick
+FULL_READ_EVERY_S = 60.0  # picks up edits made by other tools, which change no token
 
 
 class RecordColumns(Protocol):
@@ -29,40 +37,45 @@ class RecordColumns(Protocol):
     def stamps(self) -> dict[str, str]: ...
 
 
-def current_frame(rows: RecordColumns, previous: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The initiatives frame of the store as it is now; from ``previous`` (an earlier
-    frame of the same store) when only a few records changed since it was read."""
-    if previous is not None:
-        frame = refreshed_frame(previous, rows)
-        if frame is not None:
-            return frame
-    return initiatives_frame(rows.columns())
+@dataclass(frozen=True)
+class FrameRead:
+    """A frame with the record tokens it was read at, and when its last full read was."""
+
+    frame: pd.DataFrame
+    stamps: dict[str, str]
+    full_read_at: float
 
 
-def refreshed_frame(previous: pd.DataFrame, rows: RecordColumns,
-                    most: float = MOST_CHANGED) -> pd.DataFrame | None:
-    """``previous`` with the records written or deleted since it was read replaced, the
-    same frame ``initiatives_frame(rows.columns())`` gives; None when more than ``most``
-    of the records changed (then a full read is about as quick) or ``previous`` lacks
-    the stamps to compare. ``previous`` itself is never changed: pages share it."""
-    if "updated_at" not in previous:
-        return None
+def read_frame(rows: RecordColumns, previous: FrameRead | None = None,
+               clock: Callable[[], float] = time.monotonic) -> FrameRead:
+    """The initiatives frame of the store as it is now: from ``previous`` (an earlier read
+    of the same store) when few records changed and its full read is recent, else in full.
+    The tokens are read first, so a write in between is read again next time."""
     stamps = rows.stamps()
-    ids = previous["id"].tolist()
-    known = dict(zip(ids, previous["updated_at"].tolist(), strict=True))
-    changed = [rid for rid, stamp in stamps.items() if known.get(rid) != stamp]
-    gone = known.keys() - stamps.keys()
-    if len(changed) + len(gone) > most * max(len(stamps), 1):
+    now = clock()
+    if previous is not None and now - previous.full_read_at < FULL_READ_EVERY_S:
+        frame = refreshed_frame(previous.frame, previous.stamps, stamps, rows)
+        if frame is not None:
+            return FrameRead(frame, stamps, previous.full_read_at)
+    return FrameRead(initiatives_frame(rows.columns()), stamps, now)
+
+
+def refreshed_frame(previous: pd.DataFrame, old: dict[str, str], new: dict[str, str],
+                    rows: RecordColumns, most: float = MOST_CHANGED) -> pd.DataFrame | None:
+    """``previous`` (read at tokens ``old``) with the records whose token differs in ``new``
+    read again and the deleted ones dropped: the frame a full read gives. None when more
+    than ``most`` of the records changed. ``previous`` itself is never changed: pages
+    share it."""
+    changed = [rid for rid, token in new.items() if old.get(rid) != token]
+    gone = old.keys() - new.keys()
+    if len(changed) + len(gone) > most * max(len(new), 1):
         return None
     if not changed and not gone:
         return previous.copy(deep=False)
-    # A record written between the two reads comes with its own newer stamp, so the next
-    # refresh (its write made a new version) reads it again: nothing is lost.
     fresh = initiatives_frame(rows.columns(changed)) if changed else previous.iloc[:0]
-    position = {rid: i for i, rid in enumerate(ids)}
+    position = {rid: i for i, rid in enumerate(previous["id"].tolist())}
     dropped = sorted(position[rid] for rid in (*changed, *gone) if rid in position)
-    merged = _spliced(previous, dropped, fresh[previous.columns], _places(previous, fresh))
-    return _with_dtypes(merged, previous.dtypes)
+    return _spliced(previous, dropped, fresh[previous.columns], _places(previous, fresh))
 
 
 def _places(previous: pd.DataFrame, fresh: pd.DataFrame) -> list[int]:
@@ -93,27 +106,22 @@ def _spliced(previous: pd.DataFrame, dropped: list[int], fresh: pd.DataFrame,
     return pd.concat([p for p in pieces if len(p)] or [previous.iloc[:0]], ignore_index=True)
 
 
-def _with_dtypes(frame: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
-    """``frame`` with the previous frame's column types (a one-row read may infer others)."""
-    differ = {c: t for c, t in dtypes.items() if frame[c].dtype != t}
-    return frame.astype(differ) if differ else frame
-
-
 class NewestFrames:
     """The newest frame read per store in this process, which the next version's frame
-    starts from (``current_frame``); shared by every session, so guarded by a lock."""
+    starts from (``read_frame``); shared by every session, so guarded by a lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
-        self._newest: dict[str, tuple[int, pd.DataFrame]] = {}
+        self._clock = clock
+        self._newest: dict[str, tuple[int, FrameRead]] = {}
 
     def frame(self, location: str, version: int, rows: RecordColumns) -> pd.DataFrame:
         """The frame of the store at ``location`` as it is now (``version`` or later)."""
         with self._lock:
             known = self._newest.get(location)
-        frame = current_frame(rows, known[1] if known else None)
+        read = read_frame(rows, known[1] if known else None, self._clock)
         with self._lock:
             known = self._newest.get(location)
             if known is None or known[0] <= version:
-                self._newest[location] = (version, frame)
-        return frame
+                self._newest[location] = (version, read)
+        return read.frame

@@ -50,6 +50,12 @@ export class Poller {
 
   /* New data from a rerun: the version the page now shows. */
   update(data, trigger) {
+    if (this.pending !== null && this.data && data.version !== this.data.version) {
+      // A rerun meanwhile (the user's own change) drew other data: ask afresh next poll.
+      this.env.clearTimeout(this.pending);
+      this.pending = null;
+      this.asked = null;
+    }
     this.data = data;
     this.trigger = trigger;
     if (this.timer === null && !this.busy) {
@@ -109,8 +115,7 @@ export class Poller {
     this.env.clearTimeout(this.pending);
     this.pending = this.env.setTimeout(() => {
       this.pending = null;
-      // A rerun meanwhile (the user's own change) may already show this version.
-      if (!this.stopped && this.data.version < version) { this.trigger('changed', version); }
+      if (!this.stopped) { this.trigger('changed', version); }
     }, Math.round(spread * this.env.random()));
   }
 

@@ -129,9 +129,9 @@ class Store(Protocol):
 
     ``list()`` gives the records as dicts (for editing, imports, exports); ``columns()``
     gives the same records as one DataFrame, read column-wise, for the page's frame
-    (``store.columns.records_frame`` says what the columns hold); ``stamps()`` each
-    record's ``updated_at``, which changes with every write of the record, so a frame
-    can be brought up to date by reading only what changed (``query.refreshed_frame``).
+    (``store.columns.records_frame`` says what the columns hold); ``stamps()`` a token
+    per record (row id and ``updated_at``) that every write of the record changes, so a
+    frame can be brought up to date by reading only what changed (``query.read_frame``).
     """
 
     def list(self) -> Records: ...

@@ -309,9 +309,11 @@ class GeoPackageStore:
             return _get(conn, id)
 
     def stamps(self) -> dict[str, str]:
-        """Each record's id and ``updated_at``: what changed since a frame was read."""
+        """Each record's id -> a token of its row id and ``updated_at``, which every write by
+        the app changes (row ids are never reused): what changed since a frame was read."""
         with self._connect() as conn:
-            rows = conn.execute(f"SELECT id, COALESCE(updated_at, '') FROM {LAYER}").fetchall()
+            rows = conn.execute(
+                f"SELECT id, fid || ' ' || COALESCE(updated_at, '') FROM {LAYER}").fetchall()
         return dict(rows)
 
     def add(self, record: RecordInput, author: str) -> Record:

@@ -503,9 +503,10 @@ class PostGISStore:
             return _import(conn, records, author, now_stamp(), keep=False, label=self.label)[0]
 
     def stamps(self) -> dict[str, str]:
-        """Each record's id and ``updated_at``: what changed since a frame was read."""
+        """Each record's id -> a token of its row id and ``updated_at``, which every write by
+        the app changes (row ids are never reused): what changed since a frame was read."""
         rows = self._read(lambda conn: conn.execute(
-            f"SELECT id, COALESCE(updated_at, '') FROM {LAYER}").fetchall())
+            f"SELECT id, fid::text || ' ' || COALESCE(updated_at, '') FROM {LAYER}").fetchall())
         return dict(rows)
 
     def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:

@@ -65,7 +65,7 @@ KEY_ARGUMENT = {"say": 1, "problem": 1, "Note": 1, "error": 1, "warn": 1, "UndoO
 # (such as the keys ``check_url`` returns), except these names of other things.
 MESSAGE_PREFIXES = ("val_", "read_", "imp_", "notice_", "store_", "seed_", "cli_",
                     "tour_problem_", "file_kind_", "preset_", "place_", "report_")
-NOT_KEYS = {"read_seed", "read_table", "store_exists",  # functions named in __all__
+NOT_KEYS = {"read_frame", "read_seed", "read_table", "store_exists",  # functions in __all__
             "store_true"}  # argparse's action
 
 

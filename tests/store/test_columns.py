@@ -284,7 +284,7 @@ def test_today_frame_places_a_pointless_record_by_its_municipality():
     assert json.dumps(frame.loc[0, "themes"]) == "[]"
 
 
-# --- a frame brought up to date from the records that changed (query.refreshed_frame) ----------
+# --- a frame brought up to date from the records that changed (query.read_frame) --------------
 
 
 class _Counting:
@@ -301,71 +301,99 @@ class _Counting:
         return self.store.stamps()
 
 
+_BASE = {"kind": "initiatief", "scope": "lokaal", "status": "lopend"}
+
+
 def _writes(db: PortableStore) -> Iterator[tuple[str, list[str] | None]]:
     """Each kind of write the page's frame must follow, with the ids a refresh reads."""
-    base = {"kind": "initiatief", "scope": "lokaal", "status": "lopend"}
-    db.add({**base, "id": "nieuw", "name": "Nieuw in Emmen", "lat": 52.78, "lon": 6.9,
+    db.add({**_BASE, "id": "nieuw", "name": "Nieuw in Emmen", "lat": 52.78, "lon": 6.9,
             "themes": ["wonen"]}, "test")
     yield "add", ["nieuw"]
-    db.add({**base, "id": "nieuw-2", "name": "nieuw in emmen", "gemeente_code": "GM0114"}, "test")
+    db.add({**_BASE, "id": "nieuw-2", "name": "nieuw in emmen", "gemeente_code": "GM0114"},
+           "test")
     yield "add a record without a point that sorts beside another", ["nieuw-2"]
+    db.update({**db.get("aa"), "summary": "Alleen de samenvatting"}, "test")
+    yield "edit the summary only (the record keeps its place)", ["aa"]
     moved = {**db.get("klus"), "name": "Aaa eerst", "lat": 52.4797, "lon": -1.9026}
     db.update(moved, "test")
     yield "rename (moves in the order) and move abroad", ["klus"]
     db.delete("kust", "test")
-    yield "delete", []
+    db.add({**_BASE, "id": "kust-2", "name": "Net op zee", "lat": 53.0, "lon": 5.0}, "test")
+    yield "delete a row and add one that takes its place", ["kust-2"]
     db.undo_last("test")
-    yield "undo the delete", ["kust"]
     db.undo_last("test")
-    yield "undo the rename and move (the undo before went back one change)", ["klus"]
+    yield "undo both (the deleted record comes back)", ["kust"]
+    db.delete("nieuw", "test")
+    db.add({**_BASE, "id": "nieuw", "name": "Weer nieuw", "lat": 52.0, "lon": 5.5}, "test")
+    yield "delete and add the same id again within the same second", ["nieuw"]
 
 
 def test_refreshed_frame_is_a_full_read_after_each_write(awkward_store):
-    previous = query.initiatives_frame(awkward_store.columns())
+    read = query.read_frame(awkward_store)
     counting = _Counting(awkward_store)
-    for what, read in _writes(awkward_store):
+    for what, ids in _writes(awkward_store):
         counting.reads.clear()
-        refreshed = query.refreshed_frame(previous, counting)
-        assert refreshed is not None, what
-        pd.testing.assert_frame_equal(refreshed, query.initiatives_frame(awkward_store.columns()),
-                                      obj=what)
-        assert counting.reads == ([read] if read else []), what
-        previous = refreshed
+        read = query.read_frame(counting, read, clock=lambda at=read.full_read_at: at)
+        pd.testing.assert_frame_equal(read.frame,
+                                      query.initiatives_frame(awkward_store.columns()), obj=what)
+        assert counting.reads == [ids], what
 
 
 def test_refresh_leaves_the_shared_frame_alone(awkward_store):
-    previous = query.initiatives_frame(awkward_store.columns())
-    before = previous.copy(deep=True)
+    first = query.read_frame(awkward_store)
+    before = first.frame.copy(deep=True)
     for _ in _writes(awkward_store):
-        query.refreshed_frame(previous, awkward_store)
-    pd.testing.assert_frame_equal(previous, before)
+        query.read_frame(awkward_store, first, clock=lambda: first.full_read_at)
+    pd.testing.assert_frame_equal(first.frame, before)
 
 
 def test_unchanged_store_gives_an_equal_frame_without_reading(awkward_store):
-    previous = query.initiatives_frame(awkward_store.columns())
+    first = query.read_frame(awkward_store)
     counting = _Counting(awkward_store)
-    refreshed = query.refreshed_frame(previous, counting)
-    assert refreshed is not previous and counting.reads == []
-    pd.testing.assert_frame_equal(refreshed, previous)
+    again = query.read_frame(counting, first, clock=lambda: first.full_read_at)
+    assert again.frame is not first.frame and counting.reads == []
+    pd.testing.assert_frame_equal(again.frame, first.frame)
 
 
 def test_many_changes_read_everything(awkward_store):
-    previous = query.initiatives_frame(awkward_store.columns())
+    first = query.read_frame(awkward_store)
     for record in awkward_store.list()[:3]:
         awkward_store.delete(record["id"], "test")
-    assert query.refreshed_frame(previous, awkward_store) is None  # 3 of 12 > 20 %
     counting = _Counting(awkward_store)
-    frame = query.current_frame(counting, previous)
-    assert counting.reads == [None]
-    pd.testing.assert_frame_equal(frame, query.initiatives_frame(awkward_store.columns()))
+    again = query.read_frame(counting, first, clock=lambda: first.full_read_at)
+    assert counting.reads == [None]  # 3 of 12 is more than 20 %
+    pd.testing.assert_frame_equal(again.frame, query.initiatives_frame(awkward_store.columns()))
 
 
-def test_newest_frames_start_from_the_newest(awkward_store, tmp_path):
+def test_a_reseed_with_the_same_stamps_is_read_again(awkward_store):
+    """Seed records keep the stamps of the seed file: the new row ids tell the change."""
+    records = [r for r in awkward_store.list() if r["id"] not in ("qgis", "hand")]
+    awkward_store.reseed(records)
+    first = query.read_frame(awkward_store)
+    edited = [{**r, "summary": "Anders"} if r["id"] == "aa" else r for r in records]
+    awkward_store.reseed(edited)
+    again = query.read_frame(awkward_store, first, clock=lambda: first.full_read_at)
+    assert again.frame.set_index("id").loc["aa", "summary"] == "Anders"
+
+
+def test_edits_by_other_tools_show_after_the_next_full_read(tmp_path):
+    """QGIS or psql change no token: a refresh misses them, the minutely full read not."""
+    db = create_store(tmp_path / "s.gpkg", awkward_records())
+    first = query.read_frame(db, clock=lambda: 1000.0)
+    with closing(sqlite3.connect(tmp_path / "s.gpkg")) as conn, conn:
+        conn.execute("UPDATE initiatieven SET summary = 'QGIS' WHERE id = 'aa'")
+    soon = query.read_frame(db, first, clock=lambda: 1000.0 + 30)
+    later = query.read_frame(db, soon, clock=lambda: 1000.0 + 61)
+    assert soon.frame.set_index("id").loc["aa", "summary"] != "QGIS"
+    assert later.frame.set_index("id").loc["aa", "summary"] == "QGIS"
+    assert later.full_read_at == 1061.0
+
+
+def test_newest_frames_start_from_the_newest(awkward_store):
     frames = query.NewestFrames()
     counting = _Counting(awkward_store)
     frames.frame("here", 1, counting)
-    awkward_store.add({"id": "n", "name": "N", "kind": "initiatief", "scope": "lokaal",
-                       "status": "lopend"}, "test")
+    awkward_store.add({**_BASE, "id": "n", "name": "N"}, "test")
     frame = frames.frame("here", 2, counting)
     assert counting.reads == [None, ["n"]]
     frames.frame("elders", 1, counting)  # another store starts from nothing

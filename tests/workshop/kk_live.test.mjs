@@ -186,6 +186,22 @@ const checks = {
     await fake.advance(5000);
     assert.deepEqual(triggers, []);
   },
+  async 'with a spread, a lower version seen twice still asks for a rerun'() {
+    const fake = new FakeEnv();
+    const { triggers } = start(fake, { ...DATA, spread_ms: 1000 });
+    fake.answer = () => ({ ok: true, status: 200, text: async () => '3' });
+    await fake.advance(2500 + 2500 + 600);
+    assert.deepEqual(triggers, [['changed', 3]]); // a store put back from a copy
+  },
+  async 'a rerun during the wait to other data lets the next poll ask again'() {
+    const fake = new FakeEnv();
+    const { poller, triggers } = start(fake, { ...DATA, spread_ms: 1000 });
+    fake.answer = () => ({ ok: true, status: 200, text: async () => '7' });
+    await fake.advance(2500 + 100);
+    poller.update({ ...DATA, spread_ms: 1000, version: 6 }, poller.trigger); // drawn at 6
+    await fake.advance(2500 + 600);
+    assert.deepEqual(triggers, [['changed', 7]]);
+  },
   async 'stop during the wait asks for nothing'() {
     const fake = new FakeEnv();
     const { poller, triggers } = start(fake, { ...DATA, spread_ms: 1500 });

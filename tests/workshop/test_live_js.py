@@ -38,8 +38,10 @@ MUTATIONS = [
     ("reruns on every poll", "if (version === shown) { this.lower = null; return; }", ""),
     ("each rerun postpones the poll", "if (this.timer === null && !this.busy) {", "if (true) {"),
     ("no spread", "if (spread <= 0) {", "if (true) {"),
-    ("asks although a rerun showed it", "if (!this.stopped && this.data.version < version)",
-     "if (!this.stopped)"),
+    ("asks although a rerun showed it",
+     "this.env.clearTimeout(this.pending);\n      this.pending = null;\n      this.asked = null;",
+     ""),
+    ("a cancelled ask is never asked again", "      this.asked = null;\n", ""),
 ]
 
 
