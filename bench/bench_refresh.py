@@ -5,8 +5,9 @@ date from the previous one (``query.refreshed_frame``), after one added initiati
 
 Per size: a synthetic store (bench/synth.py), then per round one ``Store.add`` and the
 CPU time of the full read (``initiatives_frame(columns())``) and of the refresh from the
-frame before the addition, interleaved; medians and the ratio printed. Each call runs in
-a new thread, as every Streamlit script run does (pyproj's per-thread set-up counts).
+frame before the addition (``query.read_frame``), interleaved; medians and the ratio.
+Each call runs in a new thread, as every Streamlit script run does (pyproj's per-thread
+set-up counts).
 """
 
 from __future__ import annotations
@@ -49,14 +50,15 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             path, _ = synth.make_store(Path(tmp) / "s.gpkg", size)
             db = store.open_store(path)
-            frame = query.initiatives_frame(db.columns())
+            read = query.read_frame(db)
             full, fresh = [], []
             for number in range(args.rounds):
                 record = synth.synthetic_records(1, seed=synth.SEED + 1000 + number)[0]
                 db.add({**record, "id": f"bench-refresh-{number}"}, "bench")
-                took_full, whole = cpu(lambda: query.initiatives_frame(db.columns()))
-                took_fresh, frame = cpu(lambda: query.refreshed_frame(frame, db))  # noqa: B023
-                assert frame is not None and len(frame) == len(whole)
+                took_full, whole = cpu(lambda: query.initiatives_frame(db.columns()))  # noqa: B023
+                took_fresh, read = cpu(lambda: query.read_frame(
+                    db, read, clock=lambda: read.full_read_at))  # noqa: B023
+                assert len(read.frame) == len(whole)
                 full.append(took_full)
                 fresh.append(took_fresh)
             a, b = statistics.median(full), statistics.median(fresh)
