@@ -399,3 +399,20 @@ def test_newest_frames_start_from_the_newest(awkward_store):
     frames.frame("elders", 1, counting)  # another store starts from nothing
     assert counting.reads[-1] is None
     assert "n" in set(frame["id"])
+
+
+def test_newest_frames_read_in_full_in_the_background_when_due(tmp_path):
+    db = create_store(tmp_path / "s.gpkg", awkward_records())
+    now = [1000.0]
+    frames = query.NewestFrames(clock=lambda: now[0])
+    frames.frame("here", 1, db)
+    with closing(sqlite3.connect(tmp_path / "s.gpkg")) as conn, conn:  # QGIS, say
+        conn.execute("UPDATE initiatieven SET summary = 'QGIS' WHERE id = 'aa'")
+    now[0] += 61
+    first = frames.frame("here", 2, db)  # answers from the refresh, then reads in full
+    frames.wait()
+    assert first.set_index("id").loc["aa", "summary"] != "QGIS"
+    db.add({**_BASE, "id": "n", "name": "N"}, "test")
+    later = frames.frame("here", 3, db)  # refreshed from the full read
+    assert later.set_index("id").loc["aa", "summary"] == "QGIS"
+    assert "n" in set(later["id"])
