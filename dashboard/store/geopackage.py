@@ -52,7 +52,6 @@ from dashboard.store.base import (
     batched,
     check_batch_undo,
     first_clash,
-    json_text,
     key_owners,
     match_key,
     new_batch_id,
@@ -62,6 +61,7 @@ from dashboard.store.base import (
     seeded_record,
     sort_records,
     sort_tours,
+    stored_values,
     updated_record,
     with_defaults,
 )
@@ -124,17 +124,12 @@ AUX_TABLES: dict[str, tuple[str, ...]] = {
 
 
 
-_JSON_FIELDS = frozenset(name for name, _, kind in FIELDS if kind == "json")
 
 
 def _row_params(record: Mapping[str, Any]) -> list[Any]:
     """``geom, <fields>, key`` as stored."""
     geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
-    values = [
-        json_text(record[name]) if name in _JSON_FIELDS else record[name]
-        for name in FIELD_NAMES
-    ]
-    return [geom, *values, match_key(record["name"], record["place"])]
+    return [geom, *stored_values(record), match_key(record["name"], record["place"])]
 
 
 def _from_row(row: sqlite3.Row | tuple) -> Record:

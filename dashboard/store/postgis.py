@@ -68,7 +68,6 @@ from dashboard.store.base import (
     clean_record,
     clean_tour,
     json_list,
-    json_text,
     key_owners,
     match_key,
     new_batch_id,
@@ -80,6 +79,7 @@ from dashboard.store.base import (
     seeded_record,
     sort_records,
     sort_tours,
+    stored_values,
     updated_record,
     with_defaults,
 )
@@ -211,7 +211,6 @@ AUX_TABLES: tuple[str, ...] = (
 # --- rows and records -------------------------------------------------------------------------
 
 _FIELDS = tuple(FIELD_TYPES)
-_JSON_FIELDS = frozenset(name for name, kind in FIELD_TYPES.items() if kind == "json")
 _COLUMNS = ", ".join(_FIELDS)
 _SELECT = f"SELECT ST_X(geom), ST_Y(geom), {_COLUMNS} FROM {LAYER}"
 # The same, with the JSON columns as their text (parsed once per distinct text).
@@ -254,9 +253,7 @@ def _copy_row(record: Mapping[str, Any]) -> list[Any]:
     """A row for ``COPY``: the point as hex EWKB, JSON fields as text, the key."""
     lon, lat = record["lon"], record["lat"]
     geom = None if lat is None else struct.pack("<BIIdd", 1, 0x20000001, 4326, lon, lat).hex()
-    values = [json_text(record[name]) if name in _JSON_FIELDS else record[name]
-              for name in _FIELDS]
-    return [geom, *values, match_key(record["name"], record["place"])]
+    return [geom, *stored_values(record), match_key(record["name"], record["place"])]
 
 
 def _json_text_list(text: str | None) -> list:
