@@ -67,6 +67,7 @@ from dashboard.store.base import (
     check_batch_undo,
     clean_record,
     clean_tour,
+    imported_record,
     json_list,
     key_owners,
     match_key,
@@ -249,11 +250,11 @@ def _row_params(record: Mapping[str, Any]) -> list[Any]:
     return [record["lon"], record["lat"], *values, match_key(record["name"], record["place"])]
 
 
-def _copy_row(record: Mapping[str, Any]) -> list[Any]:
+def _copy_row(record: Mapping[str, Any], ordered: bool = False) -> list[Any]:
     """A row for ``COPY``: the point as hex EWKB, JSON fields as text, the key."""
     lon, lat = record["lon"], record["lat"]
     geom = None if lat is None else struct.pack("<BIIdd", 1, 0x20000001, 4326, lon, lat).hex()
-    return [geom, *stored_values(record), match_key(record["name"], record["place"])]
+    return [geom, *stored_values(record, ordered), match_key(record["name"], record["place"])]
 
 
 def _json_text_list(text: str | None) -> list:
@@ -782,10 +783,10 @@ def _import(
 
     def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
         for chunk in batched(records, WRITE_BATCH):
-            added = [added_record(clean_record(r), author, now) for r in chunk]
+            added = [imported_record(r, author, now) for r in chunk]
             if keep:
                 kept.extend(added)
-            yield added, [_copy_row(r) for r in added]
+            yield added, [_copy_row(r, ordered=True) for r in added]
 
     def write(item: tuple[Records, list[list[Any]]]) -> None:
         added, rows = item

@@ -134,3 +134,23 @@ def test_stored_values_are_the_columns_in_field_order() -> None:
             assert value == json.dumps(record[name], ensure_ascii=False)  # type: ignore[literal-required]
         else:
             assert value == record[name] or (value is None and record[name] is None)  # type: ignore[literal-required]
+
+
+@pytest.mark.parametrize("changes", [{}, {"lat": 52}, {"kind": None}, {"themes": []}])
+def test_imported_record_is_added_record_of_clean_record(changes: dict[str, Any]) -> None:
+    record = _record(**changes)
+    imported = base.imported_record(record, "import", "2026-11-28T10:00:00Z")
+    expected = base.added_record(clean_record(record), "import", "2026-11-28T10:00:00Z")
+    assert imported == expected
+    assert list(imported) == list(base.FIELD_NAMES)
+    assert stored_values(imported, ordered=True) == stored_values(expected)
+
+
+def test_gpkg_point_blob_is_unchanged() -> None:
+    import struct
+
+    from dashboard.store.gpkg_format import blob_xy, gpkg_point
+
+    blob = gpkg_point(5.6, 53.0)
+    assert blob == b"GP" + struct.pack("<BBi", 0, 1, 4326) + struct.pack("<BIdd", 1, 1, 5.6, 53.0)
+    assert blob_xy(blob) == (5.6, 53.0)
