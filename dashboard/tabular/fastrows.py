@@ -30,6 +30,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -137,7 +138,10 @@ class FastRows:
         (``id`` "" when the importer has to make one), or None to leave it to ``validate``."""
         n = len(rows)
         ok = [True] * n
-        cells = {f: [row.get(h) for row in rows] for f, h in self.columns.items()}
+        if all(type(row) is dict for row in rows):  # dict.get mapped: no Python frame a cell
+            cells = {f: list(map(dict.get, rows, repeat(h))) for f, h in self.columns.items()}
+        else:
+            cells = {f: [row.get(h) for row in rows] for f, h in self.columns.items()}
         values: dict[str, list[Any]] = {}
         for name in PLAIN_TEXT:
             if name not in cells:  # no such column: "" in every row
