@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -88,6 +88,28 @@ def plain_text(value: object, fieldname: str) -> object:
     return text
 
 
+def plain_column(column: list[Any], fieldname: str) -> list[Any]:
+    """``plain_text`` of every cell of a column, decided for the whole column at once when
+    every cell is text that ``plain_text`` keeps as it is (stripped): printable, NFC,
+    within the limit, no formula guard. Otherwise cell by cell, so the result is the same.
+
+    NFC is checked on the cells joined by line breaks: a line break composes with nothing
+    and reorders nothing, so the joined text is NFC exactly when every cell is."""
+    try:
+        "".join(column)  # raises unless every cell is text
+    except TypeError:
+        return [plain_text(v, fieldname) for v in column]
+    stripped = list(map(str.strip, column))
+    body = "".join(stripped)
+    limit = LIMITS.get(fieldname)
+    if (not body.isprintable()
+            or ("'" in body and any(text[:1] == "'" for text in stripped))
+            or (limit and stripped and max(map(len, stripped)) > limit)
+            or (not body.isascii() and not unicodedata.is_normalized("NFC", "\n".join(stripped)))):
+        return [plain_text(v, fieldname) for v in column]
+    return stripped
+
+
 def decimal(value: object) -> object:
     """A coordinate cell as ``parse_number`` reads it when it is a plain decimal (with a
     point or one comma) or a number; None when empty; else SLOW."""
@@ -139,7 +161,8 @@ class FastRows:
         n = len(rows)
         ok = [True] * n
         if all(type(row) is dict for row in rows):  # dict.get mapped: no Python frame a cell
-            cells = {f: list(map(dict.get, rows, repeat(h))) for f, h in self.columns.items()}
+            dicts = cast(list[dict[str, Any]], rows)
+            cells = {f: list(map(dict.get, dicts, repeat(h))) for f, h in self.columns.items()}
         else:
             cells = {f: [row.get(h) for row in rows] for f, h in self.columns.items()}
         values: dict[str, list[Any]] = {}
@@ -147,7 +170,7 @@ class FastRows:
             if name not in cells:  # no such column: "" in every row
                 values[name] = [""] * n
                 continue
-            column = [plain_text(v, name) for v in cells[name]]
+            column = plain_column(cells[name], name)
             self._mark(column, ok)
             values[name] = column
         for i, name in enumerate(values["name"]):
@@ -297,27 +320,31 @@ class FastRows:
                      or values["gemeente_code"][i] == places[i][0])]  # validate says so
         where = [places[i] for i in rows]
         columns: list[list[Any]] = []
+        if len(rows) == n:  # every row (the usual case): a column as it is
+            def pick(column: list[Any]) -> list[Any]:
+                return column
+        else:
+            def pick(column: list[Any]) -> list[Any]:
+                return [column[i] for i in rows]
         for name in RECORD_ORDER:
             column: list[Any]
             if name == "place":
-                column = [values["place"][i] or w[1] for i, w in zip(rows, where, strict=True)]
+                column = [p or w[1] for p, w in zip(pick(values["place"]), where, strict=True)]
             elif name == "gemeente_code":
                 column = [w[0] for w in where]
             elif name in ("lat", "lon"):
-                source = lats if name == "lat" else lons
-                column = [source[i] for i in rows]
+                column = pick(lats if name == "lat" else lons)
             elif name == "scope":
-                column = [values["scope"][i] or "lokaal" for i in rows]
+                column = [scope or "lokaal" for scope in pick(values["scope"])]
             elif name in ("themes", "actors", "channels"):
-                column = [list(values[name][i]) for i in rows]
+                column = list(map(list, pick(values[name])))
             elif name in ("outcomes", "sources"):
                 column = [[] for _ in rows]
             elif name == "location_approximate":
                 column = FastRows._approximate(
-                    [values[name][i] for i in rows], [w[0] for w in where],
-                    [lats[i] for i in rows], [lons[i] for i in rows])
+                    pick(values[name]), [w[0] for w in where], pick(lats), pick(lons))
             else:
-                column = [values[name][i] for i in rows]
+                column = pick(values[name])
             columns.append(column)
         out: list[Record | None] = [None] * n
         for i, row in zip(rows, zip(*columns, strict=True), strict=True):

@@ -203,3 +203,19 @@ def test_a_point_outside_every_municipality_is_left_to_validate():
     sea, land = FastRows(columns, convert_rd=False).check(rows)
     assert sea is None and land is not None
     assert land["gemeente_code"] == geo.locate(5.1214, 52.0906)["statcode"]
+
+
+PIECES = ["Dorpshuis", " Dorpshuis ", "", "   ", "coöperatie", "coo\u0308peratie", "\u0308x",
+          "'=SUM(A1)", " 'quoted", "auto's", "tab\there", "two\nlines", "cr\rhere", "\u200b",
+          "x" * 201, "y" * 5001, "Ａ", "e\u0301", "\u0301", "ﬁ", 3, 2.5, None, ["a"]]
+
+
+@pytest.mark.parametrize("fieldname", ["name", "description", "place", "notes"])
+def test_plain_column_is_plain_text_of_every_cell(fieldname: str) -> None:
+    rng = random.Random(13)
+    columns = [[p] for p in PIECES] + [
+        [rng.choice(PIECES) for _ in range(rng.randint(0, 6))] for _ in range(400)]
+    columns += [["Dorpshuis", "e"], ["\u0301", "e"], ["e", "\u0301"], ["Sudwest", "Súdwest"]]
+    for column in columns:
+        expected = [fastrows.plain_text(v, fieldname) for v in column]
+        assert fastrows.plain_column(list(column), fieldname) == expected, column
