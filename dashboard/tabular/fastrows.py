@@ -42,6 +42,7 @@ from dashboard.domain.vocab import ACTORS, KINDS, PARTICIPATION, SCOPES, STATUSE
 from dashboard.tabular.cells import cell_to_value
 
 SLOW = object()  # "leave this row to validate()"
+SLOW_UNKNOWN = object()  # not in a cache yet
 CACHE_LIMIT = 50_000  # distinct values remembered per field (then forgotten and relearnt)
 PLAIN_TEXT = ("name", "summary", "summary_en", "description", "description_en", "notes",
               "notes_en", "place", "author")
@@ -49,6 +50,7 @@ TERMS = {"kind": KINDS, "status": STATUSES, "participation": PARTICIPATION, "sco
 TERM_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 TERM_LISTS = {"themes": THEMES, "actors": ACTORS}
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?\Z")
+_DECIMAL_LINES = re.compile(r"(?:-?\d+(?:\.\d+)?\n)+\Z")  # cells as _DECIMAL, one a line
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+\Z")
 # The record's fields in order, as ``Initiative.to_dict`` gives them; a test checks that
 # this is the record's field list, so a new field cannot be forgotten here.
@@ -108,6 +110,18 @@ def plain_column(column: list[Any], fieldname: str) -> list[Any]:
             or (not body.isascii() and not unicodedata.is_normalized("NFC", "\n".join(stripped)))):
         return [plain_text(v, fieldname) for v in column]
     return stripped
+
+
+def decimal_column(column: list[Any]) -> list[Any]:
+    """``decimal`` of every cell: at once when every cell is a plain decimal with a point
+    (the usual coordinate column), else cell by cell."""
+    try:
+        lines = "\n".join(column)
+    except TypeError:  # not all text
+        return [decimal(v) for v in column]
+    if _DECIMAL_LINES.match(lines + "\n"):
+        return list(map(float, column))
+    return [decimal(v) for v in column]
 
 
 def decimal(value: object) -> object:
@@ -190,8 +204,8 @@ class FastRows:
         values["id"] = [self._id(v) for v in cells["id"]] if "id" in cells else [""] * n
         self._mark(values["id"], ok)
         empty = [None] * n
-        lats = [decimal(v) for v in cells.get("lat", empty)]
-        lons = [decimal(v) for v in cells.get("lon", empty)]
+        lats = decimal_column(cells.get("lat", empty))
+        lons = decimal_column(cells.get("lon", empty))
         self._mark(lats, ok)
         self._mark(lons, ok)
         places = self._locate(lats, lons, values["scope"], ok)
@@ -235,6 +249,12 @@ class FastRows:
     def _cached(self, name: str, column: list[Any]) -> list[Any]:
         """Each distinct cell decided once by the validator's method for ``name``."""
         cache = self._caches.setdefault(name, {})
+        try:  # every cell decided before (the usual case once the first chunk is read)
+            known = list(map(cache.get, column, repeat(SLOW_UNKNOWN)))
+            if SLOW_UNKNOWN not in known:
+                return known
+        except TypeError:  # a list cell (not hashable as it is)
+            pass
         out = []
         for value in column:
             key = tuple(value) if isinstance(value, list) else value
