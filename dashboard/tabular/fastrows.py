@@ -121,8 +121,8 @@ def decimal_column(column: list[Any]) -> list[Any]:
         lines = "\n".join(column)
     except TypeError:  # not all text
         return [decimal(v) for v in column]
-    if _DECIMAL_LINES.match(lines + "\n"):
-        return list(map(float, column))
+    if lines.count("\n") == len(column) - 1 and _DECIMAL_LINES.match(lines + "\n"):
+        return list(map(float, column))  # (a cell with a line break inside is not plain)
     return [decimal(v) for v in column]
 
 
