@@ -63,6 +63,8 @@ _FIELD_SET = frozenset(FIELD_NAMES)
 _JSON_POSITIONS = tuple(i for i, kind in enumerate(FIELD_TYPES.values()) if kind == "json")
 _ID, _NAME = FIELD_NAMES.index("id"), FIELD_NAMES.index("name")
 _LAT, _LON = FIELD_NAMES.index("lat"), FIELD_NAMES.index("lon")
+_OTHER_REALS = tuple(i for i, kind in enumerate(FIELD_TYPES.values())
+                     if kind == "real" and i not in (_LAT, _LON))
 
 
 def _plain_signatures() -> frozenset[tuple[type, ...]]:
@@ -265,6 +267,9 @@ def _clean_plain(record: dict[str, Any]) -> Record:
     if (not values[_ID].strip() or not values[_NAME].strip() or (lat is None) != (lon is None)
             or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180))):
         return _clean_any(record)  # NaN fails the range test too
+    for i in _OTHER_REALS:  # none today; a real field added later is checked as well
+        if values[i] is not None and not math.isfinite(values[i]):
+            return _clean_any(record)
     return cast(Record, dict(record))
 
 
@@ -391,7 +396,7 @@ def match_key(name: str, place: str) -> str:
     return key
 
 
-RECENT_KEYS = 25_000  # keys remembered (twice as many at most: this and the last generation)
+RECENT_KEYS = 12_000  # keys remembered (twice as many at most): more than an import chunk
 _recent_keys: list[dict[tuple[str, str], str]] = [{}, {}]
 
 
