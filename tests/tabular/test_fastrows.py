@@ -222,7 +222,8 @@ def test_plain_column_is_plain_text_of_every_cell(fieldname: str) -> None:
 
 
 NUMBERS = ["52.1", "-4.5", "52", "52,1", " 52.1", "52.1 ", "1e5", "nan", "inf", "\u0663.\u0665",
-           "", "  ", None, 52, 5.5, True, float("nan"), "52.", ".5", "+5", "5\n", "5\n6", "52.1\n4.5", "\n5", "--5", "1_0"]
+           "", "  ", None, 52, 5.5, True, float("nan"), "52.", ".5", "+5", "5\n", "5\n6",
+           "52.1\n4.5", "\n5", "--5", "1_0"]
 
 
 def test_decimal_column_is_decimal_of_every_cell() -> None:
