@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 _SEPARATORS = re.compile(r"[\s_/\-]+")
 
@@ -20,6 +20,7 @@ def _no_combining() -> dict[int, None]:
     return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 
 
+@lru_cache(maxsize=256)  # an import asks for a name's slug and then its folded key
 def _strip_accents(text: str) -> str:
     """NFKD without the combining characters: what ``fold`` and ``slugify`` compare."""
     return unicodedata.normalize("NFKD", text).translate(_no_combining())

@@ -60,6 +60,26 @@ BATCH_PART = 10_000  # record ids per stored part of an import's id list
 
 _FIELD_ITEMS = tuple(FIELD_TYPES.items())
 _FIELD_SET = frozenset(FIELD_NAMES)
+_JSON_POSITIONS = tuple(i for i, kind in enumerate(FIELD_TYPES.values()) if kind == "json")
+_ID, _NAME = FIELD_NAMES.index("id"), FIELD_NAMES.index("name")
+_LAT, _LON = FIELD_NAMES.index("lat"), FIELD_NAMES.index("lon")
+_OTHER_REALS = tuple(i for i, kind in enumerate(FIELD_TYPES.values())
+                     if kind == "real" and i not in (_LAT, _LON))
+
+
+def _plain_signatures() -> frozenset[tuple[type, ...]]:
+    """The value types (in field order) of a record that ``clean_record`` keeps as it is:
+    text as ``str``, lists as ``list``, flags as ``bool``, numbers as ``float``/``int`` or
+    None. A record of one of these needs only its values checked, not its types."""
+    choices = {"text": (str,), "json": (list,), "bool": (bool,), "real": (float, type(None)),
+               "int": (int, type(None))}
+    signatures: list[tuple[type, ...]] = [()]
+    for kind in FIELD_TYPES.values():
+        signatures = [(*s, t) for s in signatures for t in choices[kind]]
+    return frozenset(signatures)
+
+
+_PLAIN_SIGNATURES = _plain_signatures()
 
 
 class StoreError(LocalizedError):
@@ -235,6 +255,29 @@ def next_stamp(previous: str | None) -> str:
 
 def clean_record(record: object) -> Record:
     """A complete record in field order; rejects what the columns cannot hold."""
+    if (type(record) is dict and tuple(record) == FIELD_NAMES
+            and tuple(map(type, record.values())) in _PLAIN_SIGNATURES):
+        return _clean_plain(record)
+    return _clean_any(record)
+
+
+def _clean_plain(record: dict[str, Any]) -> Record:
+    """``clean_record`` for a record with every field, in order, of the stored type (what an
+    import hands over a million times): only the values are checked, in C where possible;
+    anything odd goes through ``_clean_any``, so the errors are its."""
+    values = list(record.values())
+    lat, lon = values[_LAT], values[_LON]
+    if (not values[_ID].strip() or not values[_NAME].strip() or (lat is None) != (lon is None)
+            or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180))):
+        return _clean_any(record)  # NaN fails the range test too
+    for i in _OTHER_REALS:  # none today; a real field added later is checked as well
+        if values[i] is not None and not math.isfinite(values[i]):
+            return _clean_any(record)
+    return cast(Record, dict(record))
+
+
+def _clean_any(record: object) -> Record:
+    """``clean_record`` for anything: each field checked and defaulted one by one."""
     if not isinstance(record, dict):
         raise InvalidRecord(key="store_record_not_dict", type=type(record).__name__)
     rid = record.get("id")
@@ -340,17 +383,61 @@ _fold_place = lru_cache(maxsize=65_536)(fold)  # places repeat (342 municipaliti
 def match_key(name: str, place: str) -> str:
     """The key two records share when they name one initiative in one place: the name and the
     place folded (case, accents, hyphens and spaces ignored), e.g. ``10:klushuizen:oostburg``.
-    The length prefix keeps ``("a b", "")`` and ``("a", "b")`` apart."""
-    folded = fold(name or "")
-    return f"{len(folded)}:{folded}:{_fold_place(place or '')}"
+    The length prefix keeps ``("a b", "")`` and ``("a", "b")`` apart.
+
+    The keys made last are remembered: an import asks for each row's key when it checks
+    the row and the store again when it writes it, a few thousand rows later."""
+    pair = (name, place)
+    key = _recent_keys[0].get(pair) or _recent_keys[1].get(pair)
+    if key is None:
+        folded = fold(name or "")
+        key = f"{len(folded)}:{folded}:{_fold_place(place or '')}"
+        if len(_recent_keys[0]) >= RECENT_KEYS:
+            _recent_keys[1] = _recent_keys[0]
+            _recent_keys[0] = {}
+        _recent_keys[0][pair] = key
+    return key
+
+
+RECENT_KEYS = 12_000  # keys remembered (twice as many at most): more than an import chunk
+_recent_keys: list[dict[tuple[str, str], str]] = [{}, {}]
 
 
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(v, ensure_ascii=False)
 
 
+_JSON_TEXTS: dict[tuple[str, ...], str] = {}  # lists of text seen (themes, channels)
+JSON_TEXTS_LIMIT = 10_000
+
+
 def json_text(value: Any) -> str:
-    """A list field as stored: JSON text with non-ASCII kept (an empty list, fast)."""
-    return "[]" if type(value) is list and not value else _encode_json(value)
+    """A list field as stored: JSON text with non-ASCII kept. An empty list, and a list of
+    text seen before (an import repeats a few theme lists a million times), fast."""
+    if type(value) is not list:
+        return _encode_json(value)
+    if not value:
+        return "[]"
+    try:
+        "".join(value)  # raises unless every item is text: 1 and 1.0 and True hash alike
+    except TypeError:
+        return _encode_json(value)
+    key = tuple(value)
+    text = _JSON_TEXTS.get(key)
+    if text is None:
+        text = _encode_json(value)
+        if len(_JSON_TEXTS) >= JSON_TEXTS_LIMIT:
+            _JSON_TEXTS.clear()
+        _JSON_TEXTS[key] = text
+    return text
+
+
+def stored_values(record: Mapping[str, Any], ordered: bool = False) -> list[Any]:
+    """A record's values in field order as the columns hold them (lists as JSON text).
+    ``ordered``: the record's own order is the fields' (``imported_record`` made it)."""
+    values = list(record.values()) if ordered else list(map(record.__getitem__, FIELD_NAMES))
+    for i in _JSON_POSITIONS:
+        values[i] = json_text(values[i])
+    return values
 
 
 def key_owners(rows: Iterable[tuple[str, str, str]]) -> dict[str, str]:
@@ -444,6 +531,15 @@ def check_batch_undo(change: Change, ids: list[str],
 
 
 # --- what every backend does alike: new records, updates, undo, tours, stored values -----------
+
+
+def imported_record(record: object, author: str, now: str) -> Record:
+    """``added_record(clean_record(record), ...)`` with one copy of the record, not two (an
+    import makes a million); its fields are in field order (``stored_values(ordered=True)``)."""
+    out = clean_record(record)  # a new dict, ours to stamp
+    out["created_at"] = out["updated_at"] = now
+    out["author"] = author
+    return out
 
 
 def added_record(record: Record, author: str, now: str) -> Record:

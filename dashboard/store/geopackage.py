@@ -52,7 +52,7 @@ from dashboard.store.base import (
     batched,
     check_batch_undo,
     first_clash,
-    json_text,
+    imported_record,
     key_owners,
     match_key,
     new_batch_id,
@@ -62,6 +62,7 @@ from dashboard.store.base import (
     seeded_record,
     sort_records,
     sort_tours,
+    stored_values,
     updated_record,
     with_defaults,
 )
@@ -124,17 +125,12 @@ AUX_TABLES: dict[str, tuple[str, ...]] = {
 
 
 
-_JSON_FIELDS = frozenset(name for name, _, kind in FIELDS if kind == "json")
 
 
-def _row_params(record: Mapping[str, Any]) -> list[Any]:
-    """``geom, <fields>, key`` as stored."""
+def _row_params(record: Mapping[str, Any], ordered: bool = False) -> list[Any]:
+    """``geom, <fields>, key`` as stored (``ordered``: as for ``stored_values``)."""
     geom = None if record["lat"] is None else gpkg_point(record["lon"], record["lat"])
-    values = [
-        json_text(record[name]) if name in _JSON_FIELDS else record[name]
-        for name in FIELD_NAMES
-    ]
-    return [geom, *values, match_key(record["name"], record["place"])]
+    return [geom, *stored_values(record, ordered), match_key(record["name"], record["place"])]
 
 
 def _from_row(row: sqlite3.Row | tuple) -> Record:
@@ -803,10 +799,10 @@ def _import(
 
     def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
         for chunk in batched(records, WRITE_BATCH):
-            added = [added_record(_clean(r), author, now) for r in chunk]
+            added = [imported_record(r, author, now) for r in chunk]
             if keep:
                 kept.extend(added)
-            yield added, [_row_params(r) for r in added]
+            yield added, [_row_params(r, ordered=True) for r in added]
 
     def write(item: tuple[Records, list[list[Any]]]) -> None:
         added, params = item

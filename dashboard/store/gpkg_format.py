@@ -113,7 +113,10 @@ def gpkg_point(lon: float | None, lat: float | None, srs_id: int = WGS84) -> byt
     empty = lon is None or lat is None
     flags = 0x01 | (0x10 if empty else 0)  # little-endian, envelope 0, empty bit
     x, y = (math.nan, math.nan) if lon is None or lat is None else (float(lon), float(lat))
-    return b"GP" + struct.pack("<BBi", 0, flags, srs_id) + struct.pack("<BIdd", 1, 1, x, y)
+    return _POINT.pack(b"GP", 0, flags, srs_id, 1, 1, x, y)
+
+
+_POINT = struct.Struct("<2sBBiBIdd")  # GP header (no envelope), then the WKB point
 
 
 def blob_xy(blob: bytes | None) -> tuple[float, float] | None:

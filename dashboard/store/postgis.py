@@ -67,8 +67,8 @@ from dashboard.store.base import (
     check_batch_undo,
     clean_record,
     clean_tour,
+    imported_record,
     json_list,
-    json_text,
     key_owners,
     match_key,
     new_batch_id,
@@ -80,6 +80,7 @@ from dashboard.store.base import (
     seeded_record,
     sort_records,
     sort_tours,
+    stored_values,
     updated_record,
     with_defaults,
 )
@@ -211,7 +212,6 @@ AUX_TABLES: tuple[str, ...] = (
 # --- rows and records -------------------------------------------------------------------------
 
 _FIELDS = tuple(FIELD_TYPES)
-_JSON_FIELDS = frozenset(name for name, kind in FIELD_TYPES.items() if kind == "json")
 _COLUMNS = ", ".join(_FIELDS)
 _SELECT = f"SELECT ST_X(geom), ST_Y(geom), {_COLUMNS} FROM {LAYER}"
 # The same, with the JSON columns as their text (parsed once per distinct text).
@@ -250,13 +250,11 @@ def _row_params(record: Mapping[str, Any]) -> list[Any]:
     return [record["lon"], record["lat"], *values, match_key(record["name"], record["place"])]
 
 
-def _copy_row(record: Mapping[str, Any]) -> list[Any]:
+def _copy_row(record: Mapping[str, Any], ordered: bool = False) -> list[Any]:
     """A row for ``COPY``: the point as hex EWKB, JSON fields as text, the key."""
     lon, lat = record["lon"], record["lat"]
     geom = None if lat is None else struct.pack("<BIIdd", 1, 0x20000001, 4326, lon, lat).hex()
-    values = [json_text(record[name]) if name in _JSON_FIELDS else record[name]
-              for name in _FIELDS]
-    return [geom, *values, match_key(record["name"], record["place"])]
+    return [geom, *stored_values(record, ordered), match_key(record["name"], record["place"])]
 
 
 def _json_text_list(text: str | None) -> list:
@@ -798,10 +796,10 @@ def _import(
 
     def rounds() -> Iterator[tuple[Records, list[list[Any]]]]:
         for chunk in batched(records, WRITE_BATCH):
-            added = [added_record(clean_record(r), author, now) for r in chunk]
+            added = [imported_record(r, author, now) for r in chunk]
             if keep:
                 kept.extend(added)
-            yield added, [_copy_row(r) for r in added]
+            yield added, [_copy_row(r, ordered=True) for r in added]
 
     def write(item: tuple[Records, list[list[Any]]]) -> None:
         added, rows = item

@@ -30,7 +30,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from itertools import repeat
+from typing import Any, cast
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from dashboard.domain.vocab import ACTORS, KINDS, PARTICIPATION, SCOPES, STATUSE
 from dashboard.tabular.cells import cell_to_value
 
 SLOW = object()  # "leave this row to validate()"
+SLOW_UNKNOWN = object()  # not in a cache yet
 CACHE_LIMIT = 50_000  # distinct values remembered per field (then forgotten and relearnt)
 PLAIN_TEXT = ("name", "summary", "summary_en", "description", "description_en", "notes",
               "notes_en", "place", "author")
@@ -48,6 +50,7 @@ TERMS = {"kind": KINDS, "status": STATUSES, "participation": PARTICIPATION, "sco
 TERM_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 TERM_LISTS = {"themes": THEMES, "actors": ACTORS}
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?\Z")
+_DECIMAL_LINES = re.compile(r"(?:-?\d+(?:\.\d+)?\n)+\Z")  # cells as _DECIMAL, one a line
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+\Z")
 # The record's fields in order, as ``Initiative.to_dict`` gives them; a test checks that
 # this is the record's field list, so a new field cannot be forgotten here.
@@ -85,6 +88,42 @@ def plain_text(value: object, fieldname: str) -> object:
     if limit and len(text) > limit:
         return SLOW
     return text
+
+
+def plain_column(column: list[Any], fieldname: str) -> list[Any]:
+    """``plain_text`` of every cell of a column, decided for the whole column at once when
+    every cell is text that ``plain_text`` keeps as it is (stripped): printable, NFC,
+    within the limit (a cell with a leading apostrophe is SLOW, as there). Otherwise cell
+    by cell, so the result is the same.
+
+    NFC is checked on the cells joined by line breaks: a line break composes with nothing
+    and reorders nothing, so the joined text is NFC exactly when every cell is."""
+    try:
+        "".join(column)  # raises unless every cell is text
+    except TypeError:
+        return [plain_text(v, fieldname) for v in column]
+    stripped = list(map(str.strip, column))
+    body = "".join(stripped)
+    limit = LIMITS.get(fieldname)
+    if (not body.isprintable()
+            or (limit and stripped and max(map(len, stripped)) > limit)
+            or (not body.isascii() and not unicodedata.is_normalized("NFC", "\n".join(stripped)))):
+        return [plain_text(v, fieldname) for v in column]
+    if "'" in body:  # 's-Gravenhage: plain_text leaves a leading apostrophe to validate
+        return [SLOW if text[:1] == "'" else text for text in stripped]
+    return stripped
+
+
+def decimal_column(column: list[Any]) -> list[Any]:
+    """``decimal`` of every cell: at once when every cell is a plain decimal with a point
+    (the usual coordinate column), else cell by cell."""
+    try:
+        lines = "\n".join(column)
+    except TypeError:  # not all text
+        return [decimal(v) for v in column]
+    if lines.count("\n") == len(column) - 1 and _DECIMAL_LINES.match(lines + "\n"):
+        return list(map(float, column))  # (a cell with a line break inside is not plain)
+    return [decimal(v) for v in column]
 
 
 def decimal(value: object) -> object:
@@ -137,13 +176,17 @@ class FastRows:
         (``id`` "" when the importer has to make one), or None to leave it to ``validate``."""
         n = len(rows)
         ok = [True] * n
-        cells = {f: [row.get(h) for row in rows] for f, h in self.columns.items()}
+        if all(type(row) is dict for row in rows):  # dict.get mapped: no Python frame a cell
+            dicts = cast(list[dict[str, Any]], rows)
+            cells = {f: list(map(dict.get, dicts, repeat(h))) for f, h in self.columns.items()}
+        else:
+            cells = {f: [row.get(h) for row in rows] for f, h in self.columns.items()}
         values: dict[str, list[Any]] = {}
         for name in PLAIN_TEXT:
             if name not in cells:  # no such column: "" in every row
                 values[name] = [""] * n
                 continue
-            column = [plain_text(v, name) for v in cells[name]]
+            column = plain_column(cells[name], name)
             self._mark(column, ok)
             values[name] = column
         for i, name in enumerate(values["name"]):
@@ -163,8 +206,8 @@ class FastRows:
         values["id"] = [self._id(v) for v in cells["id"]] if "id" in cells else [""] * n
         self._mark(values["id"], ok)
         empty = [None] * n
-        lats = [decimal(v) for v in cells.get("lat", empty)]
-        lons = [decimal(v) for v in cells.get("lon", empty)]
+        lats = decimal_column(cells.get("lat", empty))
+        lons = decimal_column(cells.get("lon", empty))
         self._mark(lats, ok)
         self._mark(lons, ok)
         places = self._locate(lats, lons, values["scope"], ok)
@@ -208,6 +251,12 @@ class FastRows:
     def _cached(self, name: str, column: list[Any]) -> list[Any]:
         """Each distinct cell decided once by the validator's method for ``name``."""
         cache = self._caches.setdefault(name, {})
+        try:  # every cell decided before (the usual case once the first chunk is read)
+            known = list(map(cache.get, column, repeat(SLOW_UNKNOWN)))
+            if SLOW_UNKNOWN not in known:
+                return known
+        except TypeError:  # a list cell (not hashable as it is)
+            pass
         out = []
         for value in column:
             key = tuple(value) if isinstance(value, list) else value
@@ -293,28 +342,35 @@ class FastRows:
                      or values["gemeente_code"][i] == places[i][0])]  # validate says so
         where = [places[i] for i in rows]
         columns: list[list[Any]] = []
+        if len(rows) == n:  # every row (the usual case): a column as it is
+            def pick(column: list[Any]) -> list[Any]:
+                return column
+        else:
+            def pick(column: list[Any]) -> list[Any]:
+                return [column[i] for i in rows]
         for name in RECORD_ORDER:
             column: list[Any]
             if name == "place":
-                column = [values["place"][i] or w[1] for i, w in zip(rows, where, strict=True)]
+                column = [p or w[1] for p, w in zip(pick(values["place"]), where, strict=True)]
             elif name == "gemeente_code":
                 column = [w[0] for w in where]
             elif name in ("lat", "lon"):
-                source = lats if name == "lat" else lons
-                column = [source[i] for i in rows]
+                column = pick(lats if name == "lat" else lons)
             elif name == "scope":
-                column = [values["scope"][i] or "lokaal" for i in rows]
+                column = [scope or "lokaal" for scope in pick(values["scope"])]
             elif name in ("themes", "actors", "channels"):
-                column = [list(values[name][i]) for i in rows]
+                column = list(map(list, pick(values[name])))
             elif name in ("outcomes", "sources"):
                 column = [[] for _ in rows]
             elif name == "location_approximate":
                 column = FastRows._approximate(
-                    [values[name][i] for i in rows], [w[0] for w in where],
-                    [lats[i] for i in rows], [lons[i] for i in rows])
+                    pick(values[name]), [w[0] for w in where], pick(lats), pick(lons))
             else:
-                column = [values[name][i] for i in rows]
+                column = pick(values[name])
             columns.append(column)
+        if len(rows) == n:  # a record per row, made in C
+            made = map(dict, map(zip, repeat(RECORD_ORDER), zip(*columns, strict=True)))
+            return cast(list[Record | None], list(made))
         out: list[Record | None] = [None] * n
         for i, row in zip(rows, zip(*columns, strict=True), strict=True):
             out[i] = dict(zip(RECORD_ORDER, row, strict=True))  # type: ignore[call-overload]

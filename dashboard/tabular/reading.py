@@ -252,7 +252,9 @@ def _stream_csv(path: Path) -> Table:
     def records() -> Iterator[tuple[int, list[str]]]:
         try:
             for number, row in enumerate(reader, start=1):
-                yield number, [unguard(c) if c[:1] == "'" else c for c in row]
+                if "'" in "".join(row):  # a cell may start with a formula guard (rare)
+                    row = [unguard(c) if c[:1] == "'" else c for c in row]
+                yield number, row
         except csv.Error as exc:
             raise TableError(key="read_csv_error", line=reader.line_num, error=str(exc)) from exc
         finally:
@@ -335,8 +337,9 @@ def _data_rows(table: Table, records: Iterator[tuple[int, list[Any]]], delimiter
     count = 0
     for number, cells in records:
         values = cells if None not in cells else ["" if c is None else c for c in cells]
-        if not _any_filled(values):
-            continue
+        first = values[0] if values else None
+        if not (type(first) is str and first.strip()) and not _any_filled(values):
+            continue  # a blank row (the first cell usually says it is not)
         if limit is not None and count >= limit:
             raise TableError(key="read_too_many_rows", limit=limit)
         count += 1

@@ -203,3 +203,46 @@ def test_a_point_outside_every_municipality_is_left_to_validate():
     sea, land = FastRows(columns, convert_rd=False).check(rows)
     assert sea is None and land is not None
     assert land["gemeente_code"] == geo.locate(5.1214, 52.0906)["statcode"]
+
+
+PIECES = ["Dorpshuis", " Dorpshuis ", "", "   ", "coöperatie", "coo\u0308peratie", "\u0308x",
+          "'=SUM(A1)", " 'quoted", "auto's", "tab\there", "two\nlines", "cr\rhere", "\u200b",
+          "x" * 201, "y" * 5001, "Ａ", "e\u0301", "\u0301", "ﬁ", 3, 2.5, None, ["a"]]
+
+
+@pytest.mark.parametrize("fieldname", ["name", "description", "place", "notes"])
+def test_plain_column_is_plain_text_of_every_cell(fieldname: str) -> None:
+    rng = random.Random(13)
+    columns = [[p] for p in PIECES] + [
+        [rng.choice(PIECES) for _ in range(rng.randint(0, 6))] for _ in range(400)]
+    columns += [["Dorpshuis", "e"], ["\u0301", "e"], ["e", "\u0301"], ["Sudwest", "Súdwest"]]
+    for column in columns:
+        expected = [fastrows.plain_text(v, fieldname) for v in column]
+        assert fastrows.plain_column(list(column), fieldname) == expected, column
+
+
+NUMBERS = ["52.1", "-4.5", "52", "52,1", " 52.1", "52.1 ", "1e5", "nan", "inf", "\u0663.\u0665",
+           "", "  ", None, 52, 5.5, True, float("nan"), "52.", ".5", "+5", "5\n", "5\n6",
+           "52.1\n4.5", "\n5", "--5", "1_0"]
+
+
+def test_decimal_column_is_decimal_of_every_cell() -> None:
+    rng = random.Random(7)
+    columns = [[v] for v in NUMBERS] + [["52.1", "4.5", "53"], []] + [
+        [rng.choice(NUMBERS) for _ in range(rng.randint(0, 5))] for _ in range(400)]
+    for column in columns:
+        got = fastrows.decimal_column(list(column))
+        expected = [fastrows.decimal(v) for v in column]
+        assert [g if g is fastrows.SLOW else repr(g) for g in got] == [
+            e if e is fastrows.SLOW else repr(e) for e in expected], column
+
+
+def test_cached_columns_are_decided_as_cell_by_cell() -> None:
+    fast = FastRows({"name": "name", "kind": "kind", "themes": "themes"}, False)
+    fresh = FastRows({"name": "name", "kind": "kind", "themes": "themes"}, False)
+    cells = ["fonds", "Fonds", "onzin", "", None, 1, True, ["zorg"], "zorg|wonen", "zorg|onzin"]
+    for name in ("kind", "themes", "start_year"):
+        first = fast._cached(name, list(cells))
+        again = fast._cached(name, list(cells))  # all known now: the shortcut
+        single = [fresh._cached(name, [c])[0] for c in cells]
+        assert first == again == single
