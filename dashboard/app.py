@@ -74,7 +74,7 @@ def load_frame(path: str, version: int) -> pd.DataFrame:
 
     Read column-wise (``Store.columns()``): at 100,000 initiatives a dict per record
     made this the 26 s the first visitor after a server start waited for. A new version
-    re-reads only the records written since the newest frame (``query.current_frame``)."""
+    re-reads only the records written since the newest frame (``query.read_frame``)."""
     frame = newest_frames().frame(path, version, open_store(path))
     frame.attrs[DATA_VERSION] = version
     return frame
