@@ -154,8 +154,10 @@ def run_import(args: argparse.Namespace) -> int:
         default_store_location,
         describe,
         open_store,
+        parse_location,
         store_exists,
     )
+    from dashboard.store.import_process import WORTH_A_PROCESS_BYTES, ImportProcess
 
     location = args.store or default_store_location()
     store_path = describe(location)  # a URL without its password
@@ -179,7 +181,9 @@ def run_import(args: argparse.Namespace) -> int:
             try:
                 store = open_store(location)
                 mapping = with_remembered(path, store, mapping, lang)
-                report = import_path(path, store, author=args.author,
+                writer = ImportProcess(store, parse_location(location)) \
+                    if size >= WORTH_A_PROCESS_BYTES else store  # a big file: write on a 2nd core
+                report = import_path(path, writer, author=args.author,
                                      convert_rd=args.convert_rd, dry_run=args.dry_run,
                                      progress=progress, mapping=mapping)
             except (StoreError, OSError) as exc:

@@ -54,7 +54,7 @@ TEXT_DEFAULTS = {"kind": "initiatief", "status": "onbekend"}
 # finds initiatives that are already in the store without reading them all. Rows changed
 # by other tools (QGIS) get NULL there (a trigger) and the store fills it in again.
 KEY_COLUMN = "krimpkaart_key"
-WRITE_BATCH = 5_000  # records per round of an import's inserts
+WRITE_BATCH = 2_000  # records per round of an import's inserts
 BATCH_PART = 10_000  # record ids per stored part of an import's id list
 
 

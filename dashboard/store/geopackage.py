@@ -19,9 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dashboard.domain.record import FIELD_TYPES, record_defaults
 from dashboard.i18n import Message, msg
@@ -71,10 +69,12 @@ from dashboard.store.base import clean_tour as _clean_tour
 from dashboard.store.base import next_stamp as _next_stamp
 from dashboard.store.base import now_stamp as _now
 from dashboard.store.carried import CARRIED_COLUMNS, insert_sql, select_sql
-from dashboard.store.columns import blob_points, records_frame
 from dashboard.store.gpkg_format import blob_xy, gpkg_point
 from dashboard.store.mappings import mappings_of
 from dashboard.store.rooms import rooms_of
+
+if TYPE_CHECKING:  # pandas and numpy load only when a frame is asked for: an import's
+    import pandas as pd  # writer process (``import_process``) stays small
 
 LAYER = "initiatieven"
 HISTORY = "krimpkaart_history"
@@ -289,6 +289,8 @@ class GeoPackageStore:
     def columns(self, ids: Collection[str] | None = None) -> pd.DataFrame:
         """All records (or those with these ids) as one DataFrame, read column-wise, in
         ``list()``'s order."""
+        from dashboard.store.columns import blob_points, records_frame
+
         with self._connect() as conn:
             if ids is None:
                 rows = conn.execute(_SELECT).fetchall()

@@ -1,8 +1,8 @@
 """Keys an import has seen earlier in its file (ids, duplicate keys), with the row of each.
 
 A file of a million rows would need ~100 bytes of Python objects per key in a set; here
-a key costs 24 bytes: two independent 64-bit hashes (a false match needs both to
-collide, about 1 in 10^19 for a million keys) and its first row, in sorted NumPy arrays.
+a key costs 16 bytes: a 64-bit and an independent 32-bit hash (a false match needs both
+to collide, about 1 in 10^17 for a million keys) and its first row, in sorted NumPy arrays.
 Keys of the chunk being checked wait in a small dict and are merged in by ``flush``.
 """
 
@@ -20,7 +20,7 @@ _KEY_B = "krimpkaart-seen-b"[:16]
 def _hashes(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     values = np.array(keys, dtype=object)
     return (pd.util.hash_array(values, hash_key=_KEY_A, categorize=False),
-            pd.util.hash_array(values, hash_key=_KEY_B, categorize=False))
+            pd.util.hash_array(values, hash_key=_KEY_B, categorize=False).astype(np.uint32))
 
 
 class SeenKeys:
@@ -28,8 +28,8 @@ class SeenKeys:
 
     def __init__(self) -> None:
         self._a = np.empty(0, dtype=np.uint64)  # sorted
-        self._b = np.empty(0, dtype=np.uint64)
-        self._rows = np.empty(0, dtype=np.int64)
+        self._b = np.empty(0, dtype=np.uint32)
+        self._rows = np.empty(0, dtype=np.int32)
         self._pending: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -68,7 +68,7 @@ class SeenKeys:
             return
         keys = list(self._pending)
         a, b = _hashes(keys)
-        rows = np.fromiter(self._pending.values(), dtype=np.int64, count=len(keys))
+        rows = np.fromiter(self._pending.values(), dtype=np.int32, count=len(keys))
         order = np.argsort(a, kind="stable")
         a, b, rows = a[order], b[order], rows[order]
         at = np.searchsorted(self._a, a, side="right")  # one pass, no re-sort of the rest

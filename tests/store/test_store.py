@@ -9,6 +9,7 @@ backend's own format use ``gpkg_store`` here or live in test_postgis.py.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -54,6 +55,7 @@ from dashboard.store import (
     store_exists,
 )
 from dashboard.store.gpkg_format import gpkg_point
+from dashboard.store.import_process import ImportProcess
 from dashboard.store.rooms import ROOM_SECRETS, SUGGESTIONS, WORKSHOPS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -723,9 +725,15 @@ def test_krimpkaart_import_of_a_large_file_killed_midway_leaves_nothing(store: P
         assert proc.poll() is None, f"the import ended before it was killed: {proc.stderr}"
         assert time.monotonic() < deadline, "the import never got under way"
         time.sleep(0.05)
+    writers = writer_processes(proc.pid)
+    assert writers, "a file this big is written by a writer process"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
+    deadline = time.monotonic() + 60
+    while any(running(pid) for pid in writers):  # it reads the end of its input, rolls back
+        assert time.monotonic() < deadline, "the writer process outlived the import"
+        time.sleep(0.05)
     after = reopen(store)
     assert_intact(after)
     assert ids(after) == before
@@ -1027,9 +1035,42 @@ def many(prefix: str, n: int, **fields) -> list[dict]:
             for i in range(n)]
 
 
-def test_an_import_is_one_change_and_undo_removes_all_of_it(store: PortableStore):
+def writer_processes(parent: int | None = None) -> set[int]:
+    """The import writer processes (``store.import_process``) that ``parent`` (default: this
+    test process) started."""
+    found = set()
+    for task in Path(f"/proc/{parent or os.getpid()}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):
+                if b"dashboard.store.import_process" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.add(int(pid))
+    return found
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (a reparented child may stay one)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
+
+
+@pytest.fixture(params=["in this process", "by a writer process"])
+def importer(request, store: PortableStore):
+    """What ``import_records`` is called on: the store, or an ``ImportProcess`` whose child
+    process opens the same store (the CLI's path for big files); the same results either way,
+    and no writer process is left over."""
+    if request.param == "in this process":
+        yield store
+    else:
+        yield ImportProcess(store, parse_location(location_of(store)))
+        assert not writer_processes()
+
+
+def test_an_import_is_one_change_and_undo_removes_all_of_it(store: PortableStore, importer):
     version = store.version()
-    batch = store.import_records(iter(many("imp", 25_000)), "fien")  # past two write rounds
+    batch = importer.import_records(iter(many("imp", 25_000)), "fien")  # past two write rounds
     assert batch.count == 25_000 and batch.id.startswith("import-")
     assert store.version() == version + 1
     (change,) = store.history()
@@ -1077,20 +1118,52 @@ def test_undoing_an_import_is_refused_when_a_record_of_it_changed_or_went(store:
     assert gone.value.key in ("store_undo_import_changed", "store_undo_import_deleted")
 
 
-def test_an_import_with_a_taken_id_writes_nothing(store: PortableStore):
+def test_an_import_with_a_taken_id_writes_nothing(store: PortableStore, importer):
     version = store.version()
-    with pytest.raises(DuplicateId, match="imp-7"):
-        store.import_records([*many("imp", 12_000), rec("imp-7")], "fien")
+    with pytest.raises(DuplicateId, match="imp-7") as twice:
+        importer.import_records([*many("imp", 12_000), rec("imp-7")], "fien")
+    assert twice.value.key == "store_duplicate_id" and twice.value.params == {"id": "imp-7"}
     with pytest.raises(DuplicateId, match="klushuizen-oostburg"):
-        store.import_records([rec("new"), rec("klushuizen-oostburg")], "fien")
+        importer.import_records([rec("new"), rec("klushuizen-oostburg")], "fien")
 
     def broken():
         yield from many("gen", 15_000)
         raise RuntimeError("the importer found an error")
 
     with pytest.raises(RuntimeError):
-        store.import_records(broken(), "fien")
+        importer.import_records(broken(), "fien")
     assert len(store.list()) == 3 and store.history() == [] and store.version() == version
+    assert importer.import_records([], "fien").count == 0
+    assert len(store.list()) == 3 and store.history() == []
+
+
+def test_a_writer_process_that_dies_is_reported_and_writes_nothing(store: PortableStore):
+    version = store.version()
+
+    def records():
+        yield from many("imp", 6_000)  # three rounds: the writer is under way
+        for pid in writer_processes():
+            os.kill(pid, signal.SIGKILL)
+        yield from many("late", 6_000)
+
+    with pytest.raises(StoreError) as lost:
+        ImportProcess(store, parse_location(location_of(store))).import_records(
+            records(), "fien")
+    assert lost.value.key == "store_import_process_lost"
+    assert "nothing was written" in lost.value.text("en")
+    assert "er is niets opgeslagen" in lost.value.text("nl")
+    assert not writer_processes()
+    after = reopen(store)
+    assert_intact(after)
+    assert len(after.list()) == 3 and after.history() == [] and after.version() == version
+
+
+def test_a_writer_process_that_cannot_open_the_store_says_why(tmp_path: Path):
+    nowhere = tmp_path / "gone.gpkg"
+    with pytest.raises(StoreError) as failed:
+        ImportProcess(None, nowhere).import_records(many("imp", 3), "fien")  # type: ignore[arg-type]
+    assert failed.value.key == "store_unusable" and str(nowhere) in failed.value.text("en")
+    assert not writer_processes()
 
 
 def test_the_store_says_which_ids_and_keys_it_holds(store: PortableStore):

@@ -1,0 +1,167 @@
+"""Write a bulk import from a process of its own, while this one reads and checks the file.
+
+Why: in one process the checking and the writing share one interpreter. ``sqlite3`` and
+psycopg let go of it around every row and must win it back from the busy checking
+thread, so the two barely overlap and an import runs at the speed of one core. Here the
+checked records go, a round at a time, through a pipe to a child process that opens the
+same store and runs its ordinary ``import_records`` on them: checking and writing run on
+two cores.
+
+All or nothing holds as before: the child commits only after the importer has said that
+the last round was sent. If the importer stops early (a row with an error, Ctrl-C, or
+``kill -9``), the child reads the end of the pipe instead, its store rolls the
+transaction back, and it exits. A store error in the child (a taken id, a busy store)
+comes back as the same exception.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from pathlib import Path
+from typing import IO
+
+from dashboard.store.base import (
+    WRITE_BATCH,
+    Batch,
+    PortableStore,
+    Record,
+    StoreError,
+    batched,
+    pipelined,
+)
+from dashboard.store.location import Location, describe, open_existing
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+ROUNDS_AHEAD = 4  # checked rounds that may wait for the child (~0.7 MB each)
+# Below this file size the child's start (~0.2 s) costs more than the second core saves.
+WORTH_A_PROCESS_BYTES = 2 * 1024 * 1024
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds dashboard/
+
+
+class ImportProcess:
+    """A store for ``tabular.importing``: lookups go to ``store`` in this process,
+    ``import_records`` to a child process that opens ``location`` (the same store)."""
+
+    def __init__(self, store: PortableStore, location: Location) -> None:
+        self.store = store
+        self.location = location
+
+    def existing_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        return self.store.existing_ids(ids)
+
+    def existing_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        return self.store.existing_keys(keys)
+
+    def import_records(self, records: Iterable[Record], author: str) -> Batch:
+        """As ``Store.import_records``, written by the child; raises what the child's store
+        raised, or what ``records`` raised (then nothing is written)."""
+        child = _start_child()
+        pipe = child.stdin
+        assert pipe is not None
+
+        def messages() -> Iterator[bytes]:
+            yield pickle.dumps(("open", self.location, author), _PROTOCOL)
+            for chunk in batched(records, WRITE_BATCH):
+                yield pickle.dumps(("rows", chunk), _PROTOCOL)
+            yield pickle.dumps(("end",), _PROTOCOL)
+
+        def send(message: bytes) -> None:
+            pipe.write(message)
+            pipe.flush()
+
+        try:  # a thread sends, so checking goes on while the child is busy with a round
+            pipelined(messages(), send, depth=ROUNDS_AHEAD)
+        except BrokenPipeError:
+            pass  # the child stopped: its answer says why
+        except BaseException:
+            _abandon(child)  # the iterator failed: the child rolls back
+            raise
+        return _answer(child, self.location)
+
+
+def _start_child() -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+    return subprocess.Popen([sys.executable, "-m", "dashboard.store.import_process"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+
+def _abandon(child: subprocess.Popen[bytes]) -> None:
+    """Close the child's input (it rolls back) and wait until it has let go of the store."""
+    assert child.stdin is not None and child.stdout is not None
+    with suppress(BrokenPipeError):  # it may have gone already
+        child.stdin.close()
+    child.wait()
+    child.stdout.close()
+
+
+def _answer(child: subprocess.Popen[bytes], location: Location) -> Batch:
+    assert child.stdout is not None
+    try:
+        kind, value = pickle.load(child.stdout)
+    except (EOFError, pickle.UnpicklingError):
+        kind, value = "lost", None
+    _abandon(child)
+    if kind == "done":
+        return value
+    if kind == "failed":
+        raise value
+    raise StoreError(key="store_import_process_lost", path=describe(location),
+                     code=child.returncode)
+
+
+# --- the child --------------------------------------------------------------------------
+
+
+class _Abandoned(Exception):
+    """The importer closed the pipe before the end: roll back."""
+
+
+def _rounds(pipe: IO[bytes]) -> Iterator[Record]:
+    """The records as they arrive; the end of the pipe before ``end`` is ``_Abandoned``."""
+    while True:
+        try:
+            message = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError):
+            raise _Abandoned from None
+        if message[0] == "end":
+            return
+        yield from message[1]
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc, _PROTOCOL))
+    except Exception:
+        return StoreError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _child_main() -> int:
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, not into the answer
+    requests = sys.stdin.buffer
+    gc.disable()  # one round at a time, and no cycles: the collector would only cost time
+    try:
+        _, location, author = pickle.load(requests)
+        batch = open_existing(location).import_records(_rounds(requests), author)
+    except (_Abandoned, EOFError, pickle.UnpicklingError):
+        return 1
+    except Exception as exc:
+        pickle.dump(("failed", _picklable(exc)), answers, _PROTOCOL)
+        answers.flush()
+        return 1
+    pickle.dump(("done", batch), answers, _PROTOCOL)
+    answers.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())
