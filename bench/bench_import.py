@@ -2,7 +2,9 @@
 1,000,000, on a GeoPackage and on PostGIS: rows per second, peak memory, the machine's load.
 
 Each import is the real command in a child process (``krimpkaart import FILE --store ...``);
-its wall time, CPU time (user + system) and peak resident memory come from ``os.wait4``;
+its wall time and CPU time (user + system, its writer process's included) come from
+``os.wait4``, its peak memory from sampling the resident memory of it and its writer
+process (``store.import_process``) together;
 for PostGIS also the server's CPU time (the throwaway cluster's postmaster and its
 finished backends, from /proc), since there the database does much of the work.
 The second import of a round goes into the store the first one filled (another file,
@@ -26,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -83,6 +86,53 @@ def server_cpu(cluster: object) -> float | None:
     return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
+class TreePeak:
+    """The peak of the summed resident memory of a process and its descendants, sampled
+    every 20 ms: the import writes from a child process, whose memory counts too (the
+    importer's own ``ru_maxrss`` would miss it, and a child's counts the importer's pages
+    it shared for a moment between fork and exec)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            self.mb = max(self.mb, sum(rss_kib(p) for p in descendants(self.pid)) / 1024)
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (from /proc's children lists)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
 def timed_import(path: Path, store: str, backend: str, into: str, rows: int,
                  cluster: object = None) -> Run:
     """Run ``krimpkaart import`` once; its wall time, CPU time and peak memory."""
@@ -94,8 +144,10 @@ def timed_import(path: Path, store: str, backend: str, into: str, rows: int,
                               "--author", "bench", "--lang", "en"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert child.stdout is not None
+    peak = TreePeak(child.pid)
     output = child.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(child.pid, 0)
+    peak.stop()
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     total_1, steal_1 = cpu_ticks()
@@ -103,7 +155,7 @@ def timed_import(path: Path, store: str, backend: str, into: str, rows: int,
         print(output[-2000:], file=sys.stderr)
     server_1 = server_cpu(cluster)
     return Run(backend, into, rows, wall, usage.ru_utime + usage.ru_stime,
-               usage.ru_maxrss / 1024, load_before, os.getloadavg()[0],
+               max(peak.mb, usage.ru_maxrss / 1024), load_before, os.getloadavg()[0],
                100 * (steal_1 - steal_0) / max(total_1 - total_0, 1), child.returncode,
                None if server_0 is None or server_1 is None else server_1 - server_0)
 
