@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -268,6 +269,14 @@ def _stream_csv(path: Path) -> Table:
 
 def _file_encoding(path: Path) -> tuple[str, str]:
     """(encoding, errors) as ``decode_text`` would decode the whole file."""
+    stat = path.stat()
+    return _encoding_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)  # the CLI opens a file for its header, then for its rows: scan once
+def _encoding_of(path: Path, size: int, mtime_ns: int) -> tuple[str, str]:
+    """``_file_encoding`` of the file as it is at this size and time (a full pass: 1 s for a
+    280 MB file)."""
     with path.open("rb") as handle:
         start = handle.read(4)
         if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
