@@ -155,12 +155,17 @@ def _child_main() -> int:
     except (_Abandoned, EOFError, pickle.UnpicklingError):
         return 1
     except Exception as exc:
-        pickle.dump(("failed", _picklable(exc)), answers, _PROTOCOL)
+        return _reply(answers, ("failed", _picklable(exc)), 1)
+    return _reply(answers, ("done", batch), 0)
+
+
+def _reply(answers: IO[bytes], message: tuple, code: int) -> int:
+    """Send the answer, unless the importer is gone (killed while this waited): then
+    there is no one to tell, and nothing to print."""
+    with suppress(BrokenPipeError):
+        pickle.dump(message, answers, _PROTOCOL)
         answers.flush()
-        return 1
-    pickle.dump(("done", batch), answers, _PROTOCOL)
-    answers.flush()
-    return 0
+    return code
 
 
 if __name__ == "__main__":
