@@ -24,7 +24,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dashboard.store.base import (
     WRITE_BATCH,
@@ -61,6 +61,8 @@ class ImportProcess:
     def import_records(self, records: Iterable[Record], author: str) -> Batch:
         """As ``Store.import_records``, written by the child; raises what the child's store
         raised, or what ``records`` raised (then nothing is written)."""
+        last = self.store.history(limit=1)
+        since = last[0].seq if last else 0
         child = _start_child()
         pipe = child.stdin
         assert pipe is not None
@@ -72,25 +74,50 @@ class ImportProcess:
             yield pickle.dumps(("end",), _PROTOCOL)
 
         def send(message: bytes) -> None:
-            pipe.write(message)
-            pipe.flush()
+            try:
+                pipe.write(message)
+                pipe.flush()
+            except BrokenPipeError:
+                raise _ChildGone from None
 
         try:  # a thread sends, so checking goes on while the child is busy with a round
             pipelined(messages(), send, depth=ROUNDS_AHEAD)
-        except BrokenPipeError:
+        except _ChildGone:
             pass  # the child stopped: its answer says why
         except BaseException:
-            _abandon(child)  # the iterator failed: the child rolls back
+            _abandon(child)  # the iterator failed (or Ctrl-C): the child rolls back
             raise
-        return _answer(child, self.location)
+        kind, value = _answer(child)
+        if kind == "done":
+            return value
+        if kind == "failed":
+            raise value
+        return self._lost(child.returncode, author, since)
+
+    def _lost(self, code: int | None, author: str, since: int) -> Batch:
+        """The child died without an answer: if its commit went through first, the import
+        is in the history, and done; otherwise nothing was written, and that is said."""
+        for change in self.store.history(limit=10):
+            if change.seq > since and change.action == "import" and change.author == author:
+                return Batch(change.record_id, change.seq, change.count or 0, change.at)
+        raise StoreError(key="store_import_process_lost", path=describe(self.location),
+                         code=code)
+
+
+class _ChildGone(Exception):
+    """Writing to the child failed: it has stopped (its answer says why)."""
+
+
+# The child's command: -P keeps the current folder off its path (a json/ or psycopg.py
+# there must not run); the folder that holds dashboard/ comes last, for a checkout that is
+# not installed. The PostgreSQL URL goes through the pipe, never on a command line.
+_CHILD = ("import sys; sys.path.append({root!r}); "
+          "from dashboard.store.import_process import _child_main; sys.exit(_child_main())")
 
 
 def _start_child() -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
-    return subprocess.Popen([sys.executable, "-m", "dashboard.store.import_process"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    return subprocess.Popen([sys.executable, "-P", "-c", _CHILD.format(root=_PACKAGE_ROOT)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
 
 def _abandon(child: subprocess.Popen[bytes]) -> None:
@@ -102,19 +129,18 @@ def _abandon(child: subprocess.Popen[bytes]) -> None:
     child.stdout.close()
 
 
-def _answer(child: subprocess.Popen[bytes], location: Location) -> Batch:
-    assert child.stdout is not None
+def _answer(child: subprocess.Popen[bytes]) -> tuple[str, Any]:
+    """The child's answer: ("done", batch), ("failed", exception), or ("lost", None) when
+    it died without one. Waits until it has exited, also on Ctrl-C."""
+    assert child.stdin is not None and child.stdout is not None
+    with suppress(BrokenPipeError):  # all is sent: its input ends here
+        child.stdin.close()
     try:
-        kind, value = pickle.load(child.stdout)
-    except (EOFError, pickle.UnpicklingError):
-        kind, value = "lost", None
-    _abandon(child)
-    if kind == "done":
-        return value
-    if kind == "failed":
-        raise value
-    raise StoreError(key="store_import_process_lost", path=describe(location),
-                     code=child.returncode)
+        return pickle.load(child.stdout)
+    except Exception:  # the end of the pipe, or a torn answer
+        return "lost", None
+    finally:
+        _abandon(child)
 
 
 # --- the child --------------------------------------------------------------------------
@@ -154,7 +180,10 @@ def _child_main() -> int:
         batch = open_existing(location).import_records(_rounds(requests), author)
     except (_Abandoned, EOFError, pickle.UnpicklingError):
         return 1
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: rolled back, quietly
+        return 130
     except Exception as exc:
+        requests.close()  # an importer still sending gets a broken pipe, and reads this
         return _reply(answers, ("failed", _picklable(exc)), 1)
     return _reply(answers, ("done", batch), 0)
 

@@ -14,7 +14,7 @@ Rows are checked column by column where that is safe (``tabular.fastrows``); eve
 other row, and every row with a problem, goes through ``domain.validation.validate``,
 so the messages are the validator's. Duplicates are found by asking the store which
 ids and ``(name, place)`` keys it holds (one indexed query per chunk) and by
-remembering the file's own in ``SeenKeys`` (24 bytes a key), never by reading the
+remembering the file's own in ``SeenKeys`` (16 bytes a key), never by reading the
 whole store.
 """
 

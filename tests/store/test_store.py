@@ -721,12 +721,14 @@ def test_krimpkaart_import_of_a_large_file_killed_midway_leaves_nothing(store: P
          location_of(store), "--lang", "en"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 240
-    while not half_written(store):
+    writers: set[int] = set()
+    while not (writers and half_written(store)):  # the command's own start-up writes briefly
         assert proc.poll() is None, f"the import ended before it was killed: {proc.stderr}"
-        assert time.monotonic() < deadline, "the import never got under way"
+        assert time.monotonic() < deadline, "the import never got under way in a writer"
         time.sleep(0.05)
-    writers = writer_processes(proc.pid)
-    assert writers, "a file this big is written by a writer process"
+        writers = writer_processes(proc.pid)  # a file this big is written by a writer process
+    time.sleep(0.3)
+    assert half_written(store), "the import's transaction is the one under way"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
@@ -1158,12 +1160,37 @@ def test_a_writer_process_that_dies_is_reported_and_writes_nothing(store: Portab
     assert len(after.list()) == 3 and after.history() == [] and after.version() == version
 
 
-def test_a_writer_process_that_cannot_open_the_store_says_why(tmp_path: Path):
+def test_a_writer_process_that_cannot_open_the_store_says_why(gpkg_store: GeoPackageStore,
+                                                               tmp_path: Path):
     nowhere = tmp_path / "gone.gpkg"
     with pytest.raises(StoreError) as failed:
-        ImportProcess(None, nowhere).import_records(many("imp", 3), "fien")  # type: ignore[arg-type]
+        ImportProcess(gpkg_store, nowhere).import_records(many("imp", 3), "fien")
     assert failed.value.key == "store_unusable" and str(nowhere) in failed.value.text("en")
     assert not writer_processes()
+
+
+def test_a_writer_lost_after_its_commit_counts_as_done(store: PortableStore):
+    """A writer that dies between its commit and its answer: the history says whether the
+    import is there; only when it is not, the import is reported as lost."""
+    importer = ImportProcess(store, parse_location(location_of(store)))
+    with pytest.raises(StoreError) as lost:
+        importer._lost(-9, "fien", since=0)
+    assert lost.value.key == "store_import_process_lost"
+    batch = store.import_records(many("imp", 3), "fien")
+    assert importer._lost(-9, "fien", since=batch.seq - 1) == batch
+    with pytest.raises(StoreError):
+        importer._lost(-9, "fien", since=batch.seq)  # an earlier import is not this one
+
+
+def test_a_writer_process_runs_no_module_from_the_current_folder(
+        store: PortableStore, tmp_path: Path, monkeypatch):
+    """``-P``: a ``json/`` (or ``psycopg.py``) where the command is run does not run in it."""
+    (tmp_path / "json").mkdir()
+    (tmp_path / "json" / "__init__.py").write_text("raise SystemExit('wrong json')\n")
+    monkeypatch.chdir(tmp_path)
+    batch = ImportProcess(store, parse_location(location_of(store))).import_records(
+        many("imp", 3), "fien")
+    assert batch.count == 3 and "imp-2" in ids(store)
 
 
 def test_the_store_says_which_ids_and_keys_it_holds(store: PortableStore):
