@@ -67,10 +67,13 @@ class ImportProcess:
         pipe = child.stdin
         assert pipe is not None
 
+        sent = [0]
+
         def messages() -> Iterator[bytes]:
             yield pickle.dumps(("open", self.location, author), _PROTOCOL)
             for chunk in batched(records, WRITE_BATCH):
                 yield pickle.dumps(("rows", chunk), _PROTOCOL)
+                sent[0] += len(chunk)
             yield pickle.dumps(("end",), _PROTOCOL)
 
         def send(message: bytes) -> None:
@@ -92,14 +95,16 @@ class ImportProcess:
             return value
         if kind == "failed":
             raise value
-        return self._lost(child.returncode, author, since)
+        return self._lost(child.returncode, author, since, sent[0])
 
-    def _lost(self, code: int | None, author: str, since: int) -> Batch:
+    def _lost(self, code: int | None, author: str, since: int, count: int) -> Batch:
         """The child died without an answer: if its commit went through first, the import
-        is in the history, and done; otherwise nothing was written, and that is said."""
+        (by this author, of this many records, after ``since``) is in the history, and done;
+        otherwise nothing was written, and that is said."""
         for change in self.store.history(limit=10):
-            if change.seq > since and change.action == "import" and change.author == author:
-                return Batch(change.record_id, change.seq, change.count or 0, change.at)
+            if (change.seq > since and change.action == "import" and change.author == author
+                    and change.count == count):
+                return Batch(change.record_id, change.seq, count, change.at)
         raise StoreError(key="store_import_process_lost", path=describe(self.location),
                          code=code)
 

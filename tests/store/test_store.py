@@ -1174,12 +1174,16 @@ def test_a_writer_lost_after_its_commit_counts_as_done(store: PortableStore):
     import is there; only when it is not, the import is reported as lost."""
     importer = ImportProcess(store, parse_location(location_of(store)))
     with pytest.raises(StoreError) as lost:
-        importer._lost(-9, "fien", since=0)
+        importer._lost(-9, "fien", since=0, count=3)
     assert lost.value.key == "store_import_process_lost"
     batch = store.import_records(many("imp", 3), "fien")
-    assert importer._lost(-9, "fien", since=batch.seq - 1) == batch
+    assert importer._lost(-9, "fien", since=batch.seq - 1, count=3) == batch
     with pytest.raises(StoreError):
-        importer._lost(-9, "fien", since=batch.seq)  # an earlier import is not this one
+        importer._lost(-9, "fien", since=batch.seq, count=3)  # an earlier import is not this one
+    with pytest.raises(StoreError):
+        importer._lost(-9, "fien", since=batch.seq - 1, count=4)  # nor one of another size
+    with pytest.raises(StoreError):
+        importer._lost(-9, "anna", since=batch.seq - 1, count=3)  # nor someone else's
 
 
 def test_a_writer_process_runs_no_module_from_the_current_folder(
